@@ -1,0 +1,222 @@
+//! Request extractors. They never fail on their own: authentication, query and body are
+//! checked inside the handler, in the contract's order (auth, then query, then body). Their
+//! `OperationModifier` impls contribute the OpenAPI parameters and request bodies.
+
+use std::{collections::BTreeMap, future::Future, marker::PhantomData, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use domain::{AuthError, Identity};
+use paperclip::{
+    actix::OperationModifier,
+    v2::{
+        models::{DataType, DataTypeFormat, DefaultOperationRaw, DefaultSchemaRaw, Either, Items, Parameter, ParameterIn},
+        schema::Apiv2Schema,
+    },
+};
+use serde_json::{Map, Value};
+
+use crate::{
+    AppState,
+    body::{self, BodySpec},
+    error::ApiError,
+    params::{Kind, Param, Query},
+};
+
+/// The bearer token of the request, if any (checked lazily, see [`Auth::identify`]).
+pub struct Auth(Option<String>);
+
+impl Auth {
+    /// Resolves the caller (level *token*).
+    ///
+    /// # Errors
+    /// 401 with the flaat description.
+    pub async fn identify(&self, state: &AppState) -> Result<Identity, ApiError> {
+        let value = self.0.as_deref().map(str::trim).filter(|v| !v.is_empty()).ok_or_else(AuthError::no_header);
+        let value = value.map_err(domain::DomainError::from)?;
+        let token = value
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| domain::DomainError::from(AuthError::no_bearer()))?;
+        Ok(state.identity.identify(token).await.map_err(domain::DomainError::from)?)
+    }
+}
+
+impl FromRequest for Auth {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        std::future::ready(Ok(Auth(value)))
+    }
+}
+
+impl Apiv2Schema for Auth {}
+impl OperationModifier for Auth {}
+
+/// A static list of query parameters for one endpoint.
+pub trait QuerySpec {
+    /// The parameters, in spec order.
+    const PARAMS: &'static [Param];
+}
+
+/// The raw query string, validated on demand against `S`.
+pub struct QueryArgs<S: QuerySpec>(String, PhantomData<S>);
+
+impl<S: QuerySpec> QueryArgs<S> {
+    /// Validates the query.
+    ///
+    /// # Errors
+    /// 422 with the messages of every bad or unknown parameter.
+    pub fn parse(&self) -> Result<Query, ApiError> {
+        Query::parse(&self.0, S::PARAMS)
+    }
+}
+
+impl<S: QuerySpec> FromRequest for QueryArgs<S> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(QueryArgs(req.query_string().to_owned(), PhantomData)))
+    }
+}
+
+impl<S: QuerySpec> Apiv2Schema for QueryArgs<S> {}
+impl<S: QuerySpec> OperationModifier for QueryArgs<S> {
+    fn update_parameter(op: &mut DefaultOperationRaw) {
+        for p in S::PARAMS {
+            op.parameters.push(Either::Right(param_doc(p)));
+        }
+    }
+}
+
+fn param_doc(p: &Param) -> Parameter<DefaultSchemaRaw> {
+    let (data_type, format, items, enum_, min, max) = match p.kind {
+        Kind::Str => (DataType::String, None, None, vec![], None, None),
+        Kind::Int { min, max } => (DataType::Integer, None, None, vec![], Some(min), max),
+        Kind::Date => (DataType::String, Some(DataTypeFormat::Date), None, vec![], None, None),
+        Kind::DateTime => (DataType::String, Some(DataTypeFormat::DateTime), None, vec![], None, None),
+        Kind::Uuid => (DataType::String, Some(DataTypeFormat::Uuid), None, vec![], None, None),
+        Kind::Status => (DataType::String, None, None, vec!["on_review".into(), "approved".into()], None, None),
+        Kind::ResourceType => (
+            DataType::String,
+            None,
+            None,
+            vec!["benchmark".into(), "claim".into(), "site".into(), "flavor".into()],
+            None,
+            None,
+        ),
+        Kind::StrList => {
+            (DataType::Array, None, Some(Items { data_type: Some(DataType::String), ..Default::default() }), vec![], None, None)
+        }
+        Kind::UuidList => (
+            DataType::Array,
+            None,
+            Some(Items { data_type: Some(DataType::String), format: Some(DataTypeFormat::Uuid), ..Default::default() }),
+            vec![],
+            None,
+            None,
+        ),
+    };
+    #[expect(clippy::cast_precision_loss, reason = "bounds are 1 and 100")]
+    Parameter {
+        description: Some(p.description.to_owned()),
+        in_: ParameterIn::Query,
+        name: p.name.to_owned(),
+        required: p.required,
+        data_type: Some(data_type),
+        format,
+        items,
+        default: p.default.and_then(|d| serde_json::from_str(d).ok()),
+        minimum: min.map(|m| m as f32),
+        maximum: max.map(|m| m as f32),
+        enum_,
+        ..Default::default()
+    }
+}
+
+/// A body schema marker.
+pub trait BodySchema {
+    /// The schema.
+    const SPEC: BodySpec;
+}
+
+/// The raw body, validated on demand against `S`.
+pub struct JsonBody<S> {
+    bytes: web::Bytes,
+    is_json: bool,
+    _spec: PhantomData<S>,
+}
+
+impl<S: BodySchema> JsonBody<S> {
+    /// Validates the body against `S`.
+    ///
+    /// # Errors
+    /// 400 malformed JSON, 422 field errors.
+    pub fn fields(&self) -> Result<Map<String, Value>, ApiError> {
+        body::validate(self.object()?, &S::SPEC)
+    }
+}
+
+impl<S> JsonBody<S> {
+    /// The body as a JSON object, without field validation (free-form documents).
+    ///
+    /// # Errors
+    /// 400 malformed JSON, 422 when not an object.
+    pub fn object(&self) -> Result<Map<String, Value>, ApiError> {
+        body::object(body::parse_json(&self.bytes, self.is_json)?)
+    }
+}
+
+impl<S: 'static> FromRequest for JsonBody<S> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            });
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await.map_err(|_| ApiError::Bare(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE))?;
+            Ok(JsonBody { bytes, is_json, _spec: PhantomData })
+        })
+    }
+}
+
+impl<S: BodySchema> Apiv2Schema for JsonBody<S> {}
+impl<S: BodySchema> OperationModifier for JsonBody<S> {
+    fn update_parameter(op: &mut DefaultOperationRaw) {
+        op.parameters.push(Either::Right(Parameter {
+            in_: ParameterIn::Body,
+            name: "body".into(),
+            required: true,
+            schema: Some(DefaultSchemaRaw {
+                reference: Some(format!("#/definitions/{}", S::SPEC.component)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }));
+    }
+    fn update_definitions(_map: &mut BTreeMap<String, DefaultSchemaRaw>) {}
+}
+
+/// The UUID of the path's `{…_id}` segment. A malformed UUID matches no route: bare 404
+/// before any auth check (contract §1).
+pub struct IdPath(pub uuid::Uuid);
+
+impl FromRequest for IdPath {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let id = req.match_info().iter().next().and_then(|(_, v)| uuid::Uuid::parse_str(v).ok());
+        std::future::ready(id.map(IdPath).ok_or_else(|| ApiError::Bare(actix_web::http::StatusCode::NOT_FOUND).into()))
+    }
+}
+
+impl Apiv2Schema for IdPath {}
+impl OperationModifier for IdPath {}

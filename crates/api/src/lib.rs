@@ -1,0 +1,155 @@
+//! eosc-perf HTTP layer: actix-web handlers, request parsing, the error mapping and the OpenAPI
+//! document. It reaches the domain only through services and ports; it never builds SQL and
+//! does not know which adapters the server wires in.
+
+pub mod body;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod params;
+pub mod reply;
+pub mod routes;
+
+use std::sync::Arc;
+
+use actix_web::{
+    App, Error, HttpRequest, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceFactory, ServiceRequest, ServiceResponse},
+    http::{StatusCode, header},
+    middleware::{ErrorHandlerResponse, ErrorHandlers, NormalizePath, TrailingSlash},
+    web as aweb,
+};
+use domain::{
+    IdentityProvider,
+    access::Access,
+    service::{TagService, UserService},
+};
+use paperclip::actix::OpenApiExt;
+use serde_json::Value;
+
+use crate::error::bare;
+
+/// Everything the handlers need: the services and the identity port.
+#[derive(Clone)]
+pub struct AppState {
+    /// Bearer token to identity.
+    pub identity: Arc<dyn IdentityProvider>,
+    /// Access levels.
+    pub access: Access,
+    /// Users.
+    pub users: UserService,
+    /// Tags.
+    pub tags: TagService,
+}
+
+/// HTTP settings.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// `BACKEND_ROUTE`: written into the spec's `servers`.
+    pub backend_route: String,
+    /// Allowed CORS origin (off when `None`, like the original).
+    pub cors_origin: Option<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self { backend_route: "/".into(), cors_origin: None }
+    }
+}
+
+/// The OpenAPI document of every registered operation.
+pub fn openapi_document(config: &HttpConfig) -> Value {
+    let mut document = Value::Null;
+    let _app = App::new()
+        .wrap_api()
+        .configure(routes::configure)
+        .with_raw_json_spec_v3(|app, spec| {
+            document = spec;
+            app
+        })
+        .build();
+    openapi::finish(&document, &config.backend_route)
+}
+
+/// The application: routes, spec, Swagger UI, error shapes, prefix handling.
+pub fn build_app(
+    state: AppState,
+    config: HttpConfig,
+) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = Error, InitError = ()>>
+{
+    let spec = Arc::new(openapi_document(&config));
+    let cors_origin = config.cors_origin.clone();
+    App::new()
+        .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
+        .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+        .wrap_fn(move |req, srv| {
+            let req = strip_script_name(req);
+            let origin = cors_origin.clone();
+            let fut = actix_web::dev::Service::call(srv, req);
+            async move {
+                let mut res = fut.await?;
+                if let Some(origin) = origin
+                    && let Ok(value) = header::HeaderValue::from_str(&origin)
+                {
+                    res.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+                }
+                Ok(res)
+            }
+        })
+        .app_data(aweb::Data::new(state))
+        .app_data(aweb::PayloadConfig::new(16 * 1024 * 1024))
+        .wrap_api()
+        .configure(routes::configure)
+        .with_json_spec_v3_at("/paperclip-spec.json")
+        .with_swagger_ui_at("/swagger-ui")
+        .build()
+        .route("/api-spec.json", aweb::get().to(move || {
+            let spec = spec.clone();
+            async move { HttpResponse::Ok().json(&*spec) }
+        }))
+        .route("/", aweb::get().to(swagger_page))
+        .default_service(aweb::to(|| async { bare(StatusCode::NOT_FOUND) }))
+}
+
+/// `GET /`: Swagger UI (assets bundled by paperclip) loading `<prefix>/api-spec.json`.
+async fn swagger_page(req: HttpRequest) -> HttpResponse {
+    let prefix = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('/');
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"><title>EOSC Performance API</title>\
+         <link rel=\"stylesheet\" href=\"{prefix}/swagger-ui/swagger-ui.css\"></head><body><div id=\"swagger-ui\"></div>\
+         <script src=\"{prefix}/swagger-ui/swagger-ui-bundle.js\"></script>\
+         <script>window.onload=function(){{window.ui=SwaggerUIBundle({{url:\"{prefix}/api-spec.json\",dom_id:\"#swagger-ui\"}});}};</script>\
+         </body></html>"
+    );
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
+}
+
+/// Removes the `X-Script-Name` prefix from the path (the original's reverse-proxy support).
+fn strip_script_name(mut req: ServiceRequest) -> ServiceRequest {
+    let Some(prefix) = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+        return req;
+    };
+    let prefix = prefix.trim_end_matches('/');
+    let path = req.path().to_owned();
+    if prefix.is_empty() || !path.starts_with(prefix) {
+        return req;
+    }
+    let rest = &path[prefix.len()..];
+    let rest = if rest.is_empty() { "/" } else { rest };
+    let pq = match req.query_string() {
+        "" => rest.to_owned(),
+        q => format!("{rest}?{q}"),
+    };
+    if let Ok(uri) = pq.parse::<actix_web::http::Uri>() {
+        req.match_info_mut().get_mut().update(&uri);
+        req.head_mut().uri = uri;
+    }
+    req
+}
+
+fn method_not_allowed<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, _) = res.into_parts();
+    let res = bare(StatusCode::METHOD_NOT_ALLOWED);
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, res).map_into_right_body()))
+}

@@ -1,0 +1,1 @@
+//! benchmark (see the catalog and results services).

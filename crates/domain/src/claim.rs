@@ -1,0 +1,1 @@
+//! claim (see the catalog and results services).

@@ -1,0 +1,1 @@
+//! flavor (see the catalog and results services).

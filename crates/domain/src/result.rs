@@ -1,0 +1,1 @@
+//! result (see the catalog and results services).

@@ -1,0 +1,1 @@
+//! schema (see the catalog and results services).

@@ -1,0 +1,1 @@
+//! site (see the catalog and results services).

@@ -1,0 +1,1 @@
+//! submit (see the catalog and results services).

@@ -1,0 +1,72 @@
+//! Tags: free labels attached to results. Not moderated.
+
+use uuid::Uuid;
+
+use crate::{Page, RepoError, SortKey, query::PageRequest};
+
+/// A tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Server-generated id.
+    pub id: Uuid,
+    /// Unique name.
+    pub name: String,
+    /// Optional description.
+    pub description: Option<String>,
+}
+
+/// Fields of a tag on create or full update. On update, `description: None` keeps the old one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagDraft {
+    /// Unique name.
+    pub name: String,
+    /// Optional description.
+    pub description: Option<String>,
+}
+
+/// Filters of tag lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagFilter {
+    /// Exact name.
+    pub name: Option<String>,
+    /// Terms matched against name and description.
+    pub terms: Vec<String>,
+}
+
+/// Sortable tag fields.
+pub const TAG_SORT_FIELDS: &[&str] = &["id", "name", "description"];
+
+/// Port: tag storage.
+#[async_trait::async_trait]
+pub trait TagRepository: Send + Sync {
+    /// One tag.
+    ///
+    /// # Errors
+    /// `Unavailable` or `Backend` when the database fails.
+    async fn find(&self, id: Uuid) -> Result<Option<Tag>, RepoError>;
+    /// Stores a new tag.
+    ///
+    /// # Errors
+    /// `Conflict` when the name is taken.
+    async fn insert(&self, tag: &Tag) -> Result<(), RepoError>;
+    /// Replaces name and (when given) description.
+    ///
+    /// # Errors
+    /// `NotFound` when the tag does not exist, `Conflict` when the name is taken.
+    async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError>;
+    /// Deletes a tag and unlinks it from results.
+    ///
+    /// # Errors
+    /// `NotFound` when the tag does not exist.
+    async fn delete(&self, id: Uuid) -> Result<(), RepoError>;
+    /// Filtered, sorted page of tags.
+    ///
+    /// # Errors
+    /// `Unavailable` or `Backend` when the database fails.
+    async fn list(&self, filter: &TagFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Tag>, RepoError>;
+    /// Which of these ids exist.
+    ///
+    /// # Errors
+    /// `Unavailable` or `Backend` when the database fails.
+    async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError>;
+}

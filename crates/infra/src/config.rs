@@ -1,0 +1,68 @@
+//! Database settings.
+
+use std::{fmt, time::Duration};
+
+/// Where the database is and how to pool connections to it.
+#[derive(Clone)]
+pub struct DbConfig {
+    /// `postgres://…` or `sqlite://…`.
+    pub url: String,
+    /// Pool size.
+    pub max_connections: u32,
+    /// How long to wait for a connection before answering 503.
+    pub connect_timeout: Duration,
+}
+
+impl DbConfig {
+    /// The embedded default: a SQLite file in the working directory.
+    pub const DEFAULT_URL: &'static str = "sqlite://eosc-perf.db?mode=rwc";
+
+    /// Settings for a URL with the default pool.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), max_connections: 16, connect_timeout: Duration::from_secs(5) }
+    }
+
+    /// Whether this is a SQLite database.
+    pub fn is_sqlite(&self) -> bool {
+        self.url.starts_with("sqlite:")
+    }
+}
+
+impl Default for DbConfig {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_URL)
+    }
+}
+
+impl fmt::Debug for DbConfig {
+    /// Redacts any password in the URL.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DbConfig")
+            .field("url", &redact(&self.url))
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+/// `scheme://user:secret@host` becomes `scheme://user:***@host`.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(super::redact("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

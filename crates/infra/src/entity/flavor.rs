@@ -1,0 +1,25 @@
+//! `flavor` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "flavor")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub name: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub description: Option<String>,
+    pub site_id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub uploader_sub: String,
+    #[sea_orm(column_type = "Text")]
+    pub uploader_iss: String,
+    pub upload_datetime: DateTimeUtc,
+    pub status: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

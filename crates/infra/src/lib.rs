@@ -1,0 +1,53 @@
+//! eosc-perf infrastructure: the adapters that implement the domain's ports.
+//!
+//! - [`repo`]: SeaORM repositories on PostgreSQL (production) or SQLite (embedded default).
+//! - [`outbox`]: mails queued in the database with the change that causes them, and the
+//!   background task that delivers them over SMTP with retry.
+//! - [`registry`]: the container image check against an OCI / Docker registry.
+//!
+//! All SQL lives in this crate; backend differences are kept in [`sql`].
+
+pub mod config;
+pub mod entity;
+pub mod error;
+pub mod outbox;
+pub mod registry;
+pub mod repo;
+pub mod sql;
+
+pub use config::DbConfig;
+pub use repo::Repositories;
+
+use migration::MigratorTrait;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// Opens a connection pool for the configured database.
+///
+/// # Errors
+/// When the URL is invalid or the database cannot be reached.
+pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(config.url.clone());
+    opts.max_connections(config.max_connections)
+        .min_connections(1)
+        .connect_timeout(config.connect_timeout)
+        .acquire_timeout(config.connect_timeout)
+        .sqlx_logging(false);
+    if config.is_sqlite() {
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(std::time::Duration::from_secs(10))
+                .foreign_keys(true)
+                // The contract's search is case-sensitive LIKE, as on PostgreSQL.
+                .pragma("case_sensitive_like", "ON")
+        });
+    }
+    Database::connect(opts).await
+}
+
+/// Applies every pending migration.
+///
+/// # Errors
+/// When a migration fails.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
+}

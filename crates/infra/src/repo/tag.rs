@@ -1,0 +1,84 @@
+//! Tags on SeaORM.
+
+use domain::{
+    Page, PageRequest, RepoError, SortKey,
+    tag::{Tag, TagDraft, TagFilter, TagRepository},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::{
+    entity::tag,
+    error::DbResultExt,
+    sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
+};
+
+/// [`TagRepository`] on SeaORM.
+pub struct SeaTagRepository {
+    db: DatabaseConnection,
+}
+
+impl SeaTagRepository {
+    /// Over this pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+/// Entity to domain.
+pub(crate) fn to_domain(m: tag::Model) -> Tag {
+    Tag { id: m.id, name: m.name, description: m.description }
+}
+
+#[async_trait::async_trait]
+impl TagRepository for SeaTagRepository {
+    async fn find(&self, id: Uuid) -> Result<Option<Tag>, RepoError> {
+        Ok(tag::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain))
+    }
+
+    async fn insert(&self, t: &Tag) -> Result<(), RepoError> {
+        tag::ActiveModel { id: Set(t.id), name: Set(t.name.clone()), description: Set(t.description.clone()) }
+            .insert(&self.db)
+            .await
+            .repo()?;
+        Ok(())
+    }
+
+    async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError> {
+        let txn = self.db.begin().await.repo()?;
+        let current = tag::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
+        let mut active: tag::ActiveModel = current.into();
+        active.name = Set(draft.name.clone());
+        if let Some(d) = &draft.description {
+            active.description = Set(Some(d.clone()));
+        }
+        active.update(&txn).await.repo()?;
+        txn.commit().await.repo()
+    }
+
+    async fn delete(&self, id: Uuid) -> Result<(), RepoError> {
+        let res = tag::Entity::delete_by_id(id).exec(&self.db).await.repo()?;
+        if res.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn list(&self, filter: &TagFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Tag>, RepoError> {
+        let mut cond = Condition::all();
+        if let Some(name) = &filter.name {
+            cond = cond.add(tag::Column::Name.eq(name.as_str()));
+        }
+        cond = cond.add(terms_condition(&filter.terms, &[tag::Column::Name, tag::Column::Description]));
+        let select = sort_by_columns(filter_if(tag::Entity::find(), cond), sort, tag::Column::Id);
+        Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
+    }
+
+    async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = tag::Entity::find().filter(tag::Column::Id.is_in(ids.iter().copied())).all(&self.db).await.repo()?;
+        Ok(rows.into_iter().map(|t| t.id).collect())
+    }
+}

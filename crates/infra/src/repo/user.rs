@@ -1,0 +1,101 @@
+//! Users on SeaORM.
+
+use domain::{
+    Page, PageRequest, RepoError, SortKey,
+    mail::OutboundMail,
+    user::{User, UserFilter, UserRepository},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use crate::{
+    entity::user,
+    error::DbResultExt,
+    outbox,
+    sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
+};
+
+/// [`UserRepository`] on SeaORM.
+pub struct SeaUserRepository {
+    db: DatabaseConnection,
+}
+
+impl SeaUserRepository {
+    /// Over this pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn to_domain(m: user::Model) -> User {
+    User { sub: m.sub, iss: m.iss, email: m.email, registration_datetime: m.registration_datetime }
+}
+
+fn exact(filter: &UserFilter) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(v) = &filter.sub {
+        cond = cond.add(user::Column::Sub.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.iss {
+        cond = cond.add(user::Column::Iss.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.email {
+        cond = cond.add(user::Column::Email.eq(v.as_str()));
+    }
+    cond
+}
+
+#[async_trait::async_trait]
+impl UserRepository for SeaUserRepository {
+    async fn find(&self, sub: &str, iss: &str) -> Result<Option<User>, RepoError> {
+        Ok(user::Entity::find_by_id((sub.to_owned(), iss.to_owned())).one(&self.db).await.repo()?.map(to_domain))
+    }
+
+    async fn insert(&self, u: &User, mail: OutboundMail) -> Result<(), RepoError> {
+        let txn = self.db.begin().await.repo()?;
+        user::ActiveModel {
+            sub: Set(u.sub.clone()),
+            iss: Set(u.iss.clone()),
+            email: Set(u.email.clone()),
+            registration_datetime: Set(u.registration_datetime),
+        }
+        .insert(&txn)
+        .await
+        .repo()?;
+        outbox::enqueue(&txn, &mail).await?;
+        txn.commit().await.repo()
+    }
+
+    async fn update_email(&self, sub: &str, iss: &str, email: &str, mail: OutboundMail) -> Result<(), RepoError> {
+        let txn = self.db.begin().await.repo()?;
+        let updated = user::Entity::update_many()
+            .col_expr(user::Column::Email, sea_orm::sea_query::Expr::value(email))
+            .filter(user::Column::Sub.eq(sub))
+            .filter(user::Column::Iss.eq(iss))
+            .exec(&txn)
+            .await
+            .repo()?;
+        if updated.rows_affected == 0 {
+            return Err(RepoError::NotFound);
+        }
+        outbox::enqueue(&txn, &mail).await?;
+        txn.commit().await.repo()
+    }
+
+    async fn list(&self, filter: &UserFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<User>, RepoError> {
+        let cond = exact(filter).add(terms_condition(&filter.terms, &[user::Column::Email]));
+        let select = filter_if(user::Entity::find(), cond);
+        let select = sort_by_columns(select, sort, user::Column::Iss);
+        let select = sea_orm::QueryOrder::order_by_asc(select, user::Column::Sub);
+        Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
+    }
+
+    async fn remove(&self, filter: &UserFilter) -> Result<u64, RepoError> {
+        let txn = self.db.begin().await.repo()?;
+        let res = user::Entity::delete_many().filter(exact(filter)).exec(&txn).await.repo()?;
+        txn.commit().await.repo()?;
+        Ok(res.rows_affected)
+    }
+}

@@ -1,0 +1,88 @@
+//! Query helpers shared by every repository: sorting, paging, search and date conditions, and
+//! the few places where PostgreSQL and SQLite differ.
+
+use std::str::FromStr;
+
+use domain::{
+    DateRange, Page, PageRequest, RepoError, SortDir, SortKey,
+    query::SortField,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, ExprTrait, IntoColumnRef},
+};
+
+use crate::error::DbResultExt;
+
+/// Converts a domain direction.
+pub fn order(dir: SortDir) -> Order {
+    match dir {
+        SortDir::Asc => Order::Asc,
+        SortDir::Desc => Order::Desc,
+    }
+}
+
+/// Orders by the named columns of `E` (names already validated by the domain), then by `id`
+/// so that pages never overlap (Q28). Unknown names are skipped.
+pub fn sort_by_columns<E>(mut select: Select<E>, sort: &[SortKey], tiebreak: E::Column) -> Select<E>
+where
+    E: EntityTrait,
+    E::Column: FromStr,
+{
+    for key in sort {
+        if let SortField::Column(name) = &key.field
+            && let Ok(col) = E::Column::from_str(name)
+        {
+            select = select.order_by(col, order(key.dir));
+        }
+    }
+    select.order_by(tiebreak, Order::Asc)
+}
+
+/// `col > after 00:00 AND col < before 00:00`.
+pub fn date_condition<C: ColumnTrait>(col: C, range: &DateRange) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(after) = range.after_instant() {
+        cond = cond.add(col.gt(after));
+    }
+    if let Some(before) = range.before_instant() {
+        cond = cond.add(col.lt(before));
+    }
+    cond
+}
+
+/// Each term must be contained (`LIKE '%term%'`, case-sensitive on both backends) in at least
+/// one of the columns.
+pub fn terms_condition(terms: &[String], columns: &[impl IntoColumnRef + Clone]) -> Condition {
+    let mut all = Condition::all();
+    for term in terms {
+        let pattern = format!("%{term}%");
+        let mut any = Condition::any();
+        for col in columns {
+            any = any.add(Expr::col(col.clone()).like(pattern.clone()));
+        }
+        all = all.add(any);
+    }
+    all
+}
+
+/// Counts the rows, then loads the requested page.
+///
+/// # Errors
+/// Classified database errors.
+pub async fn fetch_page<E, C>(db: &C, select: Select<E>, page: PageRequest) -> Result<Page<E::Model>, RepoError>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let total = select.clone().count(db).await.repo()?;
+    let items = select.offset(page.offset()).limit(page.per_page).all(db).await.repo()?;
+    Ok(Page { items, total, request: page })
+}
+
+/// Filters `select` by `cond` only when it is not empty.
+pub fn filter_if<E: EntityTrait>(select: Select<E>, cond: Condition) -> Select<E> {
+    if cond.is_empty() { select } else { select.filter(cond) }
+}

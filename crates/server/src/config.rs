@@ -1,0 +1,186 @@
+//! Settings from the environment, with the original's variable names. The only place that
+//! reads the environment. Every variable may also come from a file named by `NAME_FILE`.
+
+use std::{fmt, time::Duration};
+
+use api::HttpConfig;
+use auth::OidcConfig;
+use infra::{DbConfig, outbox::MailConfig, registry::RegistryConfig};
+
+/// The default trusted issuers of the original (EGI Check-in).
+pub const DEFAULT_TRUSTED_OPS: &str =
+    "https://aai.egi.eu/oidc,https://aai-demo.egi.eu/auth/realms/egi,https://aai-dev.egi.eu/auth/realms/egi";
+
+/// A setting that cannot be used; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {variable}: {reason}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+fn bad(variable: &'static str, reason: impl fmt::Display) -> ConfigError {
+    ConfigError { variable, reason: reason.to_string() }
+}
+
+/// Everything the server needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Listen address.
+    pub bind: String,
+    /// Database.
+    pub database: DbConfig,
+    /// OIDC providers.
+    pub oidc: OidcConfig,
+    /// Entitlements that make a registered user admin; empty means nobody (Q12).
+    pub admin_entitlements: Vec<String>,
+    /// SMTP delivery.
+    pub mail: MailConfig,
+    /// `MAIL_SUPPORT`.
+    pub mail_support: String,
+    /// HTTP options.
+    pub http: HttpConfig,
+    /// Container image check; `None` when `IMAGE_CHECK=off`.
+    pub registry: Option<RegistryConfig>,
+}
+
+/// Reads a variable, or the content of the file named by `NAME_FILE`.
+fn read(env: &dyn Fn(&str) -> Option<String>, name: &'static str) -> Result<Option<String>, ConfigError> {
+    if let Some(path) = env(&format!("{name}_FILE")).filter(|p| !p.is_empty()) {
+        let content = std::fs::read_to_string(&path).map_err(|e| bad(name, format!("{name}_FILE {path}: {e}")))?;
+        return Ok(Some(content.trim_end_matches(['\n', '\r']).to_owned()));
+    }
+    Ok(env(name))
+}
+
+/// Comma-separated, no trimming (as the original); empty gives an empty list.
+fn list(value: &str) -> Vec<String> {
+    if value.is_empty() { Vec::new() } else { value.split(',').map(str::to_owned).collect() }
+}
+
+impl Settings {
+    /// From the process environment.
+    ///
+    /// # Errors
+    /// The first unusable variable.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&|name| std::env::var(name).ok())
+    }
+
+    /// From any variable lookup (tests pass a map).
+    ///
+    /// # Errors
+    /// The first unusable variable.
+    pub fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let bind = read(env, "BIND_ADDRESS")?.filter(|b| !b.is_empty()).unwrap_or_else(|| "127.0.0.1:5000".into());
+        let database = DbConfig::new(database_url(env)?);
+        let trusted = read(env, "TRUSTED_OP_LIST")?.unwrap_or_else(|| DEFAULT_TRUSTED_OPS.into());
+        let client = match (read(env, "OIDC_CLIENT_ID")?, read(env, "OIDC_CLIENT_SECRET")?) {
+            (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Some((id, secret)),
+            (Some(id), _) if !id.is_empty() => return Err(bad("OIDC_CLIENT_SECRET", "required with OIDC_CLIENT_ID")),
+            _ => None,
+        };
+        let oidc = OidcConfig::new(&list(&trusted), client).map_err(|e| bad("TRUSTED_OP_LIST", e))?;
+        let admin_entitlements = list(&read(env, "ADMIN_ENTITLEMENTS")?.unwrap_or_default());
+        let port = match read(env, "MAIL_PORT")?.filter(|p| !p.is_empty()) {
+            Some(p) => p.parse::<u16>().map_err(|e| bad("MAIL_PORT", e))?,
+            None => 25,
+        };
+        let from = read(env, "MAIL_FROM")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "eosc-perf@localhost".into());
+        if !infra::outbox::is_valid_address(&from) {
+            return Err(bad("MAIL_FROM", format!("{from:?} is not an e-mail address")));
+        }
+        let mail = MailConfig {
+            server: read(env, "MAIL_SERVER")?.filter(|s| !s.is_empty()),
+            port,
+            from,
+            ..MailConfig::default()
+        };
+        let backend_route = read(env, "BACKEND_ROUTE")?.filter(|r| !r.is_empty()).unwrap_or_else(|| "/".into());
+        let cors_origin = read(env, "CORS_ALLOW_ORIGIN")?.filter(|o| !o.is_empty());
+        let registry = match read(env, "IMAGE_CHECK")?.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("off" | "false" | "0" | "no") => None,
+            None | Some("" | "on" | "true" | "1" | "yes") => {
+                let url = read(env, "IMAGE_REGISTRY_URL")?.filter(|u| !u.is_empty());
+                Some(RegistryConfig::new(url).map_err(|e| bad("IMAGE_REGISTRY_URL", e))?)
+            }
+            Some(other) => return Err(bad("IMAGE_CHECK", format!("{other:?} is neither on nor off"))),
+        };
+        Ok(Self {
+            bind,
+            database,
+            oidc,
+            admin_entitlements,
+            mail,
+            mail_support: read(env, "MAIL_SUPPORT")?.unwrap_or_default(),
+            http: HttpConfig { backend_route, cors_origin },
+            registry,
+        })
+    }
+
+    /// Shortens retry waits (tests).
+    pub fn with_fast_mail_retry(mut self) -> Self {
+        self.mail.max_backoff = Duration::from_secs(1);
+        self.mail.poll_interval = Duration::from_millis(100);
+        self
+    }
+}
+
+/// `DATABASE_URL`, else a PostgreSQL URL from `DB_*` when `DB_HOST` is set, else SQLite.
+fn database_url(env: &dyn Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
+    if let Some(url) = read(env, "DATABASE_URL")?.filter(|u| !u.is_empty()) {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
+            return Err(bad("DATABASE_URL", "must start with postgres://, postgresql:// or sqlite:"));
+        }
+        return Ok(url);
+    }
+    let Some(host) = read(env, "DB_HOST")?.filter(|h| !h.is_empty()) else {
+        return Ok(DbConfig::DEFAULT_URL.into());
+    };
+    let user = read(env, "DB_USER")?.filter(|u| !u.is_empty()).ok_or_else(|| bad("DB_USER", "required with DB_HOST"))?;
+    let password = read(env, "DB_PASSWORD")?.unwrap_or_default();
+    let port = read(env, "DB_PORT")?.filter(|p| !p.is_empty()).unwrap_or_else(|| "5432".into());
+    port.parse::<u16>().map_err(|e| bad("DB_PORT", e))?;
+    let name = read(env, "DB_NAME")?.filter(|n| !n.is_empty()).ok_or_else(|| bad("DB_NAME", "required with DB_HOST"))?;
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let credentials = if password.is_empty() { enc(&user) } else { format!("{}:{}", enc(&user), enc(&password)) };
+    Ok(format!("postgres://{credentials}@{host}:{port}/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        Settings::from_lookup(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_set_runs_on_sqlite_with_nobody_admin() {
+        let s = settings(&[]).unwrap();
+        assert!(s.database.is_sqlite());
+        assert!(s.admin_entitlements.is_empty());
+        assert_eq!(s.bind, "127.0.0.1:5000");
+    }
+
+    #[test]
+    fn db_parts_build_a_postgres_url_and_bad_values_name_the_variable() {
+        let s = settings(&[("DB_HOST", "db"), ("DB_USER", "u"), ("DB_PASSWORD", "p@ss"), ("DB_NAME", "perf")]).unwrap();
+        assert_eq!(s.database.url, "postgres://u:p%40ss@db:5432/perf");
+        assert_eq!(settings(&[("MAIL_PORT", "x")]).unwrap_err().variable, "MAIL_PORT");
+        assert_eq!(settings(&[("TRUSTED_OP_LIST", "http://op.example")]).unwrap_err().variable, "TRUSTED_OP_LIST");
+        assert_eq!(settings(&[("IMAGE_CHECK", "maybe")]).unwrap_err().variable, "IMAGE_CHECK");
+        assert_eq!(settings(&[("DB_HOST", "db")]).unwrap_err().variable, "DB_USER");
+    }
+
+    #[test]
+    fn lists_are_not_trimmed() {
+        let s = settings(&[("ADMIN_ENTITLEMENTS", "a, b")]).unwrap();
+        assert_eq!(s.admin_entitlements, vec!["a".to_string(), " b".to_string()]);
+    }
+}

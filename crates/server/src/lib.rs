@@ -1,0 +1,10 @@
+//! eosc-perf server: configuration, telemetry and the composition root that wires the
+//! concrete adapters (SeaORM, OIDC, SMTP outbox, OCI registry) into the domain services and
+//! the HTTP layer. The only crate that knows every concrete type.
+
+pub mod config;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,93 @@
+//! Builds the application exactly as production runs it (tests call this too).
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{HttpServer, dev::Server};
+use anyhow::Context;
+use auth::OidcIdentityProvider;
+use domain::{
+    access::Access,
+    mail::MailTemplates,
+    ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
+    service::{TagService, UserService},
+};
+use infra::{Repositories, outbox::MailDeliverer, registry::OciImageRegistry};
+use sea_orm::DatabaseConnection;
+
+use crate::Settings;
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+    deliverer: tokio::task::JoinHandle<()>,
+}
+
+impl Application {
+    /// Connects and migrates the database, wires the services, binds the listener and starts
+    /// the mail deliverer.
+    ///
+    /// # Errors
+    /// When the database cannot be reached or migrated, or the address cannot be bound.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = infra::connect(&settings.database)
+            .await
+            .with_context(|| format!("connecting to {}", infra::config::redact(&settings.database.url)))?;
+        infra::migrate(&db).await.context("applying migrations")?;
+        if settings.admin_entitlements.is_empty() {
+            tracing::warn!("ADMIN_ENTITLEMENTS is empty: nobody is admin (the original made everybody admin)");
+        }
+        let repos = Repositories::new(db.clone());
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let _registry: Arc<dyn ImageRegistry> = match &settings.registry {
+            Some(config) => Arc::new(OciImageRegistry::new(config.clone()).context("building the registry client")?),
+            None => {
+                tracing::warn!("IMAGE_CHECK=off: container images are not checked");
+                Arc::new(NoImageCheck)
+            }
+        };
+        let mails = MailTemplates { support: settings.mail_support.clone() };
+        let access = Access::new(repos.users.clone(), settings.admin_entitlements.clone());
+        let identity = Arc::new(OidcIdentityProvider::new(settings.oidc.clone()).context("building the OIDC client")?);
+        let state = api::AppState {
+            identity,
+            users: UserService::new(repos.users.clone(), access.clone(), clock.clone(), mails.clone()),
+            tags: TagService::new(repos.tags.clone()),
+            access,
+        };
+        let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let http = settings.http.clone();
+        let server = HttpServer::new(move || api::build_app(state.clone(), http.clone()))
+            .listen(listener)?
+            .shutdown_timeout(10)
+            .run();
+        if settings.mail.server.is_none() {
+            tracing::warn!("MAIL_SERVER is unset: mails are logged instead of sent");
+        }
+        let deliverer = tokio::spawn(MailDeliverer::new(db.clone(), settings.mail.clone()).run());
+        tracing::info!("listening on {} (port {port})", settings.bind);
+        Ok(Self { port, server, db, deliverer })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool (tests inspect it).
+    pub fn db(&self) -> DatabaseConnection {
+        self.db.clone()
+    }
+
+    /// Serves until SIGINT/SIGTERM (graceful: in-flight requests finish).
+    ///
+    /// # Errors
+    /// I/O errors of the server.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.deliverer.abort();
+        result
+    }
+}

@@ -1,0 +1,27 @@
+//! Database migrations of eosc-perf, written once with the SeaQuery DSL and run on PostgreSQL
+//! and SQLite. Never edit a released migration: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_user_and_tag;
+mod m20261122_000002_create_catalog;
+mod m20261122_000003_create_result;
+mod m20261122_000004_create_claim_and_submit;
+mod m20261122_000005_create_mail_outbox;
+pub mod schema;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_user_and_tag::Migration),
+            Box::new(m20261122_000002_create_catalog::Migration),
+            Box::new(m20261122_000003_create_result::Migration),
+            Box::new(m20261122_000004_create_claim_and_submit::Migration),
+            Box::new(m20261122_000005_create_mail_outbox::Migration),
+        ]
+    }
+}

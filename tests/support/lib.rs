@@ -1,0 +1,4 @@
+//! stub
+pub mod oidc;
+pub mod registry;
+pub mod smtp;
