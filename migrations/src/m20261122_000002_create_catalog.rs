@@ -20,7 +20,13 @@ impl MigrationTrait for Migration {
             .col(ColumnDef::new(Benchmark::JsonSchema).json_binary().not_null())
             .col(ColumnDef::new(Benchmark::Description).text().null());
         uploaded_columns(&mut benchmark, Benchmark::Table, true);
-        benchmark.index(Index::create().name("uq_benchmark_image_tag").col(Benchmark::DockerImage).col(Benchmark::DockerTag).unique());
+        benchmark.index(
+            Index::create()
+                .name("uq_benchmark_image_tag")
+                .col(Benchmark::DockerImage)
+                .col(Benchmark::DockerTag)
+                .unique(),
+        );
         manager.create_table(benchmark).await?;
 
         let mut site = Table::create();
@@ -40,10 +46,15 @@ impl MigrationTrait for Migration {
             .col(ColumnDef::new(Flavor::Description).text().null())
             .col(ColumnDef::new(Flavor::SiteId).uuid().not_null())
             .foreign_key(
-                ForeignKey::create().from(Flavor::Table, Flavor::SiteId).to(Site::Table, Site::Id).on_delete(ForeignKeyAction::Cascade),
+                ForeignKey::create()
+                    .from(Flavor::Table, Flavor::SiteId)
+                    .to(Site::Table, Site::Id)
+                    .on_delete(ForeignKeyAction::Cascade),
             );
         uploaded_columns(&mut flavor, Flavor::Table, true);
-        flavor.index(Index::create().name("uq_flavor_site_name").col(Flavor::SiteId).col(Flavor::Name).unique());
+        flavor.index(
+            Index::create().name("uq_flavor_site_name").col(Flavor::SiteId).col(Flavor::Name).unique(),
+        );
         manager.create_table(flavor).await?;
 
         for (name, table, cols) in [

@@ -2,13 +2,19 @@
 
 use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 
-use crate::schema::{Benchmark, Flavor, Result as ResultT, ResultTag, Site, Tag, id_column, index, uploaded_columns};
+use crate::schema::{
+    Benchmark, Flavor, Result as ResultT, ResultTag, Site, Tag, id_column, index, uploaded_columns,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 fn cascade_fk(from: ResultT, to_table: impl IntoIden, to_col: impl IntoIden) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(ResultT::Table, from).to(to_table, to_col).on_delete(ForeignKeyAction::Cascade).to_owned()
+    ForeignKey::create()
+        .from(ResultT::Table, from)
+        .to(to_table, to_col)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -55,7 +61,11 @@ impl MigrationTrait for Migration {
             .await?;
 
         for (name, table, cols) in [
-            ("ix_result_visible_execution", ResultT::Table.into_iden(), &["deleted", "execution_datetime", "id"][..]),
+            (
+                "ix_result_visible_execution",
+                ResultT::Table.into_iden(),
+                &["deleted", "execution_datetime", "id"][..],
+            ),
             ("ix_result_upload", ResultT::Table.into_iden(), &["upload_datetime"][..]),
             ("ix_result_benchmark", ResultT::Table.into_iden(), &["benchmark_id", "execution_datetime"][..]),
             ("ix_result_site", ResultT::Table.into_iden(), &["site_id", "execution_datetime"][..]),

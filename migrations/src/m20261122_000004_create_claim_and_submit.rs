@@ -4,7 +4,9 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::schema::{Benchmark, Claim, Flavor, Result as ResultT, Site, Submit, id_column, index, uploaded_columns};
+use crate::schema::{
+    Benchmark, Claim, Flavor, Result as ResultT, Site, Submit, id_column, index, uploaded_columns,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -20,7 +22,10 @@ impl MigrationTrait for Migration {
             .col(ColumnDef::new(Claim::ResultId).uuid().null())
             .foreign_key(
                 // A hard-deleted result leaves its claims orphaned (contract §5.6).
-                ForeignKey::create().from(Claim::Table, Claim::ResultId).to(ResultT::Table, ResultT::Id).on_delete(ForeignKeyAction::SetNull),
+                ForeignKey::create()
+                    .from(Claim::Table, Claim::ResultId)
+                    .to(ResultT::Table, ResultT::Id)
+                    .on_delete(ForeignKeyAction::SetNull),
             );
         uploaded_columns(&mut claim, Claim::Table, true);
         manager.create_table(claim).await?;
@@ -40,7 +45,12 @@ impl MigrationTrait for Migration {
             (Submit::FlavorId, Flavor::Table.into_iden(), Flavor::Id.into_iden()),
             (Submit::ClaimId, Claim::Table.into_iden(), Claim::Id.into_iden()),
         ] {
-            submit.foreign_key(ForeignKey::create().from(Submit::Table, col).to(table, id).on_delete(ForeignKeyAction::Cascade));
+            submit.foreign_key(
+                ForeignKey::create()
+                    .from(Submit::Table, col)
+                    .to(table, id)
+                    .on_delete(ForeignKeyAction::Cascade),
+            );
         }
         uploaded_columns(&mut submit, Submit::Table, false);
         manager.create_table(submit).await?;

@@ -1,1 +1,3 @@
-//! repo
+//! Repository-level tests: migrations up, down and up again on both backends.
+
+mod migrations;

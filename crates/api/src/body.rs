@@ -151,7 +151,10 @@ mod tests {
 
     const SPEC: BodySpec = BodySpec {
         component: "Tag",
-        fields: &[Field { name: "name", kind: FieldKind::Str, required: true }, Field { name: "description", kind: FieldKind::Str, required: false }],
+        fields: &[
+            Field { name: "name", kind: FieldKind::Str, required: true },
+            Field { name: "description", kind: FieldKind::Str, required: false },
+        ],
         ignored: &["id"],
     };
 

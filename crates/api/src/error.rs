@@ -92,9 +92,11 @@ impl ApiError {
                     with(S::UNPROCESSABLE_ENTITY, "errors", json!({"error": error, "path": path}))
                 }
                 DomainError::PageOutOfRange => (S::NOT_FOUND, Value::Object(bare_body(S::NOT_FOUND))),
-                DomainError::Unavailable(_) => {
-                    with(S::SERVICE_UNAVAILABLE, "message", json!("The database is unavailable, try again later"))
-                }
+                DomainError::Unavailable(_) => with(
+                    S::SERVICE_UNAVAILABLE,
+                    "message",
+                    json!("The database is unavailable, try again later"),
+                ),
                 DomainError::Internal(_) => {
                     (S::INTERNAL_SERVER_ERROR, Value::Object(bare_body(S::INTERNAL_SERVER_ERROR)))
                 }

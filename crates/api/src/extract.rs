@@ -9,7 +9,10 @@ use domain::{AuthError, Identity};
 use paperclip::{
     actix::OperationModifier,
     v2::{
-        models::{DataType, DataTypeFormat, DefaultOperationRaw, DefaultSchemaRaw, Either, Items, Parameter, ParameterIn},
+        models::{
+            DataType, DataTypeFormat, DefaultOperationRaw, DefaultSchemaRaw, Either, Items, Parameter,
+            ParameterIn,
+        },
         schema::Apiv2Schema,
     },
 };
@@ -31,7 +34,8 @@ impl Auth {
     /// # Errors
     /// 401 with the flaat description.
     pub async fn identify(&self, state: &AppState) -> Result<Identity, ApiError> {
-        let value = self.0.as_deref().map(str::trim).filter(|v| !v.is_empty()).ok_or_else(AuthError::no_header);
+        let value =
+            self.0.as_deref().map(str::trim).filter(|v| !v.is_empty()).ok_or_else(AuthError::no_header);
         let value = value.map_err(domain::DomainError::from)?;
         let token = value
             .strip_prefix("Bearer ")
@@ -97,7 +101,9 @@ fn param_doc(p: &Param) -> Parameter<DefaultSchemaRaw> {
         Kind::Date => (DataType::String, Some(DataTypeFormat::Date), None, vec![], None, None),
         Kind::DateTime => (DataType::String, Some(DataTypeFormat::DateTime), None, vec![], None, None),
         Kind::Uuid => (DataType::String, Some(DataTypeFormat::Uuid), None, vec![], None, None),
-        Kind::Status => (DataType::String, None, None, vec!["on_review".into(), "approved".into()], None, None),
+        Kind::Status => {
+            (DataType::String, None, None, vec!["on_review".into(), "approved".into()], None, None)
+        }
         Kind::ResourceType => (
             DataType::String,
             None,
@@ -106,13 +112,22 @@ fn param_doc(p: &Param) -> Parameter<DefaultSchemaRaw> {
             None,
             None,
         ),
-        Kind::StrList => {
-            (DataType::Array, None, Some(Items { data_type: Some(DataType::String), ..Default::default() }), vec![], None, None)
-        }
+        Kind::StrList => (
+            DataType::Array,
+            None,
+            Some(Items { data_type: Some(DataType::String), ..Default::default() }),
+            vec![],
+            None,
+            None,
+        ),
         Kind::UuidList => (
             DataType::Array,
             None,
-            Some(Items { data_type: Some(DataType::String), format: Some(DataTypeFormat::Uuid), ..Default::default() }),
+            Some(Items {
+                data_type: Some(DataType::String),
+                format: Some(DataTypeFormat::Uuid),
+                ..Default::default()
+            }),
             vec![],
             None,
             None,
@@ -172,17 +187,15 @@ impl<S: 'static> FromRequest for JsonBody<S> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| {
+        let is_json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
                 let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             });
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes = bytes.await.map_err(|_| ApiError::Bare(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE))?;
+            let bytes =
+                bytes.await.map_err(|_| ApiError::Bare(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE))?;
             Ok(JsonBody { bytes, is_json, _spec: PhantomData })
         })
     }
@@ -214,7 +227,9 @@ impl FromRequest for IdPath {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let id = req.match_info().iter().next().and_then(|(_, v)| uuid::Uuid::parse_str(v).ok());
-        std::future::ready(id.map(IdPath).ok_or_else(|| ApiError::Bare(actix_web::http::StatusCode::NOT_FOUND).into()))
+        std::future::ready(
+            id.map(IdPath).ok_or_else(|| ApiError::Bare(actix_web::http::StatusCode::NOT_FOUND).into()),
+        )
     }
 }
 

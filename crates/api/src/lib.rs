@@ -76,8 +76,15 @@ pub fn openapi_document(config: &HttpConfig) -> Value {
 pub fn build_app(
     state: AppState,
     config: HttpConfig,
-) -> App<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = Error, InitError = ()>>
-{
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
     let spec = Arc::new(openapi_document(&config));
     let cors_origin = config.cors_origin.clone();
     App::new()
@@ -104,17 +111,21 @@ pub fn build_app(
         .with_json_spec_v3_at("/paperclip-spec.json")
         .with_swagger_ui_at("/swagger-ui")
         .build()
-        .route("/api-spec.json", aweb::get().to(move || {
-            let spec = spec.clone();
-            async move { HttpResponse::Ok().json(&*spec) }
-        }))
+        .route(
+            "/api-spec.json",
+            aweb::get().to(move || {
+                let spec = spec.clone();
+                async move { HttpResponse::Ok().json(&*spec) }
+            }),
+        )
         .route("/", aweb::get().to(swagger_page))
         .default_service(aweb::to(|| async { bare(StatusCode::NOT_FOUND) }))
 }
 
 /// `GET /`: Swagger UI (assets bundled by paperclip) loading `<prefix>/api-spec.json`.
 async fn swagger_page(req: HttpRequest) -> HttpResponse {
-    let prefix = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('/');
+    let prefix =
+        req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('/');
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"><title>EOSC Performance API</title>\
          <link rel=\"stylesheet\" href=\"{prefix}/swagger-ui/swagger-ui.css\"></head><body><div id=\"swagger-ui\"></div>\
@@ -127,7 +138,8 @@ async fn swagger_page(req: HttpRequest) -> HttpResponse {
 
 /// Removes the `X-Script-Name` prefix from the path (the original's reverse-proxy support).
 fn strip_script_name(mut req: ServiceRequest) -> ServiceRequest {
-    let Some(prefix) = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+    let Some(prefix) = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    else {
         return req;
     };
     let prefix = prefix.trim_end_matches('/');

@@ -71,19 +71,31 @@ impl Param {
 }
 
 /// `per_page`, 1 to 100, default 100.
-pub const PER_PAGE: Param = Param::opt("per_page", Kind::Int { min: 1, max: Some(100) }, "The number of items to be displayed on a page").with_default("100");
+pub const PER_PAGE: Param = Param::opt(
+    "per_page",
+    Kind::Int { min: 1, max: Some(100) },
+    "The number of items to be displayed on a page",
+)
+.with_default("100");
 /// `page`, at least 1, default 1.
-pub const PAGE: Param = Param::opt("page", Kind::Int { min: 1, max: None }, "The return page number (1 indexed)").with_default("1");
+pub const PAGE: Param =
+    Param::opt("page", Kind::Int { min: 1, max: None }, "The return page number (1 indexed)")
+        .with_default("1");
 /// `status`, default approved.
-pub const STATUS: Param = Param::opt("status", Kind::Status, "Resource current state").with_default("\"approved\"");
+pub const STATUS: Param =
+    Param::opt("status", Kind::Status, "Resource current state").with_default("\"approved\"");
 /// `upload_before`.
-pub const UPLOAD_BEFORE: Param = Param::opt("upload_before", Kind::Date, "Results with upload before date (ISO8601)");
+pub const UPLOAD_BEFORE: Param =
+    Param::opt("upload_before", Kind::Date, "Results with upload before date (ISO8601)");
 /// `upload_after`.
-pub const UPLOAD_AFTER: Param = Param::opt("upload_after", Kind::Date, "Results with upload after date (ISO8601)");
+pub const UPLOAD_AFTER: Param =
+    Param::opt("upload_after", Kind::Date, "Results with upload after date (ISO8601)");
 /// `terms`.
-pub const TERMS: Param = Param::opt("terms", Kind::StrList, "List of terms (string subsets)").with_default("[]");
+pub const TERMS: Param =
+    Param::opt("terms", Kind::StrList, "List of terms (string subsets)").with_default("[]");
 /// `sort_by` with no default ordering (search endpoints).
-pub const SORT_NONE: Param = Param::opt("sort_by", Kind::Str, "Order to return the results (coma separated)").with_default("\"\"");
+pub const SORT_NONE: Param =
+    Param::opt("sort_by", Kind::Str, "Order to return the results (coma separated)").with_default("\"\"");
 
 /// A parsed value.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,7 +151,8 @@ impl Query {
         }
         let mut values = HashMap::new();
         for param in spec {
-            let given: Vec<&str> = pairs.iter().filter(|(n, _)| n == param.name).map(|(_, v)| v.as_str()).collect();
+            let given: Vec<&str> =
+                pairs.iter().filter(|(n, _)| n == param.name).map(|(_, v)| v.as_str()).collect();
             match parse_one(param, &given) {
                 Ok(Some(v)) => {
                     values.insert(param.name, v);
@@ -150,7 +163,11 @@ impl Query {
                 }
             }
         }
-        if errors.is_empty() { Ok(Self { values }) } else { Err(ApiError::Validation { location: "query", errors }) }
+        if errors.is_empty() {
+            Ok(Self { values })
+        } else {
+            Err(ApiError::Validation { location: "query", errors })
+        }
     }
 
     /// A string parameter.
@@ -270,7 +287,9 @@ fn parse_one(param: &Param, given: &[&str]) -> Result<Option<Val>, Value> {
             let out = n < min || max.is_some_and(|m| n > m);
             if out {
                 return Err(match max {
-                    Some(m) => msg(&format!("Must be greater than or equal to {min} and less than or equal to {m}.")),
+                    Some(m) => {
+                        msg(&format!("Must be greater than or equal to {min} and less than or equal to {m}."))
+                    }
                     None => msg(&format!("Must be greater than or equal to {min}.")),
                 });
             }
@@ -282,7 +301,9 @@ fn parse_one(param: &Param, given: &[&str]) -> Result<Option<Val>, Value> {
             Val::DateTime(dt, zone)
         }
         Kind::Uuid => Val::Uuid(Uuid::parse_str(raw).map_err(|_| msg("Not a valid UUID."))?),
-        Kind::Status => Val::Status(Status::parse(raw).ok_or_else(|| msg("Must be one of: on_review, approved."))?),
+        Kind::Status => {
+            Val::Status(Status::parse(raw).ok_or_else(|| msg("Must be one of: on_review, approved."))?)
+        }
         Kind::ResourceType => Val::ResourceType(
             ItemKind::parse(raw).ok_or_else(|| msg("Must be one of: benchmark, claim, site, flavor."))?,
         ),
@@ -329,7 +350,9 @@ pub fn parse_datetime(raw: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)>
         None => (clock, None),
     };
     let fields: Vec<&str> = hms.split(':').collect();
-    if !(2..=3).contains(&fields.len()) || fields.iter().any(|f| !(1..=2).contains(&f.len()) || !f.chars().all(|c| c.is_ascii_digit())) {
+    if !(2..=3).contains(&fields.len())
+        || fields.iter().any(|f| !(1..=2).contains(&f.len()) || !f.chars().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     let (h, mi) = (fields[0].parse().ok()?, fields[1].parse().ok()?);
@@ -354,7 +377,9 @@ pub fn parse_datetime(raw: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)>
 fn parse_offset(z: &str) -> Option<FixedOffset> {
     let sign = if z.starts_with('-') { -1 } else { 1 };
     let digits: String = z[1..].chars().filter(|c| *c != ':').collect();
-    if !digits.chars().all(|c| c.is_ascii_digit()) || !(z[1..].len() == 2 || z[1..].len() == 4 || (z[1..].len() == 5 && z.as_bytes()[3] == b':')) {
+    if !digits.chars().all(|c| c.is_ascii_digit())
+        || !(z[1..].len() == 2 || z[1..].len() == 4 || (z[1..].len() == 5 && z.as_bytes()[3] == b':'))
+    {
         return None;
     }
     let hours: i32 = digits.get(0..2)?.parse().ok()?;
@@ -381,7 +406,10 @@ mod tests {
         let err = Query::parse("bad=1&per_page=0&page=x&status=nope", SPEC).unwrap_err();
         let ApiError::Validation { errors, .. } = err else { panic!() };
         assert_eq!(errors["bad"], json!(["Unknown field."]));
-        assert_eq!(errors["per_page"], json!(["Must be greater than or equal to 1 and less than or equal to 100."]));
+        assert_eq!(
+            errors["per_page"],
+            json!(["Must be greater than or equal to 1 and less than or equal to 100."])
+        );
         assert_eq!(errors["page"], json!(["Not a valid integer."]));
         assert_eq!(errors["status"], json!(["Must be one of: on_review, approved."]));
     }

@@ -4,10 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, Responder, body::BoxBody, http::StatusCode};
 use chrono::{DateTime, Utc};
 use domain::Page;
-use paperclip::{
-    actix::OperationModifier,
-    v2::schema::Apiv2Schema,
-};
+use paperclip::{actix::OperationModifier, v2::schema::Apiv2Schema};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 

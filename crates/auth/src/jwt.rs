@@ -12,7 +12,8 @@ pub(crate) fn peek_claims(token: &str) -> Option<Value> {
         return None;
     };
     decode_header(token).ok()?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let bytes =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
     claims.is_object().then_some(claims)
 }
@@ -38,5 +39,7 @@ pub(crate) fn verify(token: &str, jwks: &JwkSet) -> Result<Value, VerifyError> {
     validation.validate_aud = false;
     validation.leeway = 0;
     validation.set_required_spec_claims(&["exp", "iss"]);
-    decode::<Value>(token, &key, &validation).map(|d| d.claims).map_err(|e| VerifyError::Invalid(e.to_string()))
+    decode::<Value>(token, &key, &validation)
+        .map(|d| d.claims)
+        .map_err(|e| VerifyError::Invalid(e.to_string()))
 }

@@ -1,10 +1,6 @@
 //! The OIDC identity provider.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::Duration,
-};
+use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 use domain::{AuthError, Identity, IdentityProvider};
 use jsonwebtoken::jwk::JwkSet;
@@ -72,7 +68,10 @@ impl OidcIdentityProvider {
         Ok(d)
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, String> {
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, String> {
         let resp = req.send().await.map_err(|e| e.to_string())?;
         if !resp.status().is_success() {
             return Err(format!("HTTP {}", resp.status()));
@@ -97,16 +96,27 @@ impl OidcIdentityProvider {
         self.get_json(self.http.get(&endpoint).bearer_auth(token)).await
     }
 
-    async fn introspect(&self, issuer: &str, token: &str, (id, secret): &(String, String)) -> Result<Value, String> {
-        let endpoint = self.discover(issuer).await?.introspection_endpoint.ok_or("no introspection_endpoint")?;
+    async fn introspect(
+        &self,
+        issuer: &str,
+        token: &str,
+        (id, secret): &(String, String),
+    ) -> Result<Value, String> {
+        let endpoint =
+            self.discover(issuer).await?.introspection_endpoint.ok_or("no introspection_endpoint")?;
         let req = self.http.post(&endpoint).basic_auth(id, Some(secret)).form(&[("token", token)]);
         let answer: Value = self.get_json(req).await?;
-        if answer.get("active").and_then(Value::as_bool) == Some(true) { Ok(answer) } else { Err("inactive".into()) }
+        if answer.get("active").and_then(Value::as_bool) == Some(true) {
+            Ok(answer)
+        } else {
+            Err("inactive".into())
+        }
     }
 
     async fn identify_jwt(&self, token: &str, claims: &Value) -> Result<(Identity, Option<i64>), AuthError> {
         let iss = claims.get("iss").and_then(Value::as_str).ok_or_else(AuthError::undetermined)?;
-        let issuer = self.trusted(iss).ok_or_else(|| AuthError(format!("Issuer is not trusted: {iss}")))?.to_owned();
+        let issuer =
+            self.trusted(iss).ok_or_else(|| AuthError(format!("Issuer is not trusted: {iss}")))?.to_owned();
         let keys = self.jwks(&issuer, false).await.map_err(|e| unreachable_provider(&issuer, &e))?;
         let verified = match verify(token, &keys) {
             Err(VerifyError::UnknownKey) => {
@@ -228,12 +238,17 @@ mod tests {
     fn identity_fills_the_issuer_and_reads_entitlements() {
         let info = serde_json::json!({"sub": "u1", "email": "a@b", "email_verified": true, "eduperson_entitlement": ["x"]});
         let id = identity_from(&info, "https://op").unwrap();
-        assert_eq!((id.iss.as_str(), id.entitlements.len(), id.email_verified), ("https://op", 1, Some(true)));
+        assert_eq!(
+            (id.iss.as_str(), id.entitlements.len(), id.email_verified),
+            ("https://op", 1, Some(true))
+        );
     }
 
     #[tokio::test]
     async fn an_untrusted_issuer_is_refused_without_contacting_it() {
-        let provider = OidcIdentityProvider::new(OidcConfig::new(&["https://trusted.example".into()], None).unwrap()).unwrap();
+        let provider =
+            OidcIdentityProvider::new(OidcConfig::new(&["https://trusted.example".into()], None).unwrap())
+                .unwrap();
         let claims = serde_json::json!({"iss": "https://evil.example", "sub": "x"});
         let err = provider.identify_jwt("a.b.c", &claims).await.unwrap_err();
         assert_eq!(err.0, "Issuer is not trusted: https://evil.example");

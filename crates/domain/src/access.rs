@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::{DomainError, Identity, user::{User, UserRepository}};
+use crate::{
+    DomainError, Identity,
+    user::{User, UserRepository},
+};
 
 /// Decides what an identity may do.
 #[derive(Clone)]

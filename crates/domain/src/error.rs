@@ -68,7 +68,11 @@ pub enum RepoError {
 impl RepoError {
     /// Maps a repository error to a domain error, giving conflicts and misses their contract
     /// message.
-    pub fn into_domain(self, not_found: impl FnOnce() -> String, conflict: impl FnOnce() -> String) -> DomainError {
+    pub fn into_domain(
+        self,
+        not_found: impl FnOnce() -> String,
+        conflict: impl FnOnce() -> String,
+    ) -> DomainError {
         match self {
             RepoError::NotFound => DomainError::NotFound(not_found()),
             RepoError::Conflict(_) => DomainError::Conflict(conflict()),

@@ -90,7 +90,9 @@ pub fn parse_filter(text: &str) -> Result<JsonFilter, FilterSyntaxError> {
         "<" => FilterOp::Lt,
         ">=" => FilterOp::Ge,
         "<=" => FilterOp::Le,
-        other => return Err(FilterSyntaxError::UnknownOperator { filter: text.to_owned(), op: other.to_owned() }),
+        other => {
+            return Err(FilterSyntaxError::UnknownOperator { filter: text.to_owned(), op: other.to_owned() });
+        }
     };
     let value = if let Some(n) = python_float(value) {
         FilterValue::Number(n)
@@ -127,7 +129,8 @@ pub fn python_float(text: &str) -> Option<f64> {
     if matches!(lower.as_str(), "nan" | "inf" | "infinity") {
         return cleaned.parse().ok();
     }
-    let valid = !unsigned.is_empty() && unsigned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    let valid = !unsigned.is_empty()
+        && unsigned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
     if valid { cleaned.parse().ok() } else { None }
 }
 
@@ -148,7 +151,13 @@ mod tests {
     #[test]
     fn token_count_and_operator_errors_use_python_wording() {
         let e = parse_filter("a==1").unwrap_err();
-        assert_eq!(e, FilterSyntaxError::TokenCount { filter: "a==1".into(), reason: "not enough values to unpack (expected 3, got 1)".into() });
+        assert_eq!(
+            e,
+            FilterSyntaxError::TokenCount {
+                filter: "a==1".into(),
+                reason: "not enough values to unpack (expected 3, got 1)".into()
+            }
+        );
         assert!(matches!(parse_filter("a  == 1"), Err(FilterSyntaxError::TokenCount { .. })));
         assert!(matches!(parse_filter("a != 1"), Err(FilterSyntaxError::UnknownOperator { .. })));
         assert_eq!(parse_filter("x.0.y < 3").unwrap().path, vec!["x", "0", "y"]);

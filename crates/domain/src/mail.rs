@@ -76,7 +76,14 @@ impl MailTemplates {
         if self.support.is_empty() { Vec::new() } else { vec![self.support.clone()] }
     }
 
-    fn mail(&self, to: &str, cc: bool, subject: String, headers: Vec<(String, String)>, text: String) -> OutboundMail {
+    fn mail(
+        &self,
+        to: &str,
+        cc: bool,
+        subject: String,
+        headers: Vec<(String, String)>,
+        text: String,
+    ) -> OutboundMail {
         OutboundMail {
             to: vec![to.to_owned()],
             cc: if cc { self.cc() } else { Vec::new() },
@@ -88,12 +95,24 @@ impl MailTemplates {
 
     /// #1: registration complete.
     pub fn registered(&self, to: &str) -> OutboundMail {
-        self.mail(to, false, "Thank you for registering".into(), vec![], "Your registration at EOSC Performance is complete.".into())
+        self.mail(
+            to,
+            false,
+            "Thank you for registering".into(),
+            vec![],
+            "Your registration at EOSC Performance is complete.".into(),
+        )
     }
 
     /// #2: user information updated.
     pub fn updated(&self, to: &str) -> OutboundMail {
-        self.mail(to, false, "Your user information was updated".into(), vec![], "Your user information at EOSC Performance was updated.".into())
+        self.mail(
+            to,
+            false,
+            "Your user information was updated".into(),
+            vec![],
+            "Your user information at EOSC Performance was updated.".into(),
+        )
     }
 
     /// #3: a benchmark, site or flavor was submitted.
@@ -103,7 +122,10 @@ impl MailTemplates {
             true,
             format!("New {} resource submitted: {id}", kind.as_str()),
             vec![("Resource-ID".into(), id.to_string())],
-            format!("Your {} with id {id} was submitted and will be reviewed by an administrator.", kind.title()),
+            format!(
+                "Your {} with id {id} was submitted and will be reviewed by an administrator.",
+                kind.title()
+            ),
         )
     }
 

@@ -213,7 +213,10 @@ mod tests {
 
     #[test]
     fn a_missing_sign_eats_the_first_letter_of_the_name() {
-        assert_eq!(parse_sort("docker_image", FIELDS, false), Err(SortError::UnexpectedField("ocker_image".into())));
+        assert_eq!(
+            parse_sort("docker_image", FIELDS, false),
+            Err(SortError::UnexpectedField("ocker_image".into()))
+        );
         assert_eq!(parse_sort("*docker_image", FIELDS, false), Err(SortError::UnknownOperator('*')));
         assert_eq!(parse_sort(" id", FIELDS, false), Err(SortError::UnknownOperator(' ')));
     }
@@ -229,9 +232,11 @@ mod tests {
     fn pages_are_counted_like_the_original() {
         let p: Page<u8> = Page { items: vec![], total: 0, request: PageRequest::default() };
         assert_eq!((p.pages(), p.has_next(), p.has_prev()), (0, false, false));
-        let p: Page<u8> = Page { items: vec![1], total: 201, request: PageRequest { page: 2, per_page: 100 } };
+        let p: Page<u8> =
+            Page { items: vec![1], total: 201, request: PageRequest { page: 2, per_page: 100 } };
         assert_eq!((p.pages(), p.has_next(), p.has_prev()), (3, true, true));
-        let beyond: Page<u8> = Page { items: vec![], total: 3, request: PageRequest { page: 2, per_page: 100 } };
+        let beyond: Page<u8> =
+            Page { items: vec![], total: 3, request: PageRequest { page: 2, per_page: 100 } };
         assert!(beyond.ensure_in_range().is_err());
     }
 }

@@ -63,7 +63,12 @@ pub trait TagRepository: Send + Sync {
     ///
     /// # Errors
     /// `Unavailable` or `Backend` when the database fails.
-    async fn list(&self, filter: &TagFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Tag>, RepoError>;
+    async fn list(
+        &self,
+        filter: &TagFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Tag>, RepoError>;
     /// Which of these ids exist.
     ///
     /// # Errors

@@ -58,12 +58,23 @@ pub trait UserRepository: Send + Sync {
     ///
     /// # Errors
     /// `NotFound` when the user does not exist.
-    async fn update_email(&self, sub: &str, iss: &str, email: &str, mail: OutboundMail) -> Result<(), RepoError>;
+    async fn update_email(
+        &self,
+        sub: &str,
+        iss: &str,
+        email: &str,
+        mail: OutboundMail,
+    ) -> Result<(), RepoError>;
     /// Filtered, sorted page of users.
     ///
     /// # Errors
     /// `Unavailable` or `Backend` when the database fails.
-    async fn list(&self, filter: &UserFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<User>, RepoError>;
+    async fn list(
+        &self,
+        filter: &UserFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<User>, RepoError>;
     /// Deletes every user matching the exact filters, with everything they uploaded.
     ///
     /// # Errors

@@ -18,19 +18,22 @@ pub fn classify(err: DbErr) -> RepoError {
         DbErr::Conn(e) => RepoError::Unavailable(e.to_string()),
         other => {
             let text = other.to_string();
-            if is_connection_failure(&text) {
-                RepoError::Unavailable(text)
-            } else {
-                RepoError::Backend(text)
-            }
+            if is_connection_failure(&text) { RepoError::Unavailable(text) } else { RepoError::Backend(text) }
         }
     }
 }
 
 fn is_connection_failure(text: &str) -> bool {
-    ["Connection refused", "connection closed", "PoolTimedOut", "pool timed out", "broken pipe", "database is locked"]
-        .iter()
-        .any(|needle| text.contains(needle))
+    [
+        "Connection refused",
+        "connection closed",
+        "PoolTimedOut",
+        "pool timed out",
+        "broken pipe",
+        "database is locked",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
 }
 
 /// Shorthand for `map_err(classify)`.

@@ -122,7 +122,8 @@ impl ImageRegistry for OciImageRegistry {
         };
         let mut resp = get(None).send().await.map_err(|e| e.to_string())?;
         if resp.status() == StatusCode::UNAUTHORIZED
-            && let Some(challenge) = resp.headers().get(header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
+            && let Some(challenge) =
+                resp.headers().get(header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
             && challenge.starts_with("Bearer")
         {
             let token = self.anonymous_token(challenge).await?;
@@ -151,7 +152,9 @@ mod tests {
 
     #[test]
     fn challenges_are_parsed() {
-        let p = parse_challenge(r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull""#);
+        let p = parse_challenge(
+            r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull""#,
+        );
         assert_eq!(p[0], ("realm".into(), "https://auth.docker.io/token".into()));
         assert_eq!(p[2].1, "repository:library/ubuntu:pull");
     }

@@ -3,13 +3,10 @@
 
 use std::str::FromStr;
 
-use domain::{
-    DateRange, Page, PageRequest, RepoError, SortDir, SortKey,
-    query::SortField,
-};
+use domain::{DateRange, Page, PageRequest, RepoError, SortDir, SortKey, query::SortField};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, IntoColumnRef},
 };
 
@@ -71,7 +68,11 @@ pub fn terms_condition(terms: &[String], columns: &[impl IntoColumnRef + Clone])
 ///
 /// # Errors
 /// Classified database errors.
-pub async fn fetch_page<E, C>(db: &C, select: Select<E>, page: PageRequest) -> Result<Page<E::Model>, RepoError>
+pub async fn fetch_page<E, C>(
+    db: &C,
+    select: Select<E>,
+    page: PageRequest,
+) -> Result<Page<E::Model>, RepoError>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Sized + Send + Sync,

@@ -49,7 +49,8 @@ pub struct Settings {
 /// Reads a variable, or the content of the file named by `NAME_FILE`.
 fn read(env: &dyn Fn(&str) -> Option<String>, name: &'static str) -> Result<Option<String>, ConfigError> {
     if let Some(path) = env(&format!("{name}_FILE")).filter(|p| !p.is_empty()) {
-        let content = std::fs::read_to_string(&path).map_err(|e| bad(name, format!("{name}_FILE {path}: {e}")))?;
+        let content =
+            std::fs::read_to_string(&path).map_err(|e| bad(name, format!("{name}_FILE {path}: {e}")))?;
         return Ok(Some(content.trim_end_matches(['\n', '\r']).to_owned()));
     }
     Ok(env(name))
@@ -74,12 +75,15 @@ impl Settings {
     /// # Errors
     /// The first unusable variable.
     pub fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let bind = read(env, "BIND_ADDRESS")?.filter(|b| !b.is_empty()).unwrap_or_else(|| "127.0.0.1:5000".into());
+        let bind =
+            read(env, "BIND_ADDRESS")?.filter(|b| !b.is_empty()).unwrap_or_else(|| "127.0.0.1:5000".into());
         let database = DbConfig::new(database_url(env)?);
         let trusted = read(env, "TRUSTED_OP_LIST")?.unwrap_or_else(|| DEFAULT_TRUSTED_OPS.into());
         let client = match (read(env, "OIDC_CLIENT_ID")?, read(env, "OIDC_CLIENT_SECRET")?) {
             (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Some((id, secret)),
-            (Some(id), _) if !id.is_empty() => return Err(bad("OIDC_CLIENT_SECRET", "required with OIDC_CLIENT_ID")),
+            (Some(id), _) if !id.is_empty() => {
+                return Err(bad("OIDC_CLIENT_SECRET", "required with OIDC_CLIENT_ID"));
+            }
             _ => None,
         };
         let oidc = OidcConfig::new(&list(&trusted), client).map_err(|e| bad("TRUSTED_OP_LIST", e))?;
@@ -88,7 +92,8 @@ impl Settings {
             Some(p) => p.parse::<u16>().map_err(|e| bad("MAIL_PORT", e))?,
             None => 25,
         };
-        let from = read(env, "MAIL_FROM")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "eosc-perf@localhost".into());
+        let from =
+            read(env, "MAIL_FROM")?.filter(|f| !f.is_empty()).unwrap_or_else(|| "eosc-perf@localhost".into());
         if !infra::outbox::is_valid_address(&from) {
             return Err(bad("MAIL_FROM", format!("{from:?} is not an e-mail address")));
         }
@@ -98,7 +103,8 @@ impl Settings {
             from,
             ..MailConfig::default()
         };
-        let backend_route = read(env, "BACKEND_ROUTE")?.filter(|r| !r.is_empty()).unwrap_or_else(|| "/".into());
+        let backend_route =
+            read(env, "BACKEND_ROUTE")?.filter(|r| !r.is_empty()).unwrap_or_else(|| "/".into());
         let cors_origin = read(env, "CORS_ALLOW_ORIGIN")?.filter(|o| !o.is_empty());
         let registry = match read(env, "IMAGE_CHECK")?.as_deref().map(str::to_ascii_lowercase).as_deref() {
             Some("off" | "false" | "0" | "no") => None,
@@ -131,7 +137,8 @@ impl Settings {
 /// `DATABASE_URL`, else a PostgreSQL URL from `DB_*` when `DB_HOST` is set, else SQLite.
 fn database_url(env: &dyn Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
     if let Some(url) = read(env, "DATABASE_URL")?.filter(|u| !u.is_empty()) {
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:"))
+        {
             return Err(bad("DATABASE_URL", "must start with postgres://, postgresql:// or sqlite:"));
         }
         return Ok(url);
@@ -139,13 +146,18 @@ fn database_url(env: &dyn Fn(&str) -> Option<String>) -> Result<String, ConfigEr
     let Some(host) = read(env, "DB_HOST")?.filter(|h| !h.is_empty()) else {
         return Ok(DbConfig::DEFAULT_URL.into());
     };
-    let user = read(env, "DB_USER")?.filter(|u| !u.is_empty()).ok_or_else(|| bad("DB_USER", "required with DB_HOST"))?;
+    let user = read(env, "DB_USER")?
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| bad("DB_USER", "required with DB_HOST"))?;
     let password = read(env, "DB_PASSWORD")?.unwrap_or_default();
     let port = read(env, "DB_PORT")?.filter(|p| !p.is_empty()).unwrap_or_else(|| "5432".into());
     port.parse::<u16>().map_err(|e| bad("DB_PORT", e))?;
-    let name = read(env, "DB_NAME")?.filter(|n| !n.is_empty()).ok_or_else(|| bad("DB_NAME", "required with DB_HOST"))?;
+    let name = read(env, "DB_NAME")?
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| bad("DB_NAME", "required with DB_HOST"))?;
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let credentials = if password.is_empty() { enc(&user) } else { format!("{}:{}", enc(&user), enc(&password)) };
+    let credentials =
+        if password.is_empty() { enc(&user) } else { format!("{}:{}", enc(&user), enc(&password)) };
     Ok(format!("postgres://{credentials}@{host}:{port}/{name}"))
 }
 
@@ -170,10 +182,15 @@ mod tests {
 
     #[test]
     fn db_parts_build_a_postgres_url_and_bad_values_name_the_variable() {
-        let s = settings(&[("DB_HOST", "db"), ("DB_USER", "u"), ("DB_PASSWORD", "p@ss"), ("DB_NAME", "perf")]).unwrap();
+        let s =
+            settings(&[("DB_HOST", "db"), ("DB_USER", "u"), ("DB_PASSWORD", "p@ss"), ("DB_NAME", "perf")])
+                .unwrap();
         assert_eq!(s.database.url, "postgres://u:p%40ss@db:5432/perf");
         assert_eq!(settings(&[("MAIL_PORT", "x")]).unwrap_err().variable, "MAIL_PORT");
-        assert_eq!(settings(&[("TRUSTED_OP_LIST", "http://op.example")]).unwrap_err().variable, "TRUSTED_OP_LIST");
+        assert_eq!(
+            settings(&[("TRUSTED_OP_LIST", "http://op.example")]).unwrap_err().variable,
+            "TRUSTED_OP_LIST"
+        );
         assert_eq!(settings(&[("IMAGE_CHECK", "maybe")]).unwrap_err().variable, "IMAGE_CHECK");
         assert_eq!(settings(&[("DB_HOST", "db")]).unwrap_err().variable, "DB_USER");
     }

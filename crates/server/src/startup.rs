@@ -36,12 +36,16 @@ impl Application {
             .with_context(|| format!("connecting to {}", infra::config::redact(&settings.database.url)))?;
         infra::migrate(&db).await.context("applying migrations")?;
         if settings.admin_entitlements.is_empty() {
-            tracing::warn!("ADMIN_ENTITLEMENTS is empty: nobody is admin (the original made everybody admin)");
+            tracing::warn!(
+                "ADMIN_ENTITLEMENTS is empty: nobody is admin (the original made everybody admin)"
+            );
         }
         let repos = Repositories::new(db.clone());
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let _registry: Arc<dyn ImageRegistry> = match &settings.registry {
-            Some(config) => Arc::new(OciImageRegistry::new(config.clone()).context("building the registry client")?),
+            Some(config) => {
+                Arc::new(OciImageRegistry::new(config.clone()).context("building the registry client")?)
+            }
             None => {
                 tracing::warn!("IMAGE_CHECK=off: container images are not checked");
                 Arc::new(NoImageCheck)
@@ -49,14 +53,16 @@ impl Application {
         };
         let mails = MailTemplates { support: settings.mail_support.clone() };
         let access = Access::new(repos.users.clone(), settings.admin_entitlements.clone());
-        let identity = Arc::new(OidcIdentityProvider::new(settings.oidc.clone()).context("building the OIDC client")?);
+        let identity =
+            Arc::new(OidcIdentityProvider::new(settings.oidc.clone()).context("building the OIDC client")?);
         let state = api::AppState {
             identity,
             users: UserService::new(repos.users.clone(), access.clone(), clock.clone(), mails.clone()),
             tags: TagService::new(repos.tags.clone()),
             access,
         };
-        let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+        let listener =
+            TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let http = settings.http.clone();
         let server = HttpServer::new(move || api::build_app(state.clone(), http.clone()))

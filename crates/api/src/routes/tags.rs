@@ -110,7 +110,11 @@ pub async fn search_tag(state: web::Data<AppState>, query: QueryArgs<SearchTagQu
     description = "Use this method to create a new tags in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated tag (if succeeds).",
     tags(tags)
 )]
-pub async fn create_tag(state: web::Data<AppState>, auth: Auth, body: JsonBody<CreateTagBody>) -> ApiResult<Reply> {
+pub async fn create_tag(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: JsonBody<CreateTagBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.user(&who).await?;
     let fields = body.fields()?;
@@ -135,7 +139,12 @@ pub async fn get_tag(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResul
     description = "Use this method to update a specific tag from the database.",
     tags(tags)
 )]
-pub async fn update_tag(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, body: JsonBody<TagBody>) -> ApiResult<Reply> {
+pub async fn update_tag(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    body: JsonBody<TagBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.admin(&who).await?;
     let fields = body.fields()?;

@@ -26,7 +26,12 @@ pub struct UserOut {
 
 impl From<User> for UserOut {
     fn from(u: User) -> Self {
-        Self { registration_datetime: datetime(&u.registration_datetime), sub: u.sub, iss: u.iss, email: u.email }
+        Self {
+            registration_datetime: datetime(&u.registration_datetime),
+            sub: u.sub,
+            iss: u.iss,
+            email: u.email,
+        }
     }
 }
 
@@ -84,7 +89,11 @@ async fn list(state: &AppState, auth: &Auth, query: ApiResult<Query>) -> ApiResu
     description = "Use this method to get a list of users filtered according to your requirements. The response returns a pagination object with the filtered users (if succeeds).",
     tags(users)
 )]
-pub async fn list_users(state: web::Data<AppState>, auth: Auth, query: QueryArgs<ListUsersQuery>) -> ApiResult<Reply> {
+pub async fn list_users(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: QueryArgs<ListUsersQuery>,
+) -> ApiResult<Reply> {
     list(&state, &auth, query.parse()).await
 }
 
@@ -95,7 +104,11 @@ pub async fn list_users(state: web::Data<AppState>, auth: Auth, query: QueryArgs
     description = "Use this method to get a list of users based on a general search of terms. The response returns a pagination object with the filtered users (if succeeds).",
     tags(users)
 )]
-pub async fn search_users(state: web::Data<AppState>, auth: Auth, query: QueryArgs<SearchUsersQuery>) -> ApiResult<Reply> {
+pub async fn search_users(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: QueryArgs<SearchUsersQuery>,
+) -> ApiResult<Reply> {
     list(&state, &auth, query.parse()).await
 }
 
@@ -119,7 +132,11 @@ pub async fn register_self(state: web::Data<AppState>, auth: Auth) -> ApiResult<
     description = "Use this method to remove users from the system; every item they uploaded is removed with them.",
     tags(users)
 )]
-pub async fn remove_users(state: web::Data<AppState>, auth: Auth, query: QueryArgs<RemoveUsersQuery>) -> ApiResult<Reply> {
+pub async fn remove_users(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: QueryArgs<RemoveUsersQuery>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.admin(&who).await?;
     let q = query.parse()?;

@@ -30,7 +30,12 @@ impl TagService {
     ///
     /// # Errors
     /// 404 for a page out of range.
-    pub async fn list(&self, filter: &TagFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Tag>, DomainError> {
+    pub async fn list(
+        &self,
+        filter: &TagFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Tag>, DomainError> {
         Ok(self.tags.list(filter, sort, page).await?.ensure_in_range()?)
     }
 
@@ -49,10 +54,9 @@ impl TagService {
     pub async fn create(&self, draft: TagDraft) -> Result<Tag, DomainError> {
         let tag = Tag { id: Uuid::new_v4(), name: draft.name, description: draft.description };
         let name = tag.name.clone();
-        self.tags
-            .insert(&tag)
-            .await
-            .map_err(|e| e.into_domain(|| not_found(tag.id), || format!("Tag {name} already submitted/exists")))?;
+        self.tags.insert(&tag).await.map_err(|e| {
+            e.into_domain(|| not_found(tag.id), || format!("Tag {name} already submitted/exists"))
+        })?;
         Ok(tag)
     }
 

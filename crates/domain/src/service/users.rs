@@ -22,7 +22,12 @@ pub struct UserService {
 
 impl UserService {
     /// Wires the service.
-    pub fn new(users: Arc<dyn UserRepository>, access: Access, clock: Arc<dyn Clock>, mails: MailTemplates) -> Self {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        access: Access,
+        clock: Arc<dyn Clock>,
+        mails: MailTemplates,
+    ) -> Self {
         Self { users, access, clock, mails }
     }
 
@@ -31,13 +36,20 @@ impl UserService {
     /// # Errors
     /// 422 without an e-mail claim, 409 when already registered.
     pub async fn register(&self, who: &Identity) -> Result<User, DomainError> {
-        let email = who.email.clone().ok_or_else(|| DomainError::Invalid("No scope for email in oidc token".into()))?;
-        let user = User { sub: who.sub.clone(), iss: who.iss.clone(), email, registration_datetime: self.clock.now() };
+        let email = who
+            .email
+            .clone()
+            .ok_or_else(|| DomainError::Invalid("No scope for email in oidc token".into()))?;
+        let user = User {
+            sub: who.sub.clone(),
+            iss: who.iss.clone(),
+            email,
+            registration_datetime: self.clock.now(),
+        };
         let mail = self.mails.registered(&user.email);
-        self.users
-            .insert(&user, mail)
-            .await
-            .map_err(|e| e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into()))?;
+        self.users.insert(&user, mail).await.map_err(|e| {
+            e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into())
+        })?;
         tracing::info!(user.sub = %user.sub, "user registered: {}", user.sub);
         Ok(user)
     }
@@ -47,7 +59,10 @@ impl UserService {
     /// # Errors
     /// 404 `User not registered`.
     pub async fn get_self(&self, who: &Identity) -> Result<User, DomainError> {
-        self.users.find(&who.sub, &who.iss).await?.ok_or_else(|| DomainError::NotFound("User not registered".into()))
+        self.users
+            .find(&who.sub, &who.iss)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("User not registered".into()))
     }
 
     /// `POST /users/self:update`: refresh the e-mail from userinfo (requires a verified e-mail).
@@ -56,24 +71,31 @@ impl UserService {
     /// 403 when not registered, 422 when the e-mail is missing or unverified.
     pub async fn update_self(&self, who: &Identity) -> Result<(), DomainError> {
         self.access.user(who).await?;
-        let email = who.email.as_deref().ok_or_else(|| DomainError::Invalid("No scope for email in oidc token".into()))?;
+        let email = who
+            .email
+            .as_deref()
+            .ok_or_else(|| DomainError::Invalid("No scope for email in oidc token".into()))?;
         match who.email_verified {
             None => return Err(DomainError::Invalid("No email_verified status in user".into())),
             Some(false) => return Err(DomainError::Invalid("Email unverified by OIDC provider".into())),
             Some(true) => {}
         }
         let mail = self.mails.updated(email);
-        self.users
-            .update_email(&who.sub, &who.iss, email, mail)
-            .await
-            .map_err(|e| e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into()))
+        self.users.update_email(&who.sub, &who.iss, email, mail).await.map_err(|e| {
+            e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into())
+        })
     }
 
     /// `GET /users` and `GET /users:search` (admin).
     ///
     /// # Errors
     /// 404 for a page out of range.
-    pub async fn list(&self, filter: &UserFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<User>, DomainError> {
+    pub async fn list(
+        &self,
+        filter: &UserFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<User>, DomainError> {
         Ok(self.users.list(filter, sort, page).await?.ensure_in_range()?)
     }
 

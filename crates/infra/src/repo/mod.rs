@@ -22,6 +22,9 @@ pub struct Repositories {
 impl Repositories {
     /// Builds every repository over `db`.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { users: Arc::new(SeaUserRepository::new(db.clone())), tags: Arc::new(SeaTagRepository::new(db)) }
+        Self {
+            users: Arc::new(SeaUserRepository::new(db.clone())),
+            tags: Arc::new(SeaTagRepository::new(db)),
+        }
     }
 }

@@ -40,10 +40,14 @@ impl TagRepository for SeaTagRepository {
     }
 
     async fn insert(&self, t: &Tag) -> Result<(), RepoError> {
-        tag::ActiveModel { id: Set(t.id), name: Set(t.name.clone()), description: Set(t.description.clone()) }
-            .insert(&self.db)
-            .await
-            .repo()?;
+        tag::ActiveModel {
+            id: Set(t.id),
+            name: Set(t.name.clone()),
+            description: Set(t.description.clone()),
+        }
+        .insert(&self.db)
+        .await
+        .repo()?;
         Ok(())
     }
 
@@ -64,7 +68,12 @@ impl TagRepository for SeaTagRepository {
         if res.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
-    async fn list(&self, filter: &TagFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Tag>, RepoError> {
+    async fn list(
+        &self,
+        filter: &TagFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Tag>, RepoError> {
         let mut cond = Condition::all();
         if let Some(name) = &filter.name {
             cond = cond.add(tag::Column::Name.eq(name.as_str()));
@@ -78,7 +87,11 @@ impl TagRepository for SeaTagRepository {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = tag::Entity::find().filter(tag::Column::Id.is_in(ids.iter().copied())).all(&self.db).await.repo()?;
+        let rows = tag::Entity::find()
+            .filter(tag::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await
+            .repo()?;
         Ok(rows.into_iter().map(|t| t.id).collect())
     }
 }

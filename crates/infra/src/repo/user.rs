@@ -50,7 +50,11 @@ fn exact(filter: &UserFilter) -> Condition {
 #[async_trait::async_trait]
 impl UserRepository for SeaUserRepository {
     async fn find(&self, sub: &str, iss: &str) -> Result<Option<User>, RepoError> {
-        Ok(user::Entity::find_by_id((sub.to_owned(), iss.to_owned())).one(&self.db).await.repo()?.map(to_domain))
+        Ok(user::Entity::find_by_id((sub.to_owned(), iss.to_owned()))
+            .one(&self.db)
+            .await
+            .repo()?
+            .map(to_domain))
     }
 
     async fn insert(&self, u: &User, mail: OutboundMail) -> Result<(), RepoError> {
@@ -68,7 +72,13 @@ impl UserRepository for SeaUserRepository {
         txn.commit().await.repo()
     }
 
-    async fn update_email(&self, sub: &str, iss: &str, email: &str, mail: OutboundMail) -> Result<(), RepoError> {
+    async fn update_email(
+        &self,
+        sub: &str,
+        iss: &str,
+        email: &str,
+        mail: OutboundMail,
+    ) -> Result<(), RepoError> {
         let txn = self.db.begin().await.repo()?;
         let updated = user::Entity::update_many()
             .col_expr(user::Column::Email, sea_orm::sea_query::Expr::value(email))
@@ -84,7 +94,12 @@ impl UserRepository for SeaUserRepository {
         txn.commit().await.repo()
     }
 
-    async fn list(&self, filter: &UserFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<User>, RepoError> {
+    async fn list(
+        &self,
+        filter: &UserFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<User>, RepoError> {
         let cond = exact(filter).add(terms_condition(&filter.terms, &[user::Column::Email]));
         let select = filter_if(user::Entity::find(), cond);
         let select = sort_by_columns(select, sort, user::Column::Iss);
