@@ -23,7 +23,7 @@ use actix_web::{
 use domain::{
     IdentityProvider,
     access::Access,
-    service::{TagService, UserService},
+    service::{CatalogService, ResultService, TagService, UserService},
 };
 use paperclip::actix::OpenApiExt;
 use serde_json::Value;
@@ -41,6 +41,10 @@ pub struct AppState {
     pub users: UserService,
     /// Tags.
     pub tags: TagService,
+    /// Benchmarks, sites, flavors and their moderation.
+    pub catalog: CatalogService,
+    /// Results and claims.
+    pub results: ResultService,
 }
 
 /// HTTP settings.

@@ -1,1 +1,141 @@
-//! result (see the catalog and results services).
+//! Results: JSON documents of one benchmark run on one flavor, tagged freely. Not moderated;
+//! a claim or an admin delete hides them (soft delete).
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{
+    Page, PageRequest, RepoError, SortKey,
+    benchmark::Benchmark,
+    filter::JsonFilter,
+    flavor::Flavor,
+    query::DateRange,
+    site::Site,
+    tag::Tag,
+    user::{User, UserKey},
+};
+
+/// A result with its context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchmarkResult {
+    /// Id.
+    pub id: Uuid,
+    /// When it was uploaded.
+    pub upload_datetime: DateTime<Utc>,
+    /// When the benchmark ran (UTC).
+    pub execution_datetime: DateTime<Utc>,
+    /// The uploaded document.
+    pub json: Value,
+    /// Its benchmark.
+    pub benchmark: Benchmark,
+    /// The flavor's site, fixed at upload.
+    pub site: Site,
+    /// Its flavor.
+    pub flavor: Flavor,
+    /// Its tags.
+    pub tags: Vec<Tag>,
+    /// Who uploaded it.
+    pub uploader: UserKey,
+    /// Hidden by a claim or an admin delete.
+    pub hidden: bool,
+}
+
+/// A result to store (already checked by the service).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewResult {
+    /// Id.
+    pub id: Uuid,
+    /// Upload time.
+    pub upload_datetime: DateTime<Utc>,
+    /// Execution time (UTC).
+    pub execution_datetime: DateTime<Utc>,
+    /// The document.
+    pub json: Value,
+    /// Benchmark.
+    pub benchmark_id: Uuid,
+    /// Flavor.
+    pub flavor_id: Uuid,
+    /// The flavor's site.
+    pub site_id: Uuid,
+    /// Tags, in the order given.
+    pub tags_ids: Vec<Uuid>,
+    /// Uploader.
+    pub uploader: UserKey,
+}
+
+/// Filters of result lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResultFilter {
+    /// Only results of this uploader (`/users/self/results`), hidden ones included.
+    pub owner: Option<UserKey>,
+    /// Equality filters.
+    pub benchmark_id: Option<Uuid>,
+    /// Site.
+    pub site_id: Option<Uuid>,
+    /// Flavor.
+    pub flavor_id: Option<Uuid>,
+    /// Every one of these tags must be attached.
+    pub tags_ids: Vec<Uuid>,
+    /// Upload dates.
+    pub uploaded: DateRange,
+    /// Execution dates.
+    pub executed: DateRange,
+    /// JSON filters, all required.
+    pub filters: Vec<JsonFilter>,
+    /// Search terms (benchmark name, site name and address, flavor name by substring, tag
+    /// names exactly).
+    pub terms: Vec<String>,
+}
+
+/// Sortable result fields (`json` and `json.<path>` are accepted too).
+pub const RESULT_SORT_FIELDS: &[&str] = &[
+    "id",
+    "execution_datetime",
+    "upload_datetime",
+    "benchmark_id",
+    "benchmark_name",
+    "site_id",
+    "site_name",
+    "site_address",
+    "flavor_id",
+    "flavor_name",
+    "deleted",
+    "uploader_sub",
+    "uploader_iss",
+];
+
+/// Port: result storage.
+#[async_trait::async_trait]
+pub trait ResultRepository: Send + Sync {
+    /// One result, hidden or not.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError>;
+    /// Stores a result and its tag links in one transaction.
+    ///
+    /// # Errors
+    /// `Conflict` for a duplicate tag id, `NotFound` when a referenced row vanished.
+    async fn insert(&self, new: &NewResult) -> Result<(), RepoError>;
+    /// A filtered, sorted page.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn list(&self, filter: &ResultFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<BenchmarkResult>, RepoError>;
+    /// Hides a result as an admin delete (Q5).
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError>;
+    /// Replaces the tags of a result.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError>;
+    /// The registered user who uploaded the result.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError>;
+}

@@ -17,6 +17,22 @@ pub struct User {
     pub registration_datetime: DateTime<Utc>,
 }
 
+/// The key of a user: (sub, iss).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserKey {
+    /// Subject.
+    pub sub: String,
+    /// Issuer.
+    pub iss: String,
+}
+
+impl User {
+    /// The user's key.
+    pub fn key(&self) -> UserKey {
+        UserKey { sub: self.sub.clone(), iss: self.iss.clone() }
+    }
+}
+
 /// Exact-match filters and e-mail search terms for user lists; also the selector of
 /// `POST /users:remove`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

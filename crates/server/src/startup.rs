@@ -9,7 +9,7 @@ use domain::{
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
-    service::{TagService, UserService},
+    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
 };
 use infra::{Repositories, outbox::MailDeliverer, registry::OciImageRegistry};
 use sea_orm::DatabaseConnection;
@@ -42,7 +42,7 @@ impl Application {
         }
         let repos = Repositories::new(db.clone());
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let _registry: Arc<dyn ImageRegistry> = match &settings.registry {
+        let registry: Arc<dyn ImageRegistry> = match &settings.registry {
             Some(config) => {
                 Arc::new(OciImageRegistry::new(config.clone()).context("building the registry client")?)
             }
@@ -59,6 +59,31 @@ impl Application {
             identity,
             users: UserService::new(repos.users.clone(), access.clone(), clock.clone(), mails.clone()),
             tags: TagService::new(repos.tags.clone()),
+            results: ResultService::new(
+                ResultPorts {
+                    results: repos.results.clone(),
+                    claims: repos.claims.clone(),
+                    benchmarks: repos.benchmarks.clone(),
+                    flavors: repos.flavors.clone(),
+                    tags: repos.tags.clone(),
+                    users: repos.users.clone(),
+                    clock: clock.clone(),
+                },
+                access.clone(),
+                mails.clone(),
+            ),
+            catalog: CatalogService::new(
+                CatalogPorts {
+                    benchmarks: repos.benchmarks.clone(),
+                    sites: repos.sites.clone(),
+                    flavors: repos.flavors.clone(),
+                    moderation: repos.moderation.clone(),
+                    users: repos.users.clone(),
+                    registry,
+                    clock: clock.clone(),
+                },
+                mails.clone(),
+            ),
             access,
         };
         let listener =

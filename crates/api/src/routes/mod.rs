@@ -1,13 +1,35 @@
 //! Handlers, one module per resource. A handler authenticates, parses, calls one service
 //! method and maps the answer; rules live in the domain services.
 
+pub mod benchmarks;
+pub mod claims;
+pub mod dto;
+pub mod flavors;
+pub mod reports;
+pub mod results;
+pub mod sites;
 pub mod tags;
 pub mod users;
 
 use paperclip::actix::web;
 
-/// Registers every route. Custom-method paths (`/x/{id}:verb`) come before `/x/{id}`.
+use crate::{extract::QuerySpec, params::Param};
+
+/// Endpoints with an empty query schema: any query parameter is refused.
+pub struct NoQuery;
+impl QuerySpec for NoQuery {
+    const PARAMS: &'static [Param] = &[];
+}
+
+/// Registers every route in the reference document's order. Custom-method paths
+/// (`/x/{id}:verb`) come before `/x/{id}`, which would otherwise swallow them.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    users::configure(cfg);
+    benchmarks::configure(cfg);
+    reports::configure(cfg);
+    claims::configure(cfg);
+    results::configure(cfg);
+    sites::configure(cfg);
+    flavors::configure(cfg);
     tags::configure(cfg);
+    users::configure(cfg);
 }

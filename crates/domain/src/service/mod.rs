@@ -1,8 +1,12 @@
 //! Use cases. Handlers call these; these call ports. Every rule of the contract that is not a
 //! wire-format rule lives here.
 
+pub mod catalog;
+pub mod results;
 pub mod tags;
 pub mod users;
 
+pub use catalog::{CatalogPorts, CatalogService, Decision};
+pub use results::{ResultPorts, ResultService, Upload};
 pub use tags::TagService;
 pub use users::UserService;

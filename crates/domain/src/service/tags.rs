@@ -36,7 +36,7 @@ impl TagService {
         sort: &[SortKey],
         page: PageRequest,
     ) -> Result<Page<Tag>, DomainError> {
-        Ok(self.tags.list(filter, sort, page).await?.ensure_in_range()?)
+        self.tags.list(filter, sort, page).await?.ensure_in_range()
     }
 
     /// `GET /tags/{id}`.

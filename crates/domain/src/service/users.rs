@@ -96,7 +96,7 @@ impl UserService {
         sort: &[SortKey],
         page: PageRequest,
     ) -> Result<Page<User>, DomainError> {
-        Ok(self.users.list(filter, sort, page).await?.ensure_in_range()?)
+        self.users.list(filter, sort, page).await?.ensure_in_range()
     }
 
     /// `POST /users:remove` (admin): deletes every user matching all given exact filters.

@@ -1,5 +1,12 @@
 //! SeaORM implementations of the domain's repository ports.
 
+mod benchmark;
+mod claim;
+mod common;
+mod flavor;
+mod moderation;
+mod result;
+mod site;
 mod tag;
 mod user;
 
@@ -7,6 +14,12 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+pub use benchmark::SeaBenchmarkRepository;
+pub use claim::SeaClaimRepository;
+pub use flavor::SeaFlavorRepository;
+pub use moderation::SeaModerationRepository;
+pub use result::SeaResultRepository;
+pub use site::SeaSiteRepository;
 pub use tag::SeaTagRepository;
 pub use user::SeaUserRepository;
 
@@ -17,6 +30,18 @@ pub struct Repositories {
     pub users: Arc<SeaUserRepository>,
     /// Tags.
     pub tags: Arc<SeaTagRepository>,
+    /// Benchmarks.
+    pub benchmarks: Arc<SeaBenchmarkRepository>,
+    /// Sites.
+    pub sites: Arc<SeaSiteRepository>,
+    /// Flavors.
+    pub flavors: Arc<SeaFlavorRepository>,
+    /// Approve / reject / delete / submits.
+    pub moderation: Arc<SeaModerationRepository>,
+    /// Results.
+    pub results: Arc<SeaResultRepository>,
+    /// Claims.
+    pub claims: Arc<SeaClaimRepository>,
 }
 
 impl Repositories {
@@ -24,7 +49,13 @@ impl Repositories {
     pub fn new(db: DatabaseConnection) -> Self {
         Self {
             users: Arc::new(SeaUserRepository::new(db.clone())),
-            tags: Arc::new(SeaTagRepository::new(db)),
+            tags: Arc::new(SeaTagRepository::new(db.clone())),
+            benchmarks: Arc::new(SeaBenchmarkRepository::new(db.clone())),
+            sites: Arc::new(SeaSiteRepository::new(db.clone())),
+            flavors: Arc::new(SeaFlavorRepository::new(db.clone())),
+            moderation: Arc::new(SeaModerationRepository::new(db.clone())),
+            results: Arc::new(SeaResultRepository::new(db.clone())),
+            claims: Arc::new(SeaClaimRepository::new(db)),
         }
     }
 }

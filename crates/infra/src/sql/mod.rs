@@ -1,5 +1,7 @@
 //! Query helpers shared by every repository: sorting, paging, search and date conditions, and
-//! the few places where PostgreSQL and SQLite differ.
+//! the few places where PostgreSQL and SQLite differ (see [`json`]).
+
+pub mod json;
 
 use std::str::FromStr;
 

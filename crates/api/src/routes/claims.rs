@@ -1,0 +1,162 @@
+//! Claims: `/reports/claims` (admin), `/results/{id}/claims` (owner or admin) and
+//! `/users/self/claims`.
+
+use domain::{
+    claim::{CLAIM_SORT_FIELDS, Claim, ClaimFilter},
+    query::parse_sort,
+};
+use paperclip::actix::{api_v2_operation, web};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{
+    AppState,
+    error::ApiResult,
+    extract::{Auth, IdPath, QueryArgs, QuerySpec},
+    params::{PAGE, PER_PAGE, Param, Query, STATUS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
+    reply::{Reply, datetime},
+    routes::{NoQuery, users::UserOut},
+};
+
+/// The Claim representation.
+#[derive(Serialize)]
+pub struct ClaimOut {
+    id: Uuid,
+    message: String,
+    resource_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_id: Option<Uuid>,
+    upload_datetime: String,
+    uploader: UserOut,
+}
+
+impl From<Claim> for ClaimOut {
+    fn from(c: Claim) -> Self {
+        Self {
+            id: c.id,
+            message: c.message,
+            resource_type: "result",
+            resource_id: c.result_id,
+            upload_datetime: datetime(&c.upload_datetime),
+            uploader: c.uploader.into(),
+        }
+    }
+}
+
+/// Claim list parameters (all three lists).
+pub struct ListClaimsQuery;
+impl QuerySpec for ListClaimsQuery {
+    const PARAMS: &'static [Param] = &[
+        STATUS,
+        UPLOAD_BEFORE,
+        UPLOAD_AFTER,
+        PER_PAGE,
+        PAGE,
+        sort_by(
+            "\"+upload_datetime\"",
+            "Order to return the results (coma separated).<br>Generic fields: [id,status,upload_datetime]<br>Specific fields: [resource_type]",
+        ),
+    ];
+}
+
+fn filter(q: &Query) -> ClaimFilter {
+    ClaimFilter { status: q.status(), uploaded: q.uploaded(), ..ClaimFilter::default() }
+}
+
+/// (Admins) Filter and list claims (default: approved ones, Q3).
+#[api_v2_operation(
+    operation_id = "ListClaims",
+    summary = "(Admins) Filter and lists claims.",
+    description = "Use this method to get a list of claims filtered according to your\nrequirements. The response returns a pagination object with the\nfiltered claims (if succeeds).",
+    tags(reports)
+)]
+pub async fn list_claims(state: web::Data<AppState>, auth: Auth, query: QueryArgs<ListClaimsQuery>) -> ApiResult<Reply> {
+    let who = auth.identify(&state).await?;
+    state.access.admin(&who).await?;
+    let q = query.parse()?;
+    let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
+    Ok(Reply::page(state.results.list_claims(&filter(&q), &sort, q.page()).await?, ClaimOut::from))
+}
+
+/// (Admins) One claim, in any status.
+#[api_v2_operation(
+    operation_id = "GetClaim",
+    summary = "(Admins) Retrieve claim details.",
+    description = "Use this method to retrieve a specific claim from the database.",
+    tags(reports)
+)]
+pub async fn get_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+    let who = auth.identify(&state).await?;
+    state.access.admin(&who).await?;
+    Ok(Reply::ok(&ClaimOut::from(state.results.claim_by_id(id).await?)))
+}
+
+async fn decide(state: &AppState, id: Uuid, auth: &Auth, query: &QueryArgs<NoQuery>, approve: bool) -> ApiResult<Reply> {
+    let who = auth.identify(state).await?;
+    state.access.admin(&who).await?;
+    query.parse()?;
+    state.results.decide_claim(id, approve).await?;
+    Ok(Reply::no_content())
+}
+
+/// (Admins) Approve a claim: the result stays hidden.
+#[api_v2_operation(
+    operation_id = "ApproveClaim",
+    summary = "(Admin) Accept an existing claim.",
+    description = "Use this method to approve an specific resource submitted by an user.\nIt is a custom method, as side effect, it removes the submit report\nassociated as it is no longer needed.",
+    tags(reports)
+)]
+pub async fn approve_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+    decide(&state, id, &auth, &query, true).await
+}
+
+/// (Admins) Reject a claim: the result is shown again when no other claim is pending (Q1).
+#[api_v2_operation(
+    operation_id = "RejectClaim",
+    summary = "(Admin) Refuse an existing claim.",
+    description = "Use this method to reject an specific resource submitted by an user.\nIt is a custom method, as side effect, it removes the resource and\nthe submit report associated as it is no longer needed.",
+    tags(reports)
+)]
+pub async fn reject_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+    decide(&state, id, &auth, &query, false).await
+}
+
+/// (Owner or Admin) The claims of a result.
+#[api_v2_operation(
+    operation_id = "ListResultClaims",
+    summary = "(Owner or Admins) Returns the result claims.",
+    description = "Use this method to retrieve all the result claims.",
+    tags(results)
+)]
+pub async fn list_result_claims(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<ListClaimsQuery>) -> ApiResult<Reply> {
+    let who = auth.identify(&state).await?;
+    state.access.user(&who).await?;
+    let q = query.parse()?;
+    let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
+    Ok(Reply::page(state.results.claims_of(&who, id, filter(&q), &sort, q.page()).await?, ClaimOut::from))
+}
+
+/// (Users) The claims the caller made.
+#[api_v2_operation(
+    operation_id = "ListUserClaims",
+    summary = "(Users) Return your uploaded pending claims.",
+    description = "Use this method to retrieve all the claims uploaded by your user.",
+    tags(users)
+)]
+pub async fn list_user_claims(state: web::Data<AppState>, auth: Auth, query: QueryArgs<ListClaimsQuery>) -> ApiResult<Reply> {
+    let who = auth.identify(&state).await?;
+    let user = state.access.user(&who).await?;
+    let q = query.parse()?;
+    let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
+    let f = ClaimFilter { claimer: Some(user.key()), ..filter(&q) };
+    Ok(Reply::page(state.results.list_claims(&f, &sort, q.page()).await?, ClaimOut::from))
+}
+
+/// Registers the claim routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/reports/claims").route(web::get().to(list_claims)))
+        .service(web::resource("/reports/claims/{report_id}:approve").route(web::post().to(approve_claim)))
+        .service(web::resource("/reports/claims/{report_id}:reject").route(web::post().to(reject_claim)))
+        .service(web::resource("/reports/claims/{report_id}").route(web::get().to(get_claim)))
+        .service(web::resource("/users/self/claims").route(web::get().to(list_user_claims)));
+}

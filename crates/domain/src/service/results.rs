@@ -1,0 +1,263 @@
+//! Results and claims: upload with schema validation, queries, tags, admin hide, and the claim
+//! workflow (a claim hides its result; rejecting the last pending claim shows it again, Q1).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{
+    DomainError, Identity, Page, PageRequest, SortKey, Status,
+    access::Access,
+    benchmark::BenchmarkRepository,
+    claim::{Claim, ClaimFilter, ClaimRepository, NewClaim},
+    flavor::FlavorRepository,
+    mail::{ItemKind, MailTemplates},
+    ports::Clock,
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
+    schema::validate_document,
+    submit::Moderated,
+    tag::TagRepository,
+    user::{User, UserRepository},
+};
+
+/// The ports results and claims need.
+#[derive(Clone)]
+pub struct ResultPorts {
+    /// Results.
+    pub results: Arc<dyn ResultRepository>,
+    /// Claims.
+    pub claims: Arc<dyn ClaimRepository>,
+    /// Benchmarks (upload checks).
+    pub benchmarks: Arc<dyn BenchmarkRepository>,
+    /// Flavors (upload checks).
+    pub flavors: Arc<dyn FlavorRepository>,
+    /// Tags (existence).
+    pub tags: Arc<dyn TagRepository>,
+    /// Users (mail recipients).
+    pub users: Arc<dyn UserRepository>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// What an upload carries (context from the query, document from the body).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    /// Execution time as given, with its zone if any.
+    pub execution: (NaiveDateTime, Option<FixedOffset>),
+    /// Benchmark.
+    pub benchmark_id: Uuid,
+    /// Flavor.
+    pub flavor_id: Uuid,
+    /// Tags.
+    pub tags_ids: Vec<Uuid>,
+    /// The document.
+    pub json: Value,
+}
+
+/// Result and claim use cases.
+#[derive(Clone)]
+pub struct ResultService {
+    ports: ResultPorts,
+    access: Access,
+    mails: MailTemplates,
+}
+
+fn result_not_found(id: Uuid) -> DomainError {
+    DomainError::NotFound(format!("Result {id} not found in the database"))
+}
+
+fn claim_not_found(id: Uuid) -> DomainError {
+    DomainError::NotFound(format!("Claim {id} not found in the database"))
+}
+
+/// The original's message for a missing benchmark, flavor or tag on upload (Q16 kept).
+fn reference_missing(id: Uuid) -> DomainError {
+    DomainError::NotFound(format!("NoneType {id} not in database"))
+}
+
+impl ResultService {
+    /// Wires the service.
+    pub fn new(ports: ResultPorts, access: Access, mails: MailTemplates) -> Self {
+        Self { ports, access, mails }
+    }
+
+    /// `POST /results`, checks in the contract's order (§4.3).
+    ///
+    /// # Errors
+    /// 422 zone / future / not approved / schema, 404 references, 409 duplicate tags.
+    pub async fn upload(&self, by: &User, upload: Upload) -> Result<BenchmarkResult, DomainError> {
+        let (naive, zone) = upload.execution;
+        let zone = zone.ok_or_else(|| DomainError::Invalid("Execution date must include timezone".into()))?;
+        let execution: DateTime<Utc> = naive
+            .and_local_timezone(zone)
+            .single()
+            .map(|d| d.with_timezone(&Utc))
+            .ok_or_else(|| DomainError::Invalid("Execution date must include timezone".into()))?;
+        let now = self.ports.clock.now();
+        if execution > now {
+            return Err(DomainError::Invalid("Execution date cannot be in future".into()));
+        }
+        let benchmark =
+            self.ports.benchmarks.find(upload.benchmark_id).await?.ok_or_else(|| reference_missing(upload.benchmark_id))?;
+        if benchmark.status != Status::Approved {
+            return Err(DomainError::Invalid(format!("Benchmark {} not approved", benchmark.id)));
+        }
+        let flavor = self.ports.flavors.find(upload.flavor_id).await?.ok_or_else(|| reference_missing(upload.flavor_id))?;
+        if flavor.status != Status::Approved {
+            return Err(DomainError::Invalid(format!("Flavor {} not approved", flavor.id)));
+        }
+        self.check_tags(&upload.tags_ids).await?;
+        validate_document(&benchmark.json_schema, &upload.json)?;
+        let new = NewResult {
+            id: Uuid::new_v4(),
+            upload_datetime: now,
+            execution_datetime: execution,
+            json: upload.json,
+            benchmark_id: benchmark.id,
+            flavor_id: flavor.id,
+            site_id: flavor.site_id,
+            tags_ids: upload.tags_ids,
+            uploader: by.key(),
+        };
+        self.ports.results.insert(&new).await.map_err(|e| {
+            e.into_domain(|| reference_missing(new.flavor_id).to_string(), || "Integrity error".into())
+        })?;
+        tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
+        self.get(new.id).await
+    }
+
+    async fn check_tags(&self, ids: &[Uuid]) -> Result<(), DomainError> {
+        let existing = self.ports.tags.existing(ids).await?;
+        match ids.iter().find(|id| !existing.contains(id)) {
+            Some(missing) => Err(reference_missing(*missing)),
+            None => Ok(()),
+        }
+    }
+
+    /// `GET /results`, `GET /results:search`, `GET /users/self/results`.
+    ///
+    /// # Errors
+    /// 404 for a page out of range.
+    pub async fn list(&self, filter: &ResultFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<BenchmarkResult>, DomainError> {
+        Ok(self.ports.results.list(filter, sort, page).await?.ensure_in_range()?)
+    }
+
+    /// `GET /results/{id}` (hidden results too).
+    ///
+    /// # Errors
+    /// 404.
+    pub async fn get(&self, id: Uuid) -> Result<BenchmarkResult, DomainError> {
+        self.ports.results.find(id).await?.ok_or_else(|| result_not_found(id))
+    }
+
+    /// `DELETE /results/{id}` (admin): soft delete (Q5).
+    ///
+    /// # Errors
+    /// 404.
+    pub async fn hide(&self, id: Uuid) -> Result<(), DomainError> {
+        self.ports.results.hide_by_admin(id).await.map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+    }
+
+    /// Owner-or-admin check (bare 403).
+    async fn owned(&self, who: &Identity, id: Uuid) -> Result<BenchmarkResult, DomainError> {
+        let user = self.access.user(who).await?;
+        let result = self.get(id).await?;
+        if result.uploader == user.key() || self.access.is_entitled_admin(who) {
+            Ok(result)
+        } else {
+            Err(DomainError::Forbidden)
+        }
+    }
+
+    /// `PUT /results/{id}/tags`: 404 result, then ownership, then 404 tags (Q17 fixed).
+    /// `None` changes nothing; duplicates are tolerated.
+    ///
+    /// # Errors
+    /// 404, 403.
+    pub async fn set_tags(&self, who: &Identity, id: Uuid, tags_ids: Option<Vec<Uuid>>) -> Result<(), DomainError> {
+        self.owned(who, id).await?;
+        let Some(mut ids) = tags_ids else { return Ok(()) };
+        ids.sort();
+        ids.dedup();
+        self.check_tags(&ids).await?;
+        self.ports.results.set_tags(id, &ids).await.map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+    }
+
+    /// `GET /results/{id}/claims` (owner or admin).
+    ///
+    /// # Errors
+    /// 404, 403.
+    pub async fn claims_of(&self, who: &Identity, id: Uuid, mut filter: ClaimFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Claim>, DomainError> {
+        self.owned(who, id).await?;
+        filter.result_id = Some(id);
+        self.list_claims(&filter, sort, page).await
+    }
+
+    /// `GET /results/{id}/uploader` (admin).
+    ///
+    /// # Errors
+    /// 404.
+    pub async fn uploader(&self, id: Uuid) -> Result<User, DomainError> {
+        self.get(id).await?;
+        self.ports.results.uploader(id).await?.ok_or_else(|| result_not_found(id))
+    }
+
+    /// `POST /results/{id}:claim`: hides the result, creates a pending claim and its submit,
+    /// mails the result's uploader.
+    ///
+    /// # Errors
+    /// 404.
+    pub async fn claim(&self, by: &User, id: Uuid, message: String) -> Result<Claim, DomainError> {
+        let result = self.get(id).await?;
+        let owner = self.ports.users.find(&result.uploader.sub, &result.uploader.iss).await?;
+        let claim = NewClaim { id: Uuid::new_v4(), message, result_id: id, upload_datetime: self.ports.clock.now(), claimer: by.key() };
+        let mail = self.mails.claimed(&owner.map(|o| o.email).unwrap_or_default(), id, claim.id);
+        self.ports.claims.insert(&claim, mail).await.map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))?;
+        tracing::info!(claim.id = %claim.id, result.id = %id, "result {id} claimed");
+        self.claim_by_id(claim.id).await
+    }
+
+    /// `GET /reports/claims`, `GET /users/self/claims`.
+    ///
+    /// # Errors
+    /// 404 for a page out of range.
+    pub async fn list_claims(&self, filter: &ClaimFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Claim>, DomainError> {
+        Ok(self.ports.claims.list(filter, sort, page).await?.ensure_in_range()?)
+    }
+
+    /// `GET /reports/claims/{id}` (admin).
+    ///
+    /// # Errors
+    /// 404.
+    pub async fn claim_by_id(&self, id: Uuid) -> Result<Claim, DomainError> {
+        self.ports.claims.find(id).await?.ok_or_else(|| claim_not_found(id))
+    }
+
+    /// `POST /reports/claims/{id}:approve|:reject` (admin).
+    ///
+    /// # Errors
+    /// 404, 422 already approved.
+    pub async fn decide_claim(&self, id: Uuid, approve: bool) -> Result<(), DomainError> {
+        let claim = self.claim_by_id(id).await?;
+        let already = || DomainError::Invalid(format!("Resource {id} was already approved"));
+        if claim.status == Status::Approved {
+            return Err(already());
+        }
+        let outcome = if approve {
+            self.ports.claims.approve(id, self.mails.approved(&claim.uploader.email, ItemKind::Claim, id)).await?
+        } else {
+            let restored = match claim.result_id {
+                Some(rid) => self.ports.results.uploader(rid).await?.map(|owner| self.mails.restored(&owner.email, rid)),
+                None => None,
+            };
+            self.ports.claims.reject(id, self.mails.rejected(&claim.uploader.email, ItemKind::Claim, id), restored).await?
+        };
+        match outcome {
+            Moderated::Done => Ok(()),
+            Moderated::AlreadyApproved => Err(already()),
+            Moderated::Missing => Err(claim_not_found(id)),
+        }
+    }
+}
