@@ -123,11 +123,7 @@ fn param_doc(p: &Param) -> Parameter<DefaultSchemaRaw> {
         Kind::UuidList => (
             DataType::Array,
             None,
-            Some(Items {
-                data_type: Some(DataType::String),
-                format: Some(DataTypeFormat::Uuid),
-                ..Default::default()
-            }),
+            Some(Items { data_type: Some(DataType::String), format: Some(DataTypeFormat::Uuid), ..Default::default() }),
             vec![],
             None,
             None,

@@ -68,7 +68,7 @@ pub fn openapi_document(config: &HttpConfig) -> Value {
     let _app = App::new()
         .wrap_api()
         .configure(routes::configure)
-        .with_raw_json_spec_v3(|app, spec| {
+        .with_raw_json_spec(|app, spec| {
             document = spec;
             app
         })
@@ -112,7 +112,8 @@ pub fn build_app(
         .app_data(aweb::PayloadConfig::new(16 * 1024 * 1024))
         .wrap_api()
         .configure(routes::configure)
-        .with_json_spec_v3_at("/paperclip-spec.json")
+        // Swagger UI needs a spec path registered; the served document is `/api-spec.json`.
+        .with_json_spec_at("/swagger-ui/swagger-v2.json")
         .with_swagger_ui_at("/swagger-ui")
         .build()
         .route(

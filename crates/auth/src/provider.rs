@@ -129,10 +129,11 @@ impl OidcIdentityProvider {
             VerifyError::UnknownKey => AuthError("Could not verify JWT: unknown signing key".into()),
             VerifyError::Invalid(m) => AuthError(format!("Could not verify JWT: {m}")),
         })?;
-        // Userinfo carries the e-mail and entitlements; the verified claims are the fallback
-        // when the provider's userinfo is unavailable.
+        // Userinfo carries the e-mail and entitlements (contract §2.8: admin rights come from
+        // userinfo, never from the token itself); only `sub` and `iss` fall back to the token.
+        // The verified claims are used whole only when userinfo is unavailable.
         let info = match self.userinfo(&issuer, token).await {
-            Ok(info) => merge(info, &verified),
+            Ok(info) => merge_identity(info, &verified),
             Err(e) => {
                 tracing::warn!(oidc.issuer = %issuer, "userinfo failed for a verified JWT, using its claims: {e}");
                 verified.clone()
@@ -177,6 +178,18 @@ impl OidcIdentityProvider {
 fn unreachable_provider(issuer: &str, e: &str) -> AuthError {
     tracing::warn!(oidc.issuer = %issuer, "OIDC provider unreachable: {e}");
     AuthError::undetermined()
+}
+
+/// Userinfo wins; only a missing `sub` or `iss` is taken from the verified token.
+fn merge_identity(mut info: Value, token: &Value) -> Value {
+    if let (Some(i), Some(t)) = (info.as_object_mut(), token.as_object()) {
+        for key in ["sub", "iss"] {
+            if let Some(v) = t.get(key) {
+                i.entry(key).or_insert_with(|| v.clone());
+            }
+        }
+    }
+    info
 }
 
 /// Userinfo fields win; missing ones come from `fallback`.
@@ -242,6 +255,14 @@ mod tests {
             (id.iss.as_str(), id.entitlements.len(), id.email_verified),
             ("https://op", 1, Some(true))
         );
+    }
+
+    #[test]
+    fn only_the_identity_falls_back_to_the_token() {
+        let info = serde_json::json!({"email": "a@b"});
+        let token = serde_json::json!({"sub": "u1", "iss": "https://op", "eduperson_entitlement": ["admin"]});
+        let merged = merge_identity(info, &token);
+        assert_eq!(merged, serde_json::json!({"sub": "u1", "iss": "https://op", "email": "a@b"}));
     }
 
     #[tokio::test]

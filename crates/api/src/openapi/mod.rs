@@ -1,8 +1,10 @@
 //! The OpenAPI 3 document. Paperclip collects the operations from the registered handlers
-//! (operationIds, summaries, tags, query parameters in order, request bodies); this module
-//! finishes the document the way the original serves it: path-level UUID parameters, the
-//! documented responses, the component schemas of the wire format, global `bearerAuth`
-//! security, tags and info.
+//! (operationIds, summaries, tags, query parameters in order, request bodies) as Swagger 2;
+//! this module turns that into the OpenAPI 3.0.2 document the original serves: query
+//! parameters with their defaults, bounds and list style, path-level UUID parameters, request
+//! bodies, the documented responses, the component schemas of the wire format, global
+//! `bearerAuth` security, tags and info. (Paperclip's own v2→v3 conversion drops defaults and
+//! cannot express the uuid format, hence this one.)
 
 mod responses;
 
@@ -14,12 +16,14 @@ const COMPONENTS: &str = include_str!("components.json");
 
 const TAGS: [&str; 7] = ["benchmarks", "reports", "results", "sites", "flavors", "tags", "users"];
 
-/// Turns paperclip's converted document into the served one.
-pub fn finish(raw: &Value, backend_route: &str) -> Value {
+const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+
+/// Turns paperclip's Swagger 2 document into the served OpenAPI 3 one.
+pub fn finish(v2: &Value, backend_route: &str) -> Value {
     let mut paths = Map::new();
-    if let Some(raw_paths) = raw.get("paths").and_then(Value::as_object) {
+    if let Some(raw_paths) = v2.get("paths").and_then(Value::as_object) {
         for (path, item) in raw_paths {
-            paths.insert(path.clone(), finish_path(path, item));
+            paths.insert(path.clone(), path_item(path, item));
         }
     }
     let components: Value = serde_json::from_str(COMPONENTS).unwrap_or_else(|_| json!({}));
@@ -42,7 +46,7 @@ fn path_params(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect()
 }
 
-fn finish_path(path: &str, item: &Value) -> Value {
+fn path_item(path: &str, item: &Value) -> Value {
     let mut out = Map::new();
     let params = path_params(path);
     if !params.is_empty() {
@@ -52,37 +56,90 @@ fn finish_path(path: &str, item: &Value) -> Value {
             .collect();
         out.insert("parameters".into(), Value::Array(list));
     }
-    if let Some(ops) = item.as_object() {
-        for (method, op) in ops.iter().filter(|(m, _)| *m != "parameters") {
-            out.insert(method.clone(), finish_operation(op));
+    for method in METHODS {
+        if let Some(op) = item.get(method) {
+            out.insert(method.into(), operation(op));
         }
     }
     Value::Object(out)
 }
 
-fn finish_operation(op: &Value) -> Value {
-    let mut op = op.as_object().cloned().unwrap_or_default();
-    op.remove("security");
-    let query: Vec<Value> = op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .map(|ps| ps.iter().filter(|p| p.get("in") == Some(&json!("query"))).cloned().collect())
-        .unwrap_or_default();
-    if query.is_empty() {
-        op.remove("parameters");
-    } else {
-        op.insert("parameters".into(), Value::Array(query));
-    }
-    if let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) {
-        body.insert("required".into(), json!(true));
-        if let Some(content) = body.get("content").and_then(Value::as_object).cloned() {
-            let schema = content.values().next().and_then(|c| c.get("schema")).cloned().unwrap_or(json!({}));
-            body.insert("content".into(), json!({"application/json": {"schema": schema}}));
+fn operation(v2: &Value) -> Value {
+    let mut op = Map::new();
+    for key in ["operationId", "summary", "description", "tags"] {
+        if let Some(v) = v2.get(key) {
+            op.insert(key.into(), v.clone());
         }
+    }
+    let mut query = Vec::new();
+    for param in v2.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+        match param.get("in").and_then(Value::as_str) {
+            Some("query") => query.push(query_param(param)),
+            Some("body") => {
+                let reference = param
+                    .pointer("/schema/$ref")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .replace("#/definitions/", "#/components/schemas/");
+                op.insert(
+                    "requestBody".into(),
+                    json!({"required": true, "content": {"application/json": {"schema": {"$ref": reference}}}}),
+                );
+            }
+            _ => {}
+        }
+    }
+    if !query.is_empty() {
+        op.insert("parameters".into(), Value::Array(query));
     }
     let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
     op.insert("responses".into(), responses(&id));
     Value::Object(op)
+}
+
+/// A Swagger 2 query parameter as OpenAPI 3: the type keywords move into `schema`, lists are
+/// `style: form, explode: true`.
+fn query_param(v2: &Value) -> Value {
+    let mut schema = Map::new();
+    for key in ["type", "format", "default", "enum", "minimum", "maximum"] {
+        if let Some(v) = v2.get(key) {
+            let v = match (key, v.as_f64()) {
+                ("minimum" | "maximum", Some(n)) => json!(n.round() as i64),
+                _ => v.clone(),
+            };
+            schema.insert(key.into(), v);
+        }
+    }
+    let name = v2.get("name").and_then(Value::as_str).unwrap_or_default();
+    let mut out = Map::new();
+    out.insert("in".into(), json!("query"));
+    out.insert("name".into(), json!(name));
+    if let Some(d) = v2.get("description") {
+        out.insert("description".into(), d.clone());
+    }
+    if let Some(items) = v2.get("items") {
+        let mut items = items.as_object().cloned().unwrap_or_default();
+        if let Some((description, example)) = item_doc(name) {
+            items.insert("description".into(), json!(description));
+            items.insert("example".into(), json!(example));
+        }
+        schema.insert("items".into(), Value::Object(items));
+        out.insert("explode".into(), json!(true));
+        out.insert("style".into(), json!("form"));
+    }
+    out.insert("schema".into(), Value::Object(schema));
+    out.insert("required".into(), json!(v2.get("required").and_then(Value::as_bool).unwrap_or(false)));
+    Value::Object(out)
+}
+
+/// Descriptions of list items, as the original documents them.
+fn item_doc(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "terms" => Some(("Subset expression of a string", "search_term")),
+        "tags_ids" => Some(("UUID tag unique identification", "ae8aa866-79d8-4aef-8b57-424bb3cd8cdc")),
+        "filters" => Some(("JSON filter condition (space sparated)", "machine.cpu.count > 4")),
+        _ => None,
+    }
 }
 
 fn responses(operation_id: &str) -> Value {
@@ -97,9 +154,7 @@ fn responses(operation_id: &str) -> Value {
             _ => "No Content",
         };
         let response = match schema {
-            Some(s) => {
-                json!({"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}}})
-            }
+            Some(s) => json!({"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}}}),
             None => json!({"description": description}),
         };
         out.insert(code.to_string(), response);
@@ -110,9 +165,19 @@ fn responses(operation_id: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     #[test]
     fn path_parameters_are_read_from_the_template() {
         assert_eq!(super::path_params("/results/{result_id}:claim"), vec!["result_id"]);
         assert!(super::path_params("/results").is_empty());
+    }
+
+    #[test]
+    fn swagger_2_query_parameters_become_openapi_3() {
+        let v2 = json!({"in": "query", "name": "per_page", "type": "integer", "default": 100, "minimum": 1.0, "maximum": 100.0});
+        let v3 = super::query_param(&v2);
+        assert_eq!(v3["schema"], json!({"type": "integer", "default": 100, "minimum": 1, "maximum": 100}));
+        assert_eq!(v3["required"], json!(false));
     }
 }

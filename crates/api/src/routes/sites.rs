@@ -217,7 +217,7 @@ pub async fn reject_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: A
     operation_id = "ListFlavors",
     summary = "(Public) Filter and list flavors.",
     description = "Use this method to get a list of flavors filtered according to your\nrequirements. The response returns a pagination object with the\nfiltered flavors (if succeeds).",
-    tags(flavors)
+    tags(sites)
 )]
 pub async fn list_flavors(state: web::Data<AppState>, IdPath(id): IdPath, query: QueryArgs<ListFlavorsQuery>) -> ApiResult<Reply> {
     flavors(&state, id, query.parse()?).await
@@ -228,7 +228,7 @@ pub async fn list_flavors(state: web::Data<AppState>, IdPath(id): IdPath, query:
     operation_id = "SearchFlavor",
     summary = "(Public) Filter and list flavors.",
     description = "Use this method to get a list of flavors based on a general search\nof terms in the 'name' or 'description' fields.",
-    tags(flavors)
+    tags(sites)
 )]
 pub async fn search_flavor(state: web::Data<AppState>, IdPath(id): IdPath, query: QueryArgs<SearchModeratedQuery>) -> ApiResult<Reply> {
     flavors(&state, id, query.parse()?).await
@@ -239,7 +239,7 @@ pub async fn search_flavor(state: web::Data<AppState>, IdPath(id): IdPath, query
     operation_id = "AddFlavor",
     summary = "(Users) Upload a new flavor.",
     description = "Use this method to create a new flavors in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated flavor (if succeeds).",
-    tags(flavors)
+    tags(sites)
 )]
 pub async fn add_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, body: JsonBody<CreateFlavorBody>) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;

@@ -17,7 +17,8 @@ use sea_orm::{
 /// The document column, qualified.
 const DOC: &str = "\"result\".\"json\"";
 
-/// Placeholders `$from..$from+n` for the path segments (PostgreSQL variadic arguments).
+/// Placeholders `$from..$from+n` for the path segments (PostgreSQL variadic arguments;
+/// PostgreSQL takes numbered `$n` placeholders, which may repeat).
 fn pg_args(path: &[String], from: usize) -> String {
     (0..path.len()).map(|i| format!(", ${}", from + i)).collect()
 }
@@ -38,10 +39,16 @@ fn sqlite_paths(path: &[String]) -> Vec<String> {
     if as_index == as_key { vec![format!("${as_key}")] } else { vec![format!("${as_index}"), format!("${as_key}")] }
 }
 
-/// `COALESCE(f(doc, p1), f(doc, p2))` over the SQLite path variants, as SQL text with `$n`.
-fn sqlite_call(func: &str, paths: &[String], first: usize) -> String {
-    let calls: Vec<String> = (0..paths.len()).map(|i| format!("{func}({DOC}, ${})", first + i)).collect();
+/// `COALESCE(f(doc, ?), f(doc, ?))` over the SQLite path variants (SQLite takes positional `?`
+/// placeholders: each call consumes the path values once, in order).
+fn sqlite_call(func: &str, paths: &[String]) -> String {
+    let calls: Vec<String> = paths.iter().map(|_| format!("{func}({DOC}, ?)")).collect();
     if calls.len() == 1 { calls.join("") } else { format!("COALESCE({})", calls.join(", ")) }
+}
+
+/// The path values, repeated once per SQLite call that uses them.
+fn sqlite_values(paths: &[String], calls: usize) -> Vec<Value> {
+    (0..calls).flat_map(|_| paths.iter().map(|p| Value::from(p.clone()))).collect()
 }
 
 /// The condition of one JSON filter.
@@ -77,27 +84,26 @@ pub fn filter_condition(backend: DatabaseBackend, filter: &JsonFilter) -> Simple
         }
         _ => {
             let paths = sqlite_paths(&filter.path);
-            let ty = sqlite_call("json_type", &paths, 1);
-            let val = sqlite_call("json_extract", &paths, 1);
-            let value_at = paths.len() + 1;
-            let mut values: Vec<Value> = paths.iter().map(|p| Value::from(p.clone())).collect();
-            let sql = match &filter.value {
-                FilterValue::Number(v) => {
-                    values.push(Value::from(*v));
-                    format!("(CASE WHEN {ty} IN ('integer', 'real') THEN CAST({val} AS REAL) END) {op} ${value_at}")
-                }
-                FilterValue::Bool(v) => {
-                    values.push(Value::from(i32::from(*v)));
-                    format!("(CASE {ty} WHEN 'true' THEN 1 WHEN 'false' THEN 0 END) {op} ${value_at}")
-                }
-                FilterValue::Text(v) => {
-                    values.push(Value::from(v.clone()));
+            let ty = sqlite_call("json_type", &paths);
+            let val = sqlite_call("json_extract", &paths);
+            let (sql, mut values) = match &filter.value {
+                FilterValue::Number(v) => (
+                    format!("(CASE WHEN {ty} IN ('integer', 'real') THEN CAST({val} AS REAL) END) {op} ?"),
+                    vec![sqlite_values(&paths, 2), vec![Value::from(*v)]],
+                ),
+                FilterValue::Bool(v) => (
+                    format!("(CASE {ty} WHEN 'true' THEN 1 WHEN 'false' THEN 0 END) {op} ?"),
+                    vec![sqlite_values(&paths, 1), vec![Value::from(i32::from(*v))]],
+                ),
+                FilterValue::Text(v) => (
                     format!(
                         "(CASE {ty} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL \
-                         ELSE CAST({val} AS TEXT) END) {op} ${value_at}"
-                    )
-                }
+                         ELSE CAST({val} AS TEXT) END) {op} ?"
+                    ),
+                    vec![sqlite_values(&paths, 2), vec![Value::from(v.clone())]],
+                ),
             };
+            let values: Vec<Value> = values.drain(..).flatten().collect();
             Expr::cust_with_values(sql, values)
         }
     }
@@ -116,9 +122,9 @@ pub fn order_expressions(backend: DatabaseBackend, path: &[String]) -> Vec<Simpl
         }
         _ => {
             let paths = sqlite_paths(path);
-            let values: Vec<Value> = paths.iter().map(|p| Value::from(p.clone())).collect();
-            let ty = sqlite_call("json_type", &paths, 1);
-            let val = sqlite_call("json_extract", &paths, 1);
+            let values = sqlite_values(&paths, 1);
+            let ty = sqlite_call("json_type", &paths);
+            let val = sqlite_call("json_extract", &paths);
             vec![
                 Expr::cust_with_values(format!("({ty} IS NULL)"), values.clone()),
                 Expr::cust_with_values(
@@ -142,5 +148,28 @@ mod tests {
     fn sqlite_paths_quote_keys_and_index_arrays() {
         assert_eq!(sqlite_paths(&["a".into(), "b".into()]), vec!["$.\"a\".\"b\"".to_string()]);
         assert_eq!(sqlite_paths(&["a".into(), "0".into()]), vec!["$.\"a\"[0]".to_string(), "$.\"a\".\"0\"".to_string()]);
+    }
+}
+
+#[cfg(test)]
+mod statement_tests {
+    use domain::filter::parse_filter;
+    use sea_orm::{
+        DatabaseBackend,
+        sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder},
+    };
+
+    use super::filter_condition;
+
+    #[test]
+    fn every_placeholder_gets_a_value_on_both_backends() {
+        let f = parse_filter("a.0 > 11").unwrap();
+        let q = Query::select().expr(filter_condition(DatabaseBackend::Sqlite, &f)).to_owned();
+        let (sql, values) = q.build(SqliteQueryBuilder);
+        assert_eq!(sql.matches('?').count(), values.0.len(), "{sql}");
+        let q = Query::select().expr(filter_condition(DatabaseBackend::Postgres, &f)).to_owned();
+        let (sql, values) = q.build(PostgresQueryBuilder);
+        let n = values.0.len();
+        assert!(sql.contains(&format!("${n}")) && !sql.contains(&format!("${}", n + 1)), "{sql}");
     }
 }
