@@ -5,6 +5,7 @@
 pub mod body;
 pub mod error;
 pub mod extract;
+pub mod http;
 pub mod openapi;
 pub mod params;
 pub mod reply;
@@ -91,22 +92,30 @@ pub fn build_app(
 > {
     let spec = Arc::new(openapi_document(&config));
     let cors_origin = config.cors_origin.clone();
+    let options_spec = spec.clone();
     App::new()
         .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
         .wrap_fn(move |req, srv| {
-            let req = strip_script_name(req);
+            let req = http::strip_script_name(req);
             let origin = cors_origin.clone();
+            if req.method() == actix_web::http::Method::OPTIONS
+                && let Some(resp) = http::options_response(&options_spec, req.path(), origin.as_deref())
+            {
+                let res = req.into_response(resp);
+                return Box::pin(async move { Ok(res) }) as futures_util::future::LocalBoxFuture<'static, _>;
+            }
+            let (req, is_head) = http::head_as_get(req);
             let fut = actix_web::dev::Service::call(srv, req);
-            async move {
-                let mut res = fut.await?;
+            Box::pin(async move {
+                let mut res = fut.await?.map_into_boxed_body();
                 if let Some(origin) = origin
                     && let Ok(value) = header::HeaderValue::from_str(&origin)
                 {
                     res.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
                 }
-                Ok(res)
-            }
+                Ok(if is_head { http::without_body(res) } else { res })
+            })
         })
         .app_data(aweb::Data::new(state))
         .app_data(aweb::PayloadConfig::new(16 * 1024 * 1024))
@@ -139,30 +148,6 @@ async fn swagger_page(req: HttpRequest) -> HttpResponse {
          </body></html>"
     );
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
-}
-
-/// Removes the `X-Script-Name` prefix from the path (the original's reverse-proxy support).
-fn strip_script_name(mut req: ServiceRequest) -> ServiceRequest {
-    let Some(prefix) = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).map(str::to_owned)
-    else {
-        return req;
-    };
-    let prefix = prefix.trim_end_matches('/');
-    let path = req.path().to_owned();
-    if prefix.is_empty() || !path.starts_with(prefix) {
-        return req;
-    }
-    let rest = &path[prefix.len()..];
-    let rest = if rest.is_empty() { "/" } else { rest };
-    let pq = match req.query_string() {
-        "" => rest.to_owned(),
-        q => format!("{rest}?{q}"),
-    };
-    if let Ok(uri) = pq.parse::<actix_web::http::Uri>() {
-        req.match_info_mut().get_mut().update(&uri);
-        req.head_mut().uri = uri;
-    }
-    req
 }
 
 fn method_not_allowed<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
