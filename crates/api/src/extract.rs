@@ -123,7 +123,11 @@ fn param_doc(p: &Param) -> Parameter<DefaultSchemaRaw> {
         Kind::UuidList => (
             DataType::Array,
             None,
-            Some(Items { data_type: Some(DataType::String), format: Some(DataTypeFormat::Uuid), ..Default::default() }),
+            Some(Items {
+                data_type: Some(DataType::String),
+                format: Some(DataTypeFormat::Uuid),
+                ..Default::default()
+            }),
             vec![],
             None,
             None,
@@ -218,11 +222,20 @@ impl<S: BodySchema> OperationModifier for JsonBody<S> {
 /// before any auth check (contract §1).
 pub struct IdPath(pub uuid::Uuid);
 
+/// The hyphenated form only (any case), like werkzeug's `uuid` converter: the simple, braced
+/// and URN forms that `Uuid::parse_str` also accepts match no route in the original.
+pub fn path_uuid(segment: &str) -> Option<uuid::Uuid> {
+    if segment.len() != 36 {
+        return None;
+    }
+    uuid::Uuid::parse_str(segment).ok()
+}
+
 impl FromRequest for IdPath {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let id = req.match_info().iter().next().and_then(|(_, v)| uuid::Uuid::parse_str(v).ok());
+        let id = req.match_info().iter().next().and_then(|(_, v)| path_uuid(v));
         std::future::ready(
             id.map(IdPath).ok_or_else(|| ApiError::Bare(actix_web::http::StatusCode::NOT_FOUND).into()),
         )
@@ -231,3 +244,17 @@ impl FromRequest for IdPath {
 
 impl Apiv2Schema for IdPath {}
 impl OperationModifier for IdPath {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_ids_must_be_hyphenated_uuids() {
+        let id = uuid::Uuid::new_v4();
+        assert_eq!(super::path_uuid(&id.to_string()), Some(id));
+        assert_eq!(super::path_uuid(&id.to_string().to_uppercase()), Some(id));
+        assert_eq!(super::path_uuid(&id.simple().to_string()), None);
+        assert_eq!(super::path_uuid(&id.braced().to_string()), None);
+        assert_eq!(super::path_uuid(&id.urn().to_string()), None);
+        assert_eq!(super::path_uuid("0a0be4b8-fd4d-450d-8178-8947e707cce"), None);
+    }
+}

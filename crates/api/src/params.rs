@@ -392,6 +392,25 @@ pub fn to_utc(naive: NaiveDateTime, zone: FixedOffset) -> Option<DateTime<chrono
     naive.and_local_timezone(zone).single().map(|d| d.with_timezone(&chrono::Utc))
 }
 
+/// The common list arguments (status, upload dates, terms, sort, page) of a validated query.
+///
+/// # Errors
+/// 422 for a bad `sort_by`.
+pub fn list_params(q: &Query, sortable: &[&str]) -> Result<domain::query::ListParams, ApiError> {
+    Ok(domain::query::ListParams {
+        status: q.status(),
+        uploaded: q.uploaded(),
+        terms: q.strs("terms"),
+        sort: domain::query::parse_sort(&q.sort_by(), sortable, false)?,
+        page: q.page(),
+    })
+}
+
+/// A `sort_by` parameter with a default and the reference's description.
+pub const fn sort_by(default: &'static str, description: &'static str) -> Param {
+    Param::opt("sort_by", Kind::Str, description).with_default(default)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,23 +445,4 @@ mod tests {
         assert_eq!(parse_date("2021-1-5"), NaiveDate::from_ymd_opt(2021, 1, 5));
         assert!(parse_date("2021-01-05T00:00").is_none());
     }
-}
-
-/// The common list arguments (status, upload dates, terms, sort, page) of a validated query.
-///
-/// # Errors
-/// 422 for a bad `sort_by`.
-pub fn list_params(q: &Query, sortable: &[&str]) -> Result<domain::query::ListParams, ApiError> {
-    Ok(domain::query::ListParams {
-        status: q.status(),
-        uploaded: q.uploaded(),
-        terms: q.strs("terms"),
-        sort: domain::query::parse_sort(&q.sort_by(), sortable, false)?,
-        page: q.page(),
-    })
-}
-
-/// A `sort_by` parameter with a default and the reference's description.
-pub const fn sort_by(default: &'static str, description: &'static str) -> Param {
-    Param::opt("sort_by", Kind::Str, description).with_default(default)
 }
