@@ -360,6 +360,10 @@ backend_test!(a_malformed_uuid_in_a_path_is_a_bare_404_before_auth, |app| {
             (Method::DELETE, None),
             (Method::PUT, Some(root.token.as_str())),
             (Method::DELETE, Some(root.token.as_str())),
+            // Methods the route does not serve: still no route at all, not a 405.
+            (Method::POST, None),
+            (Method::PATCH, Some(root.token.as_str())),
+            (Method::OPTIONS, None),
         ] {
             let resp = app.raw(method.clone(), &path, token).await;
             assert_eq!(resp.status, StatusCode::NOT_FOUND, "{method} {path}: {}", resp.text);

@@ -42,7 +42,10 @@ fn segment_matches(template: &str, segment: &str) -> bool {
     match (template.find('{'), template.find('}')) {
         (Some(open), Some(close)) => {
             let (prefix, suffix) = (&template[..open], &template[close + 1..]);
-            segment.len() > prefix.len() + suffix.len() && segment.starts_with(prefix) && segment.ends_with(suffix)
+            segment.len() > prefix.len() + suffix.len()
+                && segment.starts_with(prefix)
+                && segment.ends_with(suffix)
+                && crate::extract::path_uuid(&segment[prefix.len()..segment.len() - suffix.len()]).is_some()
         }
         _ => template == segment,
     }
@@ -104,19 +107,22 @@ mod tests {
 
     #[test]
     fn templates_match_custom_methods_and_ids() {
-        assert!(matches_template("/results/{result_id}:claim", "/results/abc:claim"));
-        assert!(!matches_template("/results/{result_id}:claim", "/results/abc"));
-        assert!(matches_template("/results/{result_id}", "/results/abc"));
-        assert!(!matches_template("/results/{result_id}", "/results/abc/tags"));
+        let id = "0a0be4b8-fd4d-450d-8178-8947e707cce2";
+        assert!(matches_template("/results/{result_id}:claim", &format!("/results/{id}:claim")));
+        assert!(!matches_template("/results/{result_id}:claim", &format!("/results/{id}")));
+        assert!(matches_template("/results/{result_id}", &format!("/results/{id}")));
+        assert!(!matches_template("/results/{result_id}", "/results/abc"));
+        assert!(!matches_template("/results/{result_id}", &format!("/results/{id}/tags")));
     }
 
     #[test]
     fn allowed_methods_come_from_the_spec() {
         let spec = json!({"paths": {"/tags": {"get": {}, "post": {}}, "/tags/{tag_id}": {"parameters": [], "delete": {}}}});
         assert_eq!(allowed_methods(&spec, "/tags").unwrap(), vec!["GET", "HEAD", "OPTIONS", "POST"]);
-        assert_eq!(allowed_methods(&spec, "/tags/x").unwrap(), vec!["DELETE", "OPTIONS"]);
+        let id = "0a0be4b8-fd4d-450d-8178-8947e707cce2";
+        assert_eq!(allowed_methods(&spec, &format!("/tags/{id}")).unwrap(), vec!["DELETE", "OPTIONS"]);
         assert!(allowed_methods(&spec, "/nope").is_none());
         let spec = json!({"paths": {"/r/{id}": {"get": {}}, "/r/{id}:claim": {"post": {}}}});
-        assert_eq!(allowed_methods(&spec, "/r/x:claim").unwrap(), vec!["OPTIONS", "POST"]);
+        assert_eq!(allowed_methods(&spec, &format!("/r/{id}:claim")).unwrap(), vec!["OPTIONS", "POST"]);
     }
 }

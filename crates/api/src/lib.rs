@@ -150,8 +150,11 @@ async fn swagger_page(req: HttpRequest) -> HttpResponse {
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
 }
 
+/// 405 with the original's body; but a path whose id is not a UUID matches no route at all
+/// in the original, whatever the method: 404.
 fn method_not_allowed<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (req, _) = res.into_parts();
-    let res = bare(StatusCode::METHOD_NOT_ALLOWED);
+    let bad_id = req.match_info().iter().any(|(_, value)| extract::path_uuid(value).is_none());
+    let res = bare(if bad_id { StatusCode::NOT_FOUND } else { StatusCode::METHOD_NOT_ALLOWED });
     Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, res).map_into_right_body()))
 }
