@@ -52,13 +52,62 @@ impl TestDb {
             eprintln!("TEST_DATABASE_URL unset: skipping the PostgreSQL case");
             return None;
         };
+        let template = TEMPLATE.get_or_init(|| migrated_template(&admin_url)).await;
         let name = format!("eosc_perf_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
+            .await
+            .expect("create test database");
         admin.close().await.ok();
         let url = replace_db_name(&admin_url, &name);
         Some(Self { url, backend: Backend::Postgres, cleanup: Cleanup::Postgres { admin_url, name } })
     }
+}
+
+impl TestDb {
+    /// The PostgreSQL database name, if this is one.
+    pub fn postgres_name(&self) -> Option<String> {
+        match &self.cleanup {
+            Cleanup::Postgres { name, .. } => Some(name.clone()),
+            Cleanup::File(_) => None,
+        }
+    }
+}
+
+/// The migrated template every PostgreSQL test database is copied from (copying is much faster
+/// than migrating each one). Its name carries a hash of the migration list, so a new migration
+/// gets a new template; it is built under a temporary name and renamed when complete.
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+async fn migrated_template(admin_url: &str) -> String {
+    use migration::MigratorTrait;
+    let names: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let hash = names.iter().flat_map(|n| n.bytes()).fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let name = format!("eosc_perf_template_{hash:016x}");
+    let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
+    let exists = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 AS one FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("look up template")
+        .is_some();
+    if !exists {
+        let building = format!("eosc_perf_template_tmp_{}", uuid::Uuid::new_v4().simple());
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{building}\"")).await.expect("create template");
+        let conn = Database::connect(replace_db_name(admin_url, &building)).await.expect("connect to template");
+        migration::Migrator::up(&conn, None).await.expect("migrate template");
+        conn.close().await.ok();
+        let renamed = admin.execute_unprepared(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")).await;
+        if renamed.is_err() {
+            // Another test process finished the same template first.
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{building}\"")).await;
+        }
+    }
+    admin.close().await.ok();
+    name
 }
 
 /// Swaps the database name of a PostgreSQL URL.
