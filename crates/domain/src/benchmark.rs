@@ -89,5 +89,6 @@ pub trait BenchmarkRepository: Send + Sync {
     ///
     /// # Errors
     /// Backend failures.
-    async fn list(&self, filter: &BenchmarkFilter, params: &ListParams) -> Result<Page<Benchmark>, RepoError>;
+    async fn list(&self, filter: &BenchmarkFilter, params: &ListParams)
+    -> Result<Page<Benchmark>, RepoError>;
 }

@@ -71,5 +71,10 @@ pub trait ModerationRepository: Send + Sync {
     ///
     /// # Errors
     /// Backend failures.
-    async fn submits(&self, filter: &SubmitFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Submit>, RepoError>;
+    async fn submits(
+        &self,
+        filter: &SubmitFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Submit>, RepoError>;
 }

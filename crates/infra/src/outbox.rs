@@ -178,6 +178,11 @@ fn build_message(from: &str, row: &mail_outbox::Model) -> Result<Message, String
     Ok(message)
 }
 
+/// Whether `address` is a mailbox lettre accepts (used to check `MAIL_FROM` at start).
+pub fn is_valid_address(address: &str) -> bool {
+    address.parse::<lettre::message::Mailbox>().is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,9 +193,4 @@ mod tests {
         let secs: Vec<i64> = (1..=5).map(|a| backoff(a, max).num_seconds()).collect();
         assert_eq!(secs, vec![1, 2, 4, 5, 5]);
     }
-}
-
-/// Whether `address` is a mailbox lettre accepts (used to check `MAIL_FROM` at start).
-pub fn is_valid_address(address: &str) -> bool {
-    address.parse::<lettre::message::Mailbox>().is_ok()
 }

@@ -13,7 +13,10 @@ use crate::{
     body::{BodySpec, Field, FieldKind, string},
     error::ApiResult,
     extract::{Auth, BodySchema, IdPath, JsonBody, QueryArgs, QuerySpec},
-    params::{Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, STATUS, TERMS, UPLOAD_AFTER, UPLOAD_BEFORE, list_params, sort_by},
+    params::{
+        Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, STATUS, TERMS, UPLOAD_AFTER, UPLOAD_BEFORE,
+        list_params, sort_by,
+    },
     reply::Reply,
     routes::{NoQuery, dto::BenchmarkOut},
 };
@@ -59,7 +62,8 @@ impl BodySchema for CreateBenchmarkBody {
 /// `Benchmark` body of PUT (read-only fields accepted and ignored, Q8).
 pub struct BenchmarkBody;
 impl BodySchema for BenchmarkBody {
-    const SPEC: BodySpec = BodySpec { component: "Benchmark", fields: FIELDS, ignored: &["id", "upload_datetime"] };
+    const SPEC: BodySpec =
+        BodySpec { component: "Benchmark", fields: FIELDS, ignored: &["id", "upload_datetime"] };
 }
 
 fn draft(body: &Map<String, Value>) -> BenchmarkDraft {
@@ -85,7 +89,10 @@ async fn list(state: &AppState, q: Query) -> ApiResult<Reply> {
     description = "Use this method to get a list of benchmarks filtered according to your\nrequirements. The response returns a pagination object with the\nfiltered benchmarks (if succeeds).",
     tags(benchmarks)
 )]
-pub async fn list_benchmarks(state: web::Data<AppState>, query: QueryArgs<ListBenchmarksQuery>) -> ApiResult<Reply> {
+pub async fn list_benchmarks(
+    state: web::Data<AppState>,
+    query: QueryArgs<ListBenchmarksQuery>,
+) -> ApiResult<Reply> {
     list(&state, query.parse()?).await
 }
 
@@ -96,7 +103,10 @@ pub async fn list_benchmarks(state: web::Data<AppState>, query: QueryArgs<ListBe
     description = "Use this method to get a list of benchmarks based on a general search\nof terms in the 'docker_image', 'docker_tag' or 'description' fields.",
     tags(benchmarks)
 )]
-pub async fn search_benchmarks(state: web::Data<AppState>, query: QueryArgs<SearchBenchmarksQuery>) -> ApiResult<Reply> {
+pub async fn search_benchmarks(
+    state: web::Data<AppState>,
+    query: QueryArgs<SearchBenchmarksQuery>,
+) -> ApiResult<Reply> {
     list(&state, query.parse()?).await
 }
 
@@ -107,7 +117,11 @@ pub async fn search_benchmarks(state: web::Data<AppState>, query: QueryArgs<Sear
     description = "Use this method to create a new benchmarks in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated benchmark (if succeeds).\n\nNote: Benchmark use JSON Schemas to implement results validation.",
     tags(benchmarks)
 )]
-pub async fn create_benchmark(state: web::Data<AppState>, auth: Auth, body: JsonBody<CreateBenchmarkBody>) -> ApiResult<Reply> {
+pub async fn create_benchmark(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: JsonBody<CreateBenchmarkBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     let user = state.access.user(&who).await?;
     let fields = body.fields()?;
@@ -121,7 +135,11 @@ pub async fn create_benchmark(state: web::Data<AppState>, auth: Auth, body: Json
     description = "Use this method to retrieve a specific benchmark from the database.",
     tags(benchmarks)
 )]
-pub async fn get_benchmark(state: web::Data<AppState>, IdPath(id): IdPath, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+pub async fn get_benchmark(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    query: QueryArgs<NoQuery>,
+) -> ApiResult<Reply> {
     query.parse()?;
     Ok(Reply::ok(&BenchmarkOut::from(state.catalog.benchmark(id).await?)))
 }
@@ -160,7 +178,12 @@ async fn admin_action(state: &AppState, auth: &Auth, query: &QueryArgs<NoQuery>)
     description = "Use this method to delete a specific benchmark from the database.",
     tags(benchmarks)
 )]
-pub async fn delete_benchmark(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+pub async fn delete_benchmark(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    query: QueryArgs<NoQuery>,
+) -> ApiResult<Reply> {
     admin_action(&state, &auth, &query).await?;
     state.catalog.delete(ItemKind::Benchmark, id).await?;
     Ok(Reply::no_content())
@@ -173,7 +196,12 @@ pub async fn delete_benchmark(state: web::Data<AppState>, IdPath(id): IdPath, au
     description = "Use this method to approve an specific benchmark submitted by an user.\nIt is a custom method, as side effect, it removes the submit report\nassociated as it is no longer needed.",
     tags(benchmarks)
 )]
-pub async fn approve_benchmark(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+pub async fn approve_benchmark(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    query: QueryArgs<NoQuery>,
+) -> ApiResult<Reply> {
     admin_action(&state, &auth, &query).await?;
     state.catalog.decide(ItemKind::Benchmark, id, Decision::Approve).await?;
     Ok(Reply::no_content())
@@ -186,7 +214,12 @@ pub async fn approve_benchmark(state: web::Data<AppState>, IdPath(id): IdPath, a
     description = "Use this method instead of DELETE as it raises 422 in case the\nresource was already approved.",
     tags(benchmarks)
 )]
-pub async fn reject_benchmark(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+pub async fn reject_benchmark(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    query: QueryArgs<NoQuery>,
+) -> ApiResult<Reply> {
     admin_action(&state, &auth, &query).await?;
     state.catalog.decide(ItemKind::Benchmark, id, Decision::Reject).await?;
     Ok(Reply::no_content())
@@ -194,14 +227,18 @@ pub async fn reject_benchmark(state: web::Data<AppState>, IdPath(id): IdPath, au
 
 /// Registers the `/benchmarks` routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/benchmarks").route(web::get().to(list_benchmarks)).route(web::post().to(create_benchmark)))
-        .service(web::resource("/benchmarks:search").route(web::get().to(search_benchmarks)))
-        .service(web::resource("/benchmarks/{benchmark_id}:approve").route(web::post().to(approve_benchmark)))
-        .service(web::resource("/benchmarks/{benchmark_id}:reject").route(web::post().to(reject_benchmark)))
-        .service(
-            web::resource("/benchmarks/{benchmark_id}")
-                .route(web::get().to(get_benchmark))
-                .route(web::put().to(update_benchmark))
-                .route(web::delete().to(delete_benchmark)),
-        );
+    cfg.service(
+        web::resource("/benchmarks")
+            .route(web::get().to(list_benchmarks))
+            .route(web::post().to(create_benchmark)),
+    )
+    .service(web::resource("/benchmarks:search").route(web::get().to(search_benchmarks)))
+    .service(web::resource("/benchmarks/{benchmark_id}:approve").route(web::post().to(approve_benchmark)))
+    .service(web::resource("/benchmarks/{benchmark_id}:reject").route(web::post().to(reject_benchmark)))
+    .service(
+        web::resource("/benchmarks/{benchmark_id}")
+            .route(web::get().to(get_benchmark))
+            .route(web::put().to(update_benchmark))
+            .route(web::delete().to(delete_benchmark)),
+    );
 }

@@ -70,7 +70,12 @@ pub struct FlavorOut {
 
 impl From<Flavor> for FlavorOut {
     fn from(f: Flavor) -> Self {
-        Self { id: f.id, upload_datetime: datetime(&f.upload_datetime), name: f.name, description: f.description }
+        Self {
+            id: f.id,
+            upload_datetime: datetime(&f.upload_datetime),
+            name: f.name,
+            description: f.description,
+        }
     }
 }
 

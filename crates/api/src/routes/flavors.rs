@@ -21,7 +21,8 @@ pub const FLAVOR_FIELDS: &[Field] = &[
 /// `Flavor` body of PUT (read-only fields accepted and ignored, Q8).
 pub struct FlavorBody;
 impl BodySchema for FlavorBody {
-    const SPEC: BodySpec = BodySpec { component: "Flavor", fields: FLAVOR_FIELDS, ignored: &["id", "upload_datetime"] };
+    const SPEC: BodySpec =
+        BodySpec { component: "Flavor", fields: FLAVOR_FIELDS, ignored: &["id", "upload_datetime"] };
 }
 
 async fn admin(state: &AppState, auth: &Auth) -> ApiResult<()> {
@@ -48,10 +49,18 @@ pub async fn get_flavor(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiRe
     description = "Use this method to update a specific flavor from the database.",
     tags(flavors)
 )]
-pub async fn update_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, body: JsonBody<FlavorBody>) -> ApiResult<Reply> {
+pub async fn update_flavor(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    body: JsonBody<FlavorBody>,
+) -> ApiResult<Reply> {
     admin(&state, &auth).await?;
     let fields = body.fields()?;
-    let draft = FlavorDraft { name: string(&fields, "name").unwrap_or_default(), description: string(&fields, "description") };
+    let draft = FlavorDraft {
+        name: string(&fields, "name").unwrap_or_default(),
+        description: string(&fields, "description"),
+    };
     state.catalog.update_flavor(id, draft).await?;
     Ok(Reply::no_content())
 }

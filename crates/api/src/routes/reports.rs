@@ -35,7 +35,11 @@ impl QuerySpec for ListSubmitsQuery {
     description = "Use this method to get a list of submits filtered according to your\nrequirements. The response returns a pagination object with the\nfiltered submits (if succeeds).",
     tags(reports)
 )]
-pub async fn list_submits(state: web::Data<AppState>, auth: Auth, query: QueryArgs<ListSubmitsQuery>) -> ApiResult<Reply> {
+pub async fn list_submits(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: QueryArgs<ListSubmitsQuery>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.admin(&who).await?;
     let q = query.parse()?;

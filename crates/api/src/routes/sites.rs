@@ -15,7 +15,10 @@ use crate::{
     body::{BodySpec, Field, FieldKind, string},
     error::ApiResult,
     extract::{Auth, BodySchema, IdPath, JsonBody, QueryArgs, QuerySpec},
-    params::{Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, STATUS, TERMS, UPLOAD_AFTER, UPLOAD_BEFORE, list_params, sort_by},
+    params::{
+        Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, STATUS, TERMS, UPLOAD_AFTER, UPLOAD_BEFORE,
+        list_params, sort_by,
+    },
     reply::Reply,
     routes::{
         dto::{FlavorOut, SiteOut},
@@ -57,7 +60,10 @@ impl QuerySpec for ListFlavorsQuery {
         PER_PAGE,
         PAGE,
         Param::opt("name", Kind::Str, "String with virtual hardware template identification"),
-        sort_by("\"+name\"", "Order to return the results (coma separated).<br>Generic fields: [id,upload_datetime]<br>Specific fields: [name]"),
+        sort_by(
+            "\"+name\"",
+            "Order to return the results (coma separated).<br>Generic fields: [id,upload_datetime]<br>Specific fields: [name]",
+        ),
     ];
 }
 
@@ -76,7 +82,8 @@ impl BodySchema for CreateSiteBody {
 /// `Site` body of PUT (read-only fields accepted and ignored, Q8).
 pub struct SiteBody;
 impl BodySchema for SiteBody {
-    const SPEC: BodySpec = BodySpec { component: "Site", fields: SITE_FIELDS, ignored: &["id", "upload_datetime"] };
+    const SPEC: BodySpec =
+        BodySpec { component: "Site", fields: SITE_FIELDS, ignored: &["id", "upload_datetime"] };
 }
 
 /// `CreateFlavor` body.
@@ -123,7 +130,10 @@ pub async fn list_sites(state: web::Data<AppState>, query: QueryArgs<ListSitesQu
     description = "Use this method to get a list of sites based on a general search\nof terms in the 'name', 'address' or 'description' fields.",
     tags(sites)
 )]
-pub async fn search_sites(state: web::Data<AppState>, query: QueryArgs<SearchModeratedQuery>) -> ApiResult<Reply> {
+pub async fn search_sites(
+    state: web::Data<AppState>,
+    query: QueryArgs<SearchModeratedQuery>,
+) -> ApiResult<Reply> {
     list(&state, query.parse()?).await
 }
 
@@ -134,7 +144,11 @@ pub async fn search_sites(state: web::Data<AppState>, query: QueryArgs<SearchMod
     description = "Use this method to create a new site in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated site (if succeeds).",
     tags(sites)
 )]
-pub async fn create_site(state: web::Data<AppState>, auth: Auth, body: JsonBody<CreateSiteBody>) -> ApiResult<Reply> {
+pub async fn create_site(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: JsonBody<CreateSiteBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     let user = state.access.user(&who).await?;
     let fields = body.fields()?;
@@ -159,7 +173,12 @@ pub async fn get_site(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResu
     description = "Use this method to update a specific site from the database.",
     tags(sites)
 )]
-pub async fn update_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, body: JsonBody<SiteBody>) -> ApiResult<Reply> {
+pub async fn update_site(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    body: JsonBody<SiteBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.admin(&who).await?;
     let fields = body.fields()?;
@@ -219,7 +238,11 @@ pub async fn reject_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: A
     description = "Use this method to get a list of flavors filtered according to your\nrequirements. The response returns a pagination object with the\nfiltered flavors (if succeeds).",
     tags(sites)
 )]
-pub async fn list_flavors(state: web::Data<AppState>, IdPath(id): IdPath, query: QueryArgs<ListFlavorsQuery>) -> ApiResult<Reply> {
+pub async fn list_flavors(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    query: QueryArgs<ListFlavorsQuery>,
+) -> ApiResult<Reply> {
     flavors(&state, id, query.parse()?).await
 }
 
@@ -230,7 +253,11 @@ pub async fn list_flavors(state: web::Data<AppState>, IdPath(id): IdPath, query:
     description = "Use this method to get a list of flavors based on a general search\nof terms in the 'name' or 'description' fields.",
     tags(sites)
 )]
-pub async fn search_flavor(state: web::Data<AppState>, IdPath(id): IdPath, query: QueryArgs<SearchModeratedQuery>) -> ApiResult<Reply> {
+pub async fn search_flavor(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    query: QueryArgs<SearchModeratedQuery>,
+) -> ApiResult<Reply> {
     flavors(&state, id, query.parse()?).await
 }
 
@@ -241,11 +268,19 @@ pub async fn search_flavor(state: web::Data<AppState>, IdPath(id): IdPath, query
     description = "Use this method to create a new flavors in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated flavor (if succeeds).",
     tags(sites)
 )]
-pub async fn add_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, body: JsonBody<CreateFlavorBody>) -> ApiResult<Reply> {
+pub async fn add_flavor(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    body: JsonBody<CreateFlavorBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     let user = state.access.user(&who).await?;
     let fields = body.fields()?;
-    let draft = FlavorDraft { name: string(&fields, "name").unwrap_or_default(), description: string(&fields, "description") };
+    let draft = FlavorDraft {
+        name: string(&fields, "name").unwrap_or_default(),
+        description: string(&fields, "description"),
+    };
     Ok(Reply::created(&FlavorOut::from(state.catalog.create_flavor(&user, id, draft).await?)))
 }
 
@@ -261,6 +296,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(update_site))
                 .route(web::delete().to(delete_site)),
         )
-        .service(web::resource("/sites/{site_id}/flavors").route(web::get().to(list_flavors)).route(web::post().to(add_flavor)))
+        .service(
+            web::resource("/sites/{site_id}/flavors")
+                .route(web::get().to(list_flavors))
+                .route(web::post().to(add_flavor)),
+        )
         .service(web::resource("/sites/{site_id}/flavors:search").route(web::get().to(search_flavor)));
 }

@@ -94,8 +94,12 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404 for a page out of range.
-    pub async fn list_benchmarks(&self, f: &BenchmarkFilter, p: &ListParams) -> Result<Page<Benchmark>, DomainError> {
-        Ok(self.ports.benchmarks.list(f, p).await?.ensure_in_range()?)
+    pub async fn list_benchmarks(
+        &self,
+        f: &BenchmarkFilter,
+        p: &ListParams,
+    ) -> Result<Page<Benchmark>, DomainError> {
+        self.ports.benchmarks.list(f, p).await?.ensure_in_range()
     }
 
     /// `GET /benchmarks/{id}`.
@@ -127,7 +131,10 @@ impl CatalogService {
         let mail = self.mails.submitted(&by.email, ItemKind::Benchmark, benchmark.id);
         let name = format!("{}:{}", benchmark.docker_image, benchmark.docker_tag);
         self.ports.benchmarks.insert(&benchmark, mail).await.map_err(|e| {
-            e.into_domain(|| benchmark_not_found(benchmark.id), || format!("Benchmark {name} already submitted/exists"))
+            e.into_domain(
+                || benchmark_not_found(benchmark.id),
+                || format!("Benchmark {name} already submitted/exists"),
+            )
         })?;
         tracing::info!(benchmark.id = %benchmark.id, "benchmark submitted: {}", benchmark.id);
         Ok(benchmark)
@@ -142,7 +149,10 @@ impl CatalogService {
         self.benchmark(id).await?;
         check_benchmark_schema(&draft.json_schema)?;
         self.ports.benchmarks.update(id, &draft).await.map_err(|e| {
-            e.into_domain(|| benchmark_not_found(id), || "Changes conflict submitted/existing benchmark".into())
+            e.into_domain(
+                || benchmark_not_found(id),
+                || "Changes conflict submitted/existing benchmark".into(),
+            )
         })
     }
 
@@ -153,7 +163,7 @@ impl CatalogService {
     /// # Errors
     /// 404 for a page out of range.
     pub async fn list_sites(&self, f: &SiteFilter, p: &ListParams) -> Result<Page<Site>, DomainError> {
-        Ok(self.ports.sites.list(f, p).await?.ensure_in_range()?)
+        self.ports.sites.list(f, p).await?.ensure_in_range()
     }
 
     /// `GET /sites/{id}`.
@@ -180,11 +190,9 @@ impl CatalogService {
         };
         let mail = self.mails.submitted(&by.email, ItemKind::Site, site.id);
         let name = site.name.clone();
-        self.ports
-            .sites
-            .insert(&site, mail)
-            .await
-            .map_err(|e| e.into_domain(|| record_not_found(site.id), || format!("Site {name} already submitted/exists")))?;
+        self.ports.sites.insert(&site, mail).await.map_err(|e| {
+            e.into_domain(|| record_not_found(site.id), || format!("Site {name} already submitted/exists"))
+        })?;
         Ok(site)
     }
 
@@ -193,11 +201,9 @@ impl CatalogService {
     /// # Errors
     /// 404, 409.
     pub async fn update_site(&self, id: Uuid, draft: SiteDraft) -> Result<(), DomainError> {
-        self.ports
-            .sites
-            .update(id, &draft)
-            .await
-            .map_err(|e| e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing site".into()))
+        self.ports.sites.update(id, &draft).await.map_err(|e| {
+            e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing site".into())
+        })
     }
 
     // ---- flavors ----
@@ -208,7 +214,7 @@ impl CatalogService {
     /// 404 site, 404 page out of range.
     pub async fn list_flavors(&self, f: &FlavorFilter, p: &ListParams) -> Result<Page<Flavor>, DomainError> {
         self.site(f.site_id).await?;
-        Ok(self.ports.flavors.list(f, p).await?.ensure_in_range()?)
+        self.ports.flavors.list(f, p).await?.ensure_in_range()
     }
 
     /// `GET /flavors/{id}`.
@@ -232,7 +238,12 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404 site, 409 name taken within the site.
-    pub async fn create_flavor(&self, by: &User, site_id: Uuid, draft: FlavorDraft) -> Result<Flavor, DomainError> {
+    pub async fn create_flavor(
+        &self,
+        by: &User,
+        site_id: Uuid,
+        draft: FlavorDraft,
+    ) -> Result<Flavor, DomainError> {
         self.site(site_id).await?;
         let flavor = Flavor {
             id: Uuid::new_v4(),
@@ -245,11 +256,9 @@ impl CatalogService {
         };
         let mail = self.mails.submitted(&by.email, ItemKind::Flavor, flavor.id);
         let name = flavor.name.clone();
-        self.ports
-            .flavors
-            .insert(&flavor, mail)
-            .await
-            .map_err(|e| e.into_domain(|| record_not_found(site_id), || format!("Flavor {name} already submitted/exists")))?;
+        self.ports.flavors.insert(&flavor, mail).await.map_err(|e| {
+            e.into_domain(|| record_not_found(site_id), || format!("Flavor {name} already submitted/exists"))
+        })?;
         Ok(flavor)
     }
 
@@ -258,11 +267,9 @@ impl CatalogService {
     /// # Errors
     /// 404, 409.
     pub async fn update_flavor(&self, id: Uuid, draft: FlavorDraft) -> Result<(), DomainError> {
-        self.ports
-            .flavors
-            .update(id, &draft)
-            .await
-            .map_err(|e| e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing flavor".into()))
+        self.ports.flavors.update(id, &draft).await.map_err(|e| {
+            e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing flavor".into())
+        })
     }
 
     // ---- moderation ----
@@ -288,8 +295,12 @@ impl CatalogService {
         }
         let email = self.email_of(&uploader).await?;
         let outcome = match decision {
-            Decision::Approve => self.ports.moderation.approve(kind, id, self.mails.approved(&email, kind, id)).await?,
-            Decision::Reject => self.ports.moderation.reject(kind, id, self.mails.rejected(&email, kind, id)).await?,
+            Decision::Approve => {
+                self.ports.moderation.approve(kind, id, self.mails.approved(&email, kind, id)).await?
+            }
+            Decision::Reject => {
+                self.ports.moderation.reject(kind, id, self.mails.rejected(&email, kind, id)).await?
+            }
         };
         match outcome {
             Moderated::Done => {
@@ -311,7 +322,7 @@ impl CatalogService {
         sort: &[SortKey],
         page: PageRequest,
     ) -> Result<Page<Submit>, DomainError> {
-        Ok(self.ports.moderation.submits(filter, sort, page).await?.ensure_in_range()?)
+        self.ports.moderation.submits(filter, sort, page).await?.ensure_in_range()
     }
 
     /// `DELETE /{benchmarks|sites|flavors}/{id}` (any status, with cascades).

@@ -9,7 +9,7 @@ use domain::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
 use uuid::Uuid;
 
-use super::common::{insert_submit, moderated_condition, status, uploader};
+use super::common::{begin_write, insert_submit, moderated_condition, status, uploader};
 use crate::{
     entity::benchmark,
     error::DbResultExt,
@@ -86,7 +86,7 @@ impl BenchmarkRepository for SeaBenchmarkRepository {
     }
 
     async fn update(&self, id: Uuid, draft: &BenchmarkDraft) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         let current = benchmark::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
         let mut row: benchmark::ActiveModel = current.into();
         row.docker_image = Set(draft.docker_image.clone());
@@ -110,7 +110,8 @@ impl BenchmarkRepository for SeaBenchmarkRepository {
             cond = cond.add(C::DockerTag.eq(v.as_str()));
         }
         cond = cond.add(terms_condition(&p.terms, &[C::DockerImage, C::DockerTag, C::Description]));
-        let select = sort_by_columns(filter_if(benchmark::Entity::find(), cond), &expand_name(&p.sort), C::Id);
+        let select =
+            sort_by_columns(filter_if(benchmark::Entity::find(), cond), &expand_name(&p.sort), C::Id);
         Ok(fetch_page(&self.db, select, p.page).await?.map(to_domain))
     }
 }

@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use domain::{RepoError, Status, mail::ItemKind, query::ListParams, user::UserKey};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, Set,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::{entity::submit, error::DbResultExt, sql::date_condition};
@@ -16,6 +19,23 @@ pub fn status(s: &str) -> Status {
 /// Uploader key from its two columns.
 pub fn uploader(sub: &str, iss: &str) -> UserKey {
     UserKey { sub: sub.to_owned(), iss: iss.to_owned() }
+}
+
+/// Begins a transaction that reads and then writes. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction whose snapshot is older than another
+/// connection's commit (the mail deliverer writes all the time) cannot upgrade to a writer and
+/// fails at once with "database is locked", whereas `IMMEDIATE` waits for the lock. PostgreSQL
+/// ignores the option.
+///
+/// # Errors
+/// Classified database errors.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, RepoError> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+    .repo()
 }
 
 /// Inserts the submit of a new pending item in the caller's transaction.
@@ -51,7 +71,11 @@ pub async fn insert_submit<C: ConnectionTrait>(
 }
 
 /// Status and upload-date conditions of a list.
-pub fn moderated_condition<S: ColumnTrait, U: ColumnTrait>(status_col: S, upload_col: U, p: &ListParams) -> Condition {
+pub fn moderated_condition<S: ColumnTrait, U: ColumnTrait>(
+    status_col: S,
+    upload_col: U,
+    p: &ListParams,
+) -> Condition {
     let mut cond = date_condition(upload_col, &p.uploaded);
     if let Some(s) = p.status {
         cond = cond.add(status_col.eq(s.as_str()));

@@ -9,7 +9,7 @@ use domain::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
 use uuid::Uuid;
 
-use super::common::{insert_submit, moderated_condition, status, uploader};
+use super::common::{begin_write, insert_submit, moderated_condition, status, uploader};
 use crate::{
     entity::flavor,
     error::DbResultExt,
@@ -69,7 +69,7 @@ impl FlavorRepository for SeaFlavorRepository {
     }
 
     async fn update(&self, id: Uuid, draft: &FlavorDraft) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         let current = flavor::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
         let mut row: flavor::ActiveModel = current.into();
         row.name = Set(draft.name.clone());

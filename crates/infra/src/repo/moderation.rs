@@ -11,12 +11,13 @@ use domain::{
     user::User,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, TransactionTrait,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
 
+use super::common::begin_write;
 use crate::{
     entity::{submit, user},
     error::DbResultExt,
@@ -50,7 +51,11 @@ fn submit_column(kind: ItemKind) -> submit::Column {
 }
 
 /// The status of an item, read inside the transaction.
-pub(crate) async fn current_status(txn: &DatabaseTransaction, kind: ItemKind, id: Uuid) -> Result<Option<Status>, RepoError> {
+pub(crate) async fn current_status(
+    txn: &DatabaseTransaction,
+    kind: ItemKind,
+    id: Uuid,
+) -> Result<Option<Status>, RepoError> {
     let query = Query::select()
         .column(Alias::new("status"))
         .from(table(kind))
@@ -67,12 +72,17 @@ pub(crate) async fn current_status(txn: &DatabaseTransaction, kind: ItemKind, id
 }
 
 async fn delete_row(txn: &DatabaseTransaction, kind: ItemKind, id: Uuid) -> Result<u64, RepoError> {
-    let query = Query::delete().from_table(table(kind)).and_where(Expr::col(Alias::new("id")).eq(id)).to_owned();
+    let query =
+        Query::delete().from_table(table(kind)).and_where(Expr::col(Alias::new("id")).eq(id)).to_owned();
     Ok(txn.execute(&query).await.repo()?.rows_affected())
 }
 
 /// Marks a pending item approved and removes its submit (in the caller's transaction).
-pub(crate) async fn approve_in(txn: &DatabaseTransaction, kind: ItemKind, id: Uuid) -> Result<Moderated, RepoError> {
+pub(crate) async fn approve_in(
+    txn: &DatabaseTransaction,
+    kind: ItemKind,
+    id: Uuid,
+) -> Result<Moderated, RepoError> {
     match current_status(txn, kind, id).await? {
         None => return Ok(Moderated::Missing),
         Some(Status::Approved) => return Ok(Moderated::AlreadyApproved),
@@ -89,7 +99,11 @@ pub(crate) async fn approve_in(txn: &DatabaseTransaction, kind: ItemKind, id: Uu
 }
 
 /// Hard-deletes a pending item (in the caller's transaction).
-pub(crate) async fn reject_in(txn: &DatabaseTransaction, kind: ItemKind, id: Uuid) -> Result<Moderated, RepoError> {
+pub(crate) async fn reject_in(
+    txn: &DatabaseTransaction,
+    kind: ItemKind,
+    id: Uuid,
+) -> Result<Moderated, RepoError> {
     match current_status(txn, kind, id).await? {
         None => Ok(Moderated::Missing),
         Some(Status::Approved) => Ok(Moderated::AlreadyApproved),
@@ -103,7 +117,7 @@ pub(crate) async fn reject_in(txn: &DatabaseTransaction, kind: ItemKind, id: Uui
 #[async_trait::async_trait]
 impl ModerationRepository for SeaModerationRepository {
     async fn approve(&self, kind: ItemKind, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         let outcome = approve_in(&txn, kind, id).await?;
         if outcome == Moderated::Done {
             outbox::enqueue(&txn, &mail).await?;
@@ -113,7 +127,7 @@ impl ModerationRepository for SeaModerationRepository {
     }
 
     async fn reject(&self, kind: ItemKind, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         let outcome = reject_in(&txn, kind, id).await?;
         if outcome == Moderated::Done {
             outbox::enqueue(&txn, &mail).await?;
@@ -129,14 +143,21 @@ impl ModerationRepository for SeaModerationRepository {
         Ok(if deleted == 0 { Moderated::Missing } else { Moderated::Done })
     }
 
-    async fn submits(&self, f: &SubmitFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Submit>, RepoError> {
+    async fn submits(
+        &self,
+        f: &SubmitFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Submit>, RepoError> {
         let mut cond = date_condition(submit::Column::UploadDatetime, &f.uploaded);
         if let Some(kind) = f.resource_type {
             cond = cond.add(submit::Column::ResourceType.eq(kind.as_str()));
         }
         let select = sort_by_columns(filter_if(submit::Entity::find(), cond), sort, submit::Column::Id);
         let rows = fetch_page(&self.db, select, page).await?;
-        let users = load_users(&self.db, rows.items.iter().map(|s| (s.uploader_sub.clone(), s.uploader_iss.clone()))).await?;
+        let users =
+            load_users(&self.db, rows.items.iter().map(|s| (s.uploader_sub.clone(), s.uploader_iss.clone())))
+                .await?;
         Ok(rows.map(|s| {
             let key = (s.uploader_sub.clone(), s.uploader_iss.clone());
             Submit {
@@ -173,7 +194,15 @@ pub(crate) async fn load_users<C: ConnectionTrait>(
     Ok(rows
         .into_iter()
         .map(|u| {
-            ((u.sub.clone(), u.iss.clone()), User { sub: u.sub, iss: u.iss, email: u.email, registration_datetime: u.registration_datetime })
+            (
+                (u.sub.clone(), u.iss.clone()),
+                User {
+                    sub: u.sub,
+                    iss: u.iss,
+                    email: u.email,
+                    registration_datetime: u.registration_datetime,
+                },
+            )
         })
         .collect())
 }
