@@ -1,3 +1,5 @@
 //! Repository-level tests: migrations up, down and up again on both backends.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests: a failed step must abort the test")]
+
 mod migrations;

@@ -4,12 +4,10 @@ use domain::{
     Page, PageRequest, RepoError, SortKey,
     tag::{Tag, TagDraft, TagFilter, TagRepository},
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+use super::common::begin_write;
 use crate::{
     entity::tag,
     error::DbResultExt,
@@ -52,7 +50,7 @@ impl TagRepository for SeaTagRepository {
     }
 
     async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         let current = tag::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
         let mut active: tag::ActiveModel = current.into();
         active.name = Set(draft.name.clone());
