@@ -1,7 +1,20 @@
 //! Black-box API tests: HTTP against the real server on SQLite and PostgreSQL.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests: a failed step must abort the test")]
+
 mod auth;
+mod availability;
+mod benchmarks;
+mod claims;
 mod conventions;
+mod flavors;
+mod image_check;
+mod mails;
+mod moderation;
 mod openapi;
+mod result_filters;
+mod results;
+mod self_results;
+mod sites;
 mod tags;
 mod users;

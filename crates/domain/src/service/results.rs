@@ -141,7 +141,7 @@ impl ResultService {
     /// # Errors
     /// 404 for a page out of range.
     pub async fn list(&self, filter: &ResultFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<BenchmarkResult>, DomainError> {
-        Ok(self.ports.results.list(filter, sort, page).await?.ensure_in_range()?)
+        self.ports.results.list(filter, sort, page).await?.ensure_in_range()
     }
 
     /// `GET /results/{id}` (hidden results too).
@@ -224,7 +224,7 @@ impl ResultService {
     /// # Errors
     /// 404 for a page out of range.
     pub async fn list_claims(&self, filter: &ClaimFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Claim>, DomainError> {
-        Ok(self.ports.claims.list(filter, sort, page).await?.ensure_in_range()?)
+        self.ports.claims.list(filter, sort, page).await?.ensure_in_range()
     }
 
     /// `GET /reports/claims/{id}` (admin).

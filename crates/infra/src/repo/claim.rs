@@ -9,13 +9,13 @@ use domain::{
     user::User,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
     sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::{
-    common::{insert_submit, status},
+    common::{begin_write, insert_submit, status},
     moderation::{approve_in, current_status, load_users},
 };
 use crate::{
@@ -39,7 +39,10 @@ impl SeaClaimRepository {
 
 /// `resource_type` is always `result`: sorting on it is sorting on a constant.
 fn without_resource_type(sort: &[SortKey]) -> Vec<SortKey> {
-    sort.iter().filter(|k| !matches!(&k.field, domain::query::SortField::Column(c) if c == "resource_type")).cloned().collect()
+    sort.iter()
+        .filter(|k| !matches!(&k.field, domain::query::SortField::Column(c) if c == "resource_type"))
+        .cloned()
+        .collect()
 }
 
 #[async_trait::async_trait]
@@ -51,7 +54,7 @@ impl ClaimRepository for SeaClaimRepository {
     }
 
     async fn insert(&self, c: &NewClaim, mail: OutboundMail) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         let hidden = result::Entity::update_many()
             .col_expr(result::Column::Deleted, Expr::value(true))
             .filter(result::Column::Id.eq(c.result_id))
@@ -78,7 +81,12 @@ impl ClaimRepository for SeaClaimRepository {
         txn.commit().await.repo()
     }
 
-    async fn list(&self, f: &ClaimFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Claim>, RepoError> {
+    async fn list(
+        &self,
+        f: &ClaimFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Claim>, RepoError> {
         use claim::Column as C;
         let mut cond = date_condition(C::UploadDatetime, &f.uploaded);
         if let Some(s) = f.status {
@@ -90,13 +98,14 @@ impl ClaimRepository for SeaClaimRepository {
         if let Some(k) = &f.claimer {
             cond = cond.add(C::UploaderSub.eq(k.sub.as_str())).add(C::UploaderIss.eq(k.iss.as_str()));
         }
-        let select = sort_by_columns(filter_if(claim::Entity::find(), cond), &without_resource_type(sort), C::Id);
+        let select =
+            sort_by_columns(filter_if(claim::Entity::find(), cond), &without_resource_type(sort), C::Id);
         let rows = fetch_page(&self.db, select, page).await?;
         with_users(&self.db, rows).await
     }
 
     async fn approve(&self, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         let outcome = approve_in(&txn, ItemKind::Claim, id).await?;
         if outcome == Moderated::Done {
             outbox::enqueue(&txn, &mail).await?;
@@ -105,8 +114,13 @@ impl ClaimRepository for SeaClaimRepository {
         Ok(outcome)
     }
 
-    async fn reject(&self, id: Uuid, mail: OutboundMail, restored: Option<OutboundMail>) -> Result<Moderated, RepoError> {
-        let txn = self.db.begin().await.repo()?;
+    async fn reject(
+        &self,
+        id: Uuid,
+        mail: OutboundMail,
+        restored: Option<OutboundMail>,
+    ) -> Result<Moderated, RepoError> {
+        let txn = begin_write(&self.db).await?;
         match current_status(&txn, ItemKind::Claim, id).await? {
             None => return Ok(Moderated::Missing),
             Some(Status::Approved) => return Ok(Moderated::AlreadyApproved),
@@ -144,7 +158,8 @@ impl ClaimRepository for SeaClaimRepository {
 }
 
 async fn with_users(db: &DatabaseConnection, rows: Page<claim::Model>) -> Result<Page<Claim>, RepoError> {
-    let users = load_users(db, rows.items.iter().map(|c| (c.uploader_sub.clone(), c.uploader_iss.clone()))).await?;
+    let users =
+        load_users(db, rows.items.iter().map(|c| (c.uploader_sub.clone(), c.uploader_iss.clone()))).await?;
     Ok(rows.map(|c| {
         let key = (c.uploader_sub.clone(), c.uploader_iss.clone());
         Claim {

@@ -10,13 +10,17 @@ use domain::{
     user::User,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
+    QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
 
-use super::{benchmark as bench_repo, common::uploader, flavor as flavor_repo, site as site_repo, tag as tag_repo};
+use super::{
+    benchmark as bench_repo,
+    common::{begin_write, uploader},
+    flavor as flavor_repo, site as site_repo, tag as tag_repo,
+};
 use crate::{
     entity::{benchmark, flavor, result, result_tag, site, tag, user},
     error::DbResultExt,
@@ -69,13 +73,19 @@ fn base_query(backend: sea_orm::DatabaseBackend, filter: &ResultFilter, joins: &
     let mut q = Query::select();
     q.from(result::Entity);
     if joins.benchmark {
-        q.inner_join(benchmark::Entity, Expr::col((benchmark::Entity, benchmark::Column::Id)).equals(col(R::BenchmarkId)));
+        q.inner_join(
+            benchmark::Entity,
+            Expr::col((benchmark::Entity, benchmark::Column::Id)).equals(col(R::BenchmarkId)),
+        );
     }
     if joins.site {
         q.inner_join(site::Entity, Expr::col((site::Entity, site::Column::Id)).equals(col(R::SiteId)));
     }
     if joins.flavor {
-        q.inner_join(flavor::Entity, Expr::col((flavor::Entity, flavor::Column::Id)).equals(col(R::FlavorId)));
+        q.inner_join(
+            flavor::Entity,
+            Expr::col((flavor::Entity, flavor::Column::Id)).equals(col(R::FlavorId)),
+        );
     }
     let mut cond = Condition::all();
     match &filter.owner {
@@ -86,7 +96,9 @@ fn base_query(backend: sea_orm::DatabaseBackend, filter: &ResultFilter, joins: &
         }
         None => cond = cond.add(Expr::col(col(R::Deleted)).eq(false)),
     }
-    for (c, v) in [(R::BenchmarkId, filter.benchmark_id), (R::SiteId, filter.site_id), (R::FlavorId, filter.flavor_id)] {
+    for (c, v) in
+        [(R::BenchmarkId, filter.benchmark_id), (R::SiteId, filter.site_id), (R::FlavorId, filter.flavor_id)]
+    {
         if let Some(id) = v {
             cond = cond.add(Expr::col(col(c)).eq(id));
         }
@@ -116,7 +128,11 @@ fn base_query(backend: sea_orm::DatabaseBackend, filter: &ResultFilter, joins: &
         let tag_named = Query::select()
             .expr(Expr::val(1))
             .from(result_tag::Entity)
-            .inner_join(tag::Entity, Expr::col((tag::Entity, tag::Column::Id)).equals((result_tag::Entity, result_tag::Column::TagId)))
+            .inner_join(
+                tag::Entity,
+                Expr::col((tag::Entity, tag::Column::Id))
+                    .equals((result_tag::Entity, result_tag::Column::TagId)),
+            )
             .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).equals(col(R::Id)))
             .and_where(Expr::col((tag::Entity, tag::Column::Name)).eq(term.as_str()))
             .to_owned();
@@ -168,7 +184,10 @@ fn apply_sort(backend: sea_orm::DatabaseBackend, q: &mut SelectStatement, sort: 
 
 impl SeaResultRepository {
     /// Loads full results for these rows, keeping their order.
-    async fn hydrate<C: ConnectionTrait>(db: &C, rows: Vec<result::Model>) -> Result<Vec<BenchmarkResult>, RepoError> {
+    async fn hydrate<C: ConnectionTrait>(
+        db: &C,
+        rows: Vec<result::Model>,
+    ) -> Result<Vec<BenchmarkResult>, RepoError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -200,7 +219,11 @@ impl SeaResultRepository {
             .into_iter()
             .map(|m| (m.id, flavor_repo::to_domain(m)))
             .collect();
-        let links = result_tag::Entity::find().filter(result_tag::Column::ResultId.is_in(ids)).all(db).await.repo()?;
+        let links = result_tag::Entity::find()
+            .filter(result_tag::Column::ResultId.is_in(ids))
+            .all(db)
+            .await
+            .repo()?;
         let tag_ids: Vec<Uuid> = links.iter().map(|l| l.tag_id).collect();
         let tags: HashMap<Uuid, _> = if tag_ids.is_empty() {
             HashMap::new()
@@ -222,7 +245,9 @@ impl SeaResultRepository {
         }
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let (Some(b), Some(s), Some(f)) = (benchmarks.get(&r.benchmark_id), sites.get(&r.site_id), flavors.get(&r.flavor_id)) else {
+            let (Some(b), Some(s), Some(f)) =
+                (benchmarks.get(&r.benchmark_id), sites.get(&r.site_id), flavors.get(&r.flavor_id))
+            else {
                 continue;
             };
             let mut tags = tags_of.remove(&r.id).unwrap_or_default();
@@ -247,12 +272,13 @@ impl SeaResultRepository {
 #[async_trait::async_trait]
 impl ResultRepository for SeaResultRepository {
     async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
-        let rows: Vec<result::Model> = result::Entity::find_by_id(id).one(&self.db).await.repo()?.into_iter().collect();
+        let rows: Vec<result::Model> =
+            result::Entity::find_by_id(id).one(&self.db).await.repo()?.into_iter().collect();
         Ok(Self::hydrate(&self.db, rows).await?.pop())
     }
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         result::ActiveModel {
             id: Set(new.id),
             execution_datetime: Set(new.execution_datetime),
@@ -270,13 +296,21 @@ impl ResultRepository for SeaResultRepository {
         .await
         .repo()?;
         if !new.tags_ids.is_empty() {
-            let links = new.tags_ids.iter().map(|t| result_tag::ActiveModel { result_id: Set(new.id), tag_id: Set(*t) });
+            let links = new
+                .tags_ids
+                .iter()
+                .map(|t| result_tag::ActiveModel { result_id: Set(new.id), tag_id: Set(*t) });
             result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
         }
         txn.commit().await.repo()
     }
 
-    async fn list(&self, filter: &ResultFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<BenchmarkResult>, RepoError> {
+    async fn list(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<BenchmarkResult>, RepoError> {
         let backend = self.db.get_database_backend();
         let joins = joins_for(filter, sort);
         let base = base_query(backend, filter, &joins);
@@ -323,11 +357,16 @@ impl ResultRepository for SeaResultRepository {
     }
 
     async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError> {
-        let txn = self.db.begin().await.repo()?;
+        let txn = begin_write(&self.db).await?;
         result::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
-        result_tag::Entity::delete_many().filter(result_tag::Column::ResultId.eq(id)).exec(&txn).await.repo()?;
+        result_tag::Entity::delete_many()
+            .filter(result_tag::Column::ResultId.eq(id))
+            .exec(&txn)
+            .await
+            .repo()?;
         if !tags_ids.is_empty() {
-            let links = tags_ids.iter().map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(*t) });
+            let links =
+                tags_ids.iter().map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(*t) });
             result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
         }
         txn.commit().await.repo()
@@ -336,6 +375,11 @@ impl ResultRepository for SeaResultRepository {
     async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
         let Some(r) = result::Entity::find_by_id(id).one(&self.db).await.repo()? else { return Ok(None) };
         let u = user::Entity::find_by_id((r.uploader_sub, r.uploader_iss)).one(&self.db).await.repo()?;
-        Ok(u.map(|u| User { sub: u.sub, iss: u.iss, email: u.email, registration_datetime: u.registration_datetime }))
+        Ok(u.map(|u| User {
+            sub: u.sub,
+            iss: u.iss,
+            email: u.email,
+            registration_datetime: u.registration_datetime,
+        }))
     }
 }

@@ -33,10 +33,16 @@ fn sqlite_paths(path: &[String]) -> Vec<String> {
     let quoted = |s: &str| format!(".\"{}\"", s.replace('"', ""));
     let as_index: String = path
         .iter()
-        .map(|s| if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) { format!("[{s}]") } else { quoted(s) })
+        .map(|s| {
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) { format!("[{s}]") } else { quoted(s) }
+        })
         .collect();
     let as_key: String = path.iter().map(|s| quoted(s)).collect();
-    if as_index == as_key { vec![format!("${as_key}")] } else { vec![format!("${as_index}"), format!("${as_key}")] }
+    if as_index == as_key {
+        vec![format!("${as_key}")]
+    } else {
+        vec![format!("${as_index}"), format!("${as_key}")]
+    }
 }
 
 /// `COALESCE(f(doc, ?), f(doc, ?))` over the SQLite path variants (SQLite takes positional `?`
@@ -147,7 +153,10 @@ mod tests {
     #[test]
     fn sqlite_paths_quote_keys_and_index_arrays() {
         assert_eq!(sqlite_paths(&["a".into(), "b".into()]), vec!["$.\"a\".\"b\"".to_string()]);
-        assert_eq!(sqlite_paths(&["a".into(), "0".into()]), vec!["$.\"a\"[0]".to_string(), "$.\"a\".\"0\"".to_string()]);
+        assert_eq!(
+            sqlite_paths(&["a".into(), "0".into()]),
+            vec!["$.\"a\"[0]".to_string(), "$.\"a\".\"0\"".to_string()]
+        );
     }
 }
 
