@@ -78,8 +78,9 @@ async fn call(http: &reqwest::Client, req: reqwest::RequestBuilder) -> anyhow::R
 async fn setup(args: &Args, oidc: &MockOidc, base: &str) -> anyhow::Result<Ctx> {
     let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency * 2).build()?;
     let user = oidc.opaque_token(MockUser::new("bench").with_email("bench@example.org", true));
-    let admin = oidc
-        .opaque_token(MockUser::new("bench-admin").with_email("admin@example.org", true).with_entitlement("bench-admin"));
+    let admin = oidc.opaque_token(
+        MockUser::new("bench-admin").with_email("admin@example.org", true).with_entitlement("bench-admin"),
+    );
     for t in [&user, &admin] {
         let r = http.post(format!("{base}/users:register")).bearer_auth(t).send().await?;
         if !(r.status().is_success() || r.status().as_u16() == 409) {
@@ -119,7 +120,9 @@ async fn setup(args: &Args, oidc: &MockOidc, base: &str) -> anyhow::Result<Ctx> 
             for f in 0..3 {
                 let flavor = call(
                     &http,
-                    http.post(format!("{base}/sites/{sid}/flavors")).bearer_auth(&user).json(&json!({"name": format!("flavor{f}")})),
+                    http.post(format!("{base}/sites/{sid}/flavors"))
+                        .bearer_auth(&user)
+                        .json(&json!({"name": format!("flavor{f}")})),
                 )
                 .await?;
                 let fid = flavor["id"].as_str().unwrap_or_default().to_owned();
@@ -131,17 +134,22 @@ async fn setup(args: &Args, oidc: &MockOidc, base: &str) -> anyhow::Result<Ctx> 
     for site in sites["items"].as_array().into_iter().flatten() {
         let sid = site["id"].as_str().unwrap_or_default();
         let fl = call(&http, http.get(format!("{base}/sites/{sid}/flavors"))).await?;
-        flavors.extend(fl["items"].as_array().into_iter().flatten().filter_map(|f| f["id"].as_str().map(str::to_owned)));
+        flavors.extend(
+            fl["items"].as_array().into_iter().flatten().filter_map(|f| f["id"].as_str().map(str::to_owned)),
+        );
     }
-    let mut tags: Vec<String> = call(&http, http.get(format!("{base}/tags")))
-        .await?["items"]
+    let mut tags: Vec<String> = call(&http, http.get(format!("{base}/tags"))).await?["items"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|t| t["id"].as_str().map(str::to_owned))
         .collect();
     for n in tags.len()..3 {
-        let t = call(&http, http.post(format!("{base}/tags")).bearer_auth(&user).json(&json!({"name": format!("tag{n}")}))).await?;
+        let t = call(
+            &http,
+            http.post(format!("{base}/tags")).bearer_auth(&user).json(&json!({"name": format!("tag{n}")})),
+        )
+        .await?;
         tags.push(t["id"].as_str().unwrap_or_default().to_owned());
     }
     Ok(Ctx { http, base: base.to_owned(), token: user, benchmark, flavors, tags })
@@ -183,7 +191,14 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Runs `make(n)` requests with `concurrency` clients until `limit` requests or `duration`.
-async fn run<F>(name: &str, ctx: &Arc<Ctx>, concurrency: usize, duration: Duration, limit: Option<u64>, make: F) -> Figures
+async fn run<F>(
+    name: &str,
+    ctx: &Arc<Ctx>,
+    concurrency: usize,
+    duration: Duration,
+    limit: Option<u64>,
+    make: F,
+) -> Figures
 where
     F: Fn(&Ctx, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
@@ -268,7 +283,9 @@ async fn main() -> anyhow::Result<()> {
         bail!("server did not start");
     }
     let ctx = Arc::new(setup(&args, &oidc, &base).await?);
-    let have = call(&ctx.http, ctx.http.get(format!("{base}/results?per_page=1"))).await?["total"].as_u64().unwrap_or(0);
+    let have = call(&ctx.http, ctx.http.get(format!("{base}/results?per_page=1"))).await?["total"]
+        .as_u64()
+        .unwrap_or(0);
     let c = args.concurrency;
     let mut figures = Vec::new();
     let missing = (args.results as u64).saturating_sub(have);
@@ -279,10 +296,12 @@ async fn main() -> anyhow::Result<()> {
     let secs = Duration::from_secs(args.seconds);
     let b = ctx.benchmark.clone();
     let f0 = ctx.flavors[0].clone();
-    figures.push(run("list (default sort)", &ctx, c, secs, None, |ctx, n| {
-        ctx.http.get(format!("{}/results?per_page=100&page={}", ctx.base, 1 + n % 5))
-    })
-    .await);
+    figures.push(
+        run("list (default sort)", &ctx, c, secs, None, |ctx, n| {
+            ctx.http.get(format!("{}/results?per_page=100&page={}", ctx.base, 1 + n % 5))
+        })
+        .await,
+    );
     figures.push(run("filtered list", &ctx, c, secs, None, move |ctx, _| {
         ctx.http.get(format!(
             "{}/results?per_page=100&benchmark_id={b}&filters=machine.cpu.count%20%3E%3D%208&filters=machine.gpu%20%3D%3D%20true",
@@ -290,18 +309,25 @@ async fn main() -> anyhow::Result<()> {
         ))
     })
     .await);
-    figures.push(run("json sort", &ctx, c, secs, None, |ctx, _| {
-        ctx.http.get(format!("{}/results?per_page=100&sort_by=-json.score", ctx.base))
-    })
-    .await);
-    figures.push(run("flavor + date filter", &ctx, c, secs, None, move |ctx, _| {
-        ctx.http.get(format!("{}/results?per_page=100&flavor_id={f0}&execution_after=2024-01-10", ctx.base))
-    })
-    .await);
-    figures.push(run("search", &ctx, c, secs, None, |ctx, _| {
-        ctx.http.get(format!("{}/results:search?per_page=100&terms=site1&terms=bench", ctx.base))
-    })
-    .await);
+    figures.push(
+        run("json sort", &ctx, c, secs, None, |ctx, _| {
+            ctx.http.get(format!("{}/results?per_page=100&sort_by=-json.score", ctx.base))
+        })
+        .await,
+    );
+    figures.push(
+        run("flavor + date filter", &ctx, c, secs, None, move |ctx, _| {
+            ctx.http
+                .get(format!("{}/results?per_page=100&flavor_id={f0}&execution_after=2024-01-10", ctx.base))
+        })
+        .await,
+    );
+    figures.push(
+        run("search", &ctx, c, secs, None, |ctx, _| {
+            ctx.http.get(format!("{}/results:search?per_page=100&terms=site1&terms=bench", ctx.base))
+        })
+        .await,
+    );
     let base_n = args.results as u64 + 1_000_000;
     figures.push(run("upload", &ctx, c, secs, None, move |ctx, n| upload_request(ctx, base_n + n)).await);
 

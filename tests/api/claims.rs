@@ -276,6 +276,17 @@ backend_test!(approving_one_claim_leaves_the_other_pending_and_the_result_hidden
     assert_eq!(claim_ids(&app, &f.user, &format!("{path}?status=on_review")).await, vec![second]);
 });
 
+backend_test!(rejecting_the_pending_claim_of_a_result_with_an_approved_claim_keeps_it_hidden, |app| {
+    let (f, claimer, result) = claimed_world(&app).await;
+    let first = id_of(&claim(&app, &claimer, &result, "first").await);
+    let second = id_of(&claim(&app, &f.admin, &result, "second").await);
+    decided(&app, &f.admin, &first, "approve").await;
+    decided(&app, &f.admin, &second, "reject").await;
+    let subjects = app.subjects_after(&format!("Resource rejected: {second}")).await;
+    assert!(visible(&app).await.is_empty(), "an approved claim confirmed the result is wrong");
+    assert_eq!(count(&subjects, &format!("Result restored: {result}")), 0, "{subjects:?}");
+});
+
 // ---------------------------------------------------------------------------------------------
 // /reports/claims and /reports/claims/{id}
 

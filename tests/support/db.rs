@@ -83,7 +83,10 @@ static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_ne
 async fn migrated_template(admin_url: &str) -> String {
     use migration::MigratorTrait;
     let names: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
-    let hash = names.iter().flat_map(|n| n.bytes()).fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash = names
+        .iter()
+        .flat_map(|n| n.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     let name = format!("eosc_perf_template_{hash:016x}");
     let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
     let exists = admin
@@ -97,10 +100,12 @@ async fn migrated_template(admin_url: &str) -> String {
     if !exists {
         let building = format!("eosc_perf_template_tmp_{}", uuid::Uuid::new_v4().simple());
         admin.execute_unprepared(&format!("CREATE DATABASE \"{building}\"")).await.expect("create template");
-        let conn = Database::connect(replace_db_name(admin_url, &building)).await.expect("connect to template");
+        let conn =
+            Database::connect(replace_db_name(admin_url, &building)).await.expect("connect to template");
         migration::Migrator::up(&conn, None).await.expect("migrate template");
         conn.close().await.ok();
-        let renamed = admin.execute_unprepared(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")).await;
+        let renamed =
+            admin.execute_unprepared(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")).await;
         if renamed.is_err() {
             // Another test process finished the same template first.
             let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{building}\"")).await;

@@ -2,7 +2,11 @@
 //! PostgreSQL database), the real server on an ephemeral port, and loopback mocks of the
 //! outside world (OIDC provider, SMTP server, container registry).
 
-#![allow(clippy::expect_used, clippy::unwrap_used, reason = "test support: a failed setup must abort the test")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test support: a failed setup must abort the test"
+)]
 
 pub mod app;
 pub mod db;

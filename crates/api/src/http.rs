@@ -11,7 +11,8 @@ use serde_json::Value;
 
 /// Removes the `X-Script-Name` prefix from the path (the original's reverse-proxy support).
 pub fn strip_script_name(mut req: ServiceRequest) -> ServiceRequest {
-    let Some(prefix) = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+    let Some(prefix) = req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    else {
         return req;
     };
     let prefix = prefix.trim_end_matches('/');
@@ -55,7 +56,8 @@ fn segment_matches(template: &str, segment: &str) -> bool {
 pub fn allowed_methods(spec: &Value, path: &str) -> Option<Vec<String>> {
     let paths = spec.get("paths")?.as_object()?;
     // `/x/{id}` also matches `/x/abc:verb`: the template with the most literal text wins.
-    let literal = |t: &str| t.len() - t.split('{').skip(1).filter_map(|s| s.find('}')).map(|i| i + 2).sum::<usize>();
+    let literal =
+        |t: &str| t.len() - t.split('{').skip(1).filter_map(|s| s.find('}')).map(|i| i + 2).sum::<usize>();
     let item = paths
         .iter()
         .filter(|(template, _)| matches_template(template, path))

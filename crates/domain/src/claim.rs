@@ -79,16 +79,27 @@ pub trait ClaimRepository: Send + Sync {
     ///
     /// # Errors
     /// Backend failures.
-    async fn list(&self, filter: &ClaimFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Claim>, RepoError>;
+    async fn list(
+        &self,
+        filter: &ClaimFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Claim>, RepoError>;
     /// Approves a pending claim (the result stays hidden) and queues the mail.
     ///
     /// # Errors
     /// Backend failures.
     async fn approve(&self, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError>;
-    /// Deletes a pending claim and queues `mail`; when its result has no other pending claim
-    /// and was not deleted by an admin, shows the result again and queues `restored` (Q1).
+    /// Deletes a pending claim and queues `mail`; when its result has no other claim (pending
+    /// or approved) and was not deleted by an admin, shows the result again and queues
+    /// `restored` (Q1).
     ///
     /// # Errors
     /// Backend failures.
-    async fn reject(&self, id: Uuid, mail: OutboundMail, restored: Option<OutboundMail>) -> Result<Moderated, RepoError>;
+    async fn reject(
+        &self,
+        id: Uuid,
+        mail: OutboundMail,
+        restored: Option<OutboundMail>,
+    ) -> Result<Moderated, RepoError>;
 }

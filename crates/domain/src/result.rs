@@ -122,7 +122,12 @@ pub trait ResultRepository: Send + Sync {
     ///
     /// # Errors
     /// Backend failures.
-    async fn list(&self, filter: &ResultFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<BenchmarkResult>, RepoError>;
+    async fn list(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<BenchmarkResult>, RepoError>;
     /// Hides a result as an admin delete (Q5).
     ///
     /// # Errors

@@ -154,7 +154,9 @@ fn responses(operation_id: &str) -> Value {
             _ => "No Content",
         };
         let response = match schema {
-            Some(s) => json!({"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}}}),
+            Some(s) => {
+                json!({"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{s}")}}}})
+            }
             None => json!({"description": description}),
         };
         out.insert(code.to_string(), response);

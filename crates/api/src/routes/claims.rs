@@ -70,7 +70,11 @@ fn filter(q: &Query) -> ClaimFilter {
     description = "Use this method to get a list of claims filtered according to your\nrequirements. The response returns a pagination object with the\nfiltered claims (if succeeds).",
     tags(reports)
 )]
-pub async fn list_claims(state: web::Data<AppState>, auth: Auth, query: QueryArgs<ListClaimsQuery>) -> ApiResult<Reply> {
+pub async fn list_claims(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: QueryArgs<ListClaimsQuery>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.admin(&who).await?;
     let q = query.parse()?;
@@ -91,7 +95,13 @@ pub async fn get_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Aut
     Ok(Reply::ok(&ClaimOut::from(state.results.claim_by_id(id).await?)))
 }
 
-async fn decide(state: &AppState, id: Uuid, auth: &Auth, query: &QueryArgs<NoQuery>, approve: bool) -> ApiResult<Reply> {
+async fn decide(
+    state: &AppState,
+    id: Uuid,
+    auth: &Auth,
+    query: &QueryArgs<NoQuery>,
+    approve: bool,
+) -> ApiResult<Reply> {
     let who = auth.identify(state).await?;
     state.access.admin(&who).await?;
     query.parse()?;
@@ -106,7 +116,12 @@ async fn decide(state: &AppState, id: Uuid, auth: &Auth, query: &QueryArgs<NoQue
     description = "Use this method to approve an specific resource submitted by an user.\nIt is a custom method, as side effect, it removes the submit report\nassociated as it is no longer needed.",
     tags(reports)
 )]
-pub async fn approve_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+pub async fn approve_claim(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    query: QueryArgs<NoQuery>,
+) -> ApiResult<Reply> {
     decide(&state, id, &auth, &query, true).await
 }
 
@@ -117,7 +132,12 @@ pub async fn approve_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth:
     description = "Use this method to reject an specific resource submitted by an user.\nIt is a custom method, as side effect, it removes the resource and\nthe submit report associated as it is no longer needed.",
     tags(reports)
 )]
-pub async fn reject_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<NoQuery>) -> ApiResult<Reply> {
+pub async fn reject_claim(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    query: QueryArgs<NoQuery>,
+) -> ApiResult<Reply> {
     decide(&state, id, &auth, &query, false).await
 }
 
@@ -128,7 +148,12 @@ pub async fn reject_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: 
     description = "Use this method to retrieve all the result claims.",
     tags(results)
 )]
-pub async fn list_result_claims(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, query: QueryArgs<ListClaimsQuery>) -> ApiResult<Reply> {
+pub async fn list_result_claims(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    query: QueryArgs<ListClaimsQuery>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.user(&who).await?;
     let q = query.parse()?;
@@ -143,7 +168,11 @@ pub async fn list_result_claims(state: web::Data<AppState>, IdPath(id): IdPath, 
     description = "Use this method to retrieve all the claims uploaded by your user.",
     tags(users)
 )]
-pub async fn list_user_claims(state: web::Data<AppState>, auth: Auth, query: QueryArgs<ListClaimsQuery>) -> ApiResult<Reply> {
+pub async fn list_user_claims(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: QueryArgs<ListClaimsQuery>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     let user = state.access.user(&who).await?;
     let q = query.parse()?;

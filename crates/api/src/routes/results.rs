@@ -71,7 +71,8 @@ impl QuerySpec for ListResultsQuery {
         Param::opt("site_id", Kind::Uuid, "UUID site unique identification"),
         Param::opt("flavor_id", Kind::Uuid, "UUID flavor unique identification"),
         TAGS_IDS,
-        Param::opt("filters", Kind::StrList, "List of filter conditions (space separated)").with_default("[]"),
+        Param::opt("filters", Kind::StrList, "List of filter conditions (space separated)")
+            .with_default("[]"),
         sort_by("\"+execution_datetime\"", RESULTS_SORT),
     ];
 }
@@ -86,7 +87,11 @@ impl QuerySpec for SearchResultsQuery {
 pub struct CreateResultQuery;
 impl QuerySpec for CreateResultQuery {
     const PARAMS: &'static [Param] = &[
-        Param::req("execution_datetime", Kind::DateTime, "START execution datetime and timezone of the result"),
+        Param::req(
+            "execution_datetime",
+            Kind::DateTime,
+            "START execution datetime and timezone of the result",
+        ),
         Param::req("benchmark_id", Kind::Uuid, "UUID benchmark unique identification"),
         Param::req("flavor_id", Kind::Uuid, "UUID flavor unique identification"),
         TAGS_IDS.with_default("[]"),
@@ -102,15 +107,21 @@ impl BodySchema for ResultDocument {
 /// `CreateClaim` body.
 pub struct CreateClaimBody;
 impl BodySchema for CreateClaimBody {
-    const SPEC: BodySpec =
-        BodySpec { component: "CreateClaim", fields: &[Field { name: "message", kind: FieldKind::Str, required: true }], ignored: &[] };
+    const SPEC: BodySpec = BodySpec {
+        component: "CreateClaim",
+        fields: &[Field { name: "message", kind: FieldKind::Str, required: true }],
+        ignored: &[],
+    };
 }
 
 /// `TagsIds` body.
 pub struct TagsIdsBody;
 impl BodySchema for TagsIdsBody {
-    const SPEC: BodySpec =
-        BodySpec { component: "TagsIds", fields: &[Field { name: "tags_ids", kind: FieldKind::UuidList, required: false }], ignored: &[] };
+    const SPEC: BodySpec = BodySpec {
+        component: "TagsIds",
+        fields: &[Field { name: "tags_ids", kind: FieldKind::UuidList, required: false }],
+        ignored: &[],
+    };
 }
 
 /// The filters of a validated `/results` query.
@@ -141,7 +152,10 @@ async fn list(state: &AppState, filter: ResultFilter, q: &Query) -> ApiResult<Re
     description = "Use this method to get a list of results filtered according to your\nrequirements, including filters on values inside the result: `filters=<path.separated.by.dots> <operator> <value>` with the operators ==, >, <, >= and <=.",
     tags(results)
 )]
-pub async fn list_results(state: web::Data<AppState>, query: QueryArgs<ListResultsQuery>) -> ApiResult<Reply> {
+pub async fn list_results(
+    state: web::Data<AppState>,
+    query: QueryArgs<ListResultsQuery>,
+) -> ApiResult<Reply> {
     let q = query.parse()?;
     list(&state, result_filter(&q)?, &q).await
 }
@@ -153,9 +167,17 @@ pub async fn list_results(state: web::Data<AppState>, query: QueryArgs<ListResul
     description = "Use this method to get a list of results based on a general search\nof terms in the benchmark name (image:tag), site name and address, flavor name, or tag names.",
     tags(results)
 )]
-pub async fn search_results(state: web::Data<AppState>, query: QueryArgs<SearchResultsQuery>) -> ApiResult<Reply> {
+pub async fn search_results(
+    state: web::Data<AppState>,
+    query: QueryArgs<SearchResultsQuery>,
+) -> ApiResult<Reply> {
     let q = query.parse()?;
-    list(&state, ResultFilter { terms: q.strs("terms"), uploaded: q.uploaded(), ..ResultFilter::default() }, &q).await
+    list(
+        &state,
+        ResultFilter { terms: q.strs("terms"), uploaded: q.uploaded(), ..ResultFilter::default() },
+        &q,
+    )
+    .await
 }
 
 /// (Users) Upload a result.
@@ -178,7 +200,9 @@ pub async fn create_result(
     if contains_nul(&json) {
         return Err(field_error("json", "_schema", "Invalid input: NUL characters are not allowed."));
     }
-    let (Some(execution), Some(benchmark_id), Some(flavor_id)) = (q.datetime("execution_datetime"), q.uuid("benchmark_id"), q.uuid("flavor_id")) else {
+    let (Some(execution), Some(benchmark_id), Some(flavor_id)) =
+        (q.datetime("execution_datetime"), q.uuid("benchmark_id"), q.uuid("flavor_id"))
+    else {
         return Err(ApiError::Bare(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY));
     };
     let upload = Upload { execution, benchmark_id, flavor_id, tags_ids: q.uuids("tags_ids"), json };
@@ -217,7 +241,12 @@ pub async fn delete_result(state: web::Data<AppState>, IdPath(id): IdPath, auth:
     description = "Use this method to create a report for a specific result so the\nadministrators are aware of issues. The reported result is hidden\nfrom generic responses until the issue is corrected and approved\nby the administrators.",
     tags(results)
 )]
-pub async fn claim_report(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, body: JsonBody<CreateClaimBody>) -> ApiResult<Reply> {
+pub async fn claim_report(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    body: JsonBody<CreateClaimBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     let user = state.access.user(&who).await?;
     let fields = body.fields()?;
@@ -232,7 +261,12 @@ pub async fn claim_report(state: web::Data<AppState>, IdPath(id): IdPath, auth: 
     description = "Use this method to update tags on a specific result from the database.",
     tags(results)
 )]
-pub async fn update_result(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth, body: JsonBody<TagsIdsBody>) -> ApiResult<Reply> {
+pub async fn update_result(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath,
+    auth: Auth,
+    body: JsonBody<TagsIdsBody>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     state.access.user(&who).await?;
     let fields = body.fields()?;
@@ -260,7 +294,11 @@ pub async fn result_uploader(state: web::Data<AppState>, IdPath(id): IdPath, aut
     description = "Use this method to retrieve all the results uploaded by your user, including the ones hidden by claims.",
     tags(users)
 )]
-pub async fn list_user_results(state: web::Data<AppState>, auth: Auth, query: QueryArgs<ListResultsQuery>) -> ApiResult<Reply> {
+pub async fn list_user_results(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: QueryArgs<ListResultsQuery>,
+) -> ApiResult<Reply> {
     let who = auth.identify(&state).await?;
     let user = state.access.user(&who).await?;
     let q = query.parse()?;
@@ -270,12 +308,21 @@ pub async fn list_user_results(state: web::Data<AppState>, auth: Auth, query: Qu
 
 /// Registers the `/results` routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/results").route(web::get().to(list_results)).route(web::post().to(create_result)))
-        .service(web::resource("/results:search").route(web::get().to(search_results)))
-        .service(web::resource("/results/{result_id}:claim").route(web::post().to(claim_report)))
-        .service(web::resource("/results/{result_id}").route(web::get().to(get_result)).route(web::delete().to(delete_result)))
-        .service(web::resource("/results/{result_id}/tags").route(web::put().to(update_result)))
-        .service(web::resource("/results/{result_id}/claims").route(web::get().to(crate::routes::claims::list_result_claims)))
-        .service(web::resource("/results/{result_id}/uploader").route(web::get().to(result_uploader)))
-        .service(web::resource("/users/self/results").route(web::get().to(list_user_results)));
+    cfg.service(
+        web::resource("/results").route(web::get().to(list_results)).route(web::post().to(create_result)),
+    )
+    .service(web::resource("/results:search").route(web::get().to(search_results)))
+    .service(web::resource("/results/{result_id}:claim").route(web::post().to(claim_report)))
+    .service(
+        web::resource("/results/{result_id}")
+            .route(web::get().to(get_result))
+            .route(web::delete().to(delete_result)),
+    )
+    .service(web::resource("/results/{result_id}/tags").route(web::put().to(update_result)))
+    .service(
+        web::resource("/results/{result_id}/claims")
+            .route(web::get().to(crate::routes::claims::list_result_claims)),
+    )
+    .service(web::resource("/results/{result_id}/uploader").route(web::get().to(result_uploader)))
+    .service(web::resource("/users/self/results").route(web::get().to(list_user_results)));
 }

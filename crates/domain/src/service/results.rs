@@ -99,12 +99,21 @@ impl ResultService {
         if execution > now {
             return Err(DomainError::Invalid("Execution date cannot be in future".into()));
         }
-        let benchmark =
-            self.ports.benchmarks.find(upload.benchmark_id).await?.ok_or_else(|| reference_missing(upload.benchmark_id))?;
+        let benchmark = self
+            .ports
+            .benchmarks
+            .find(upload.benchmark_id)
+            .await?
+            .ok_or_else(|| reference_missing(upload.benchmark_id))?;
         if benchmark.status != Status::Approved {
             return Err(DomainError::Invalid(format!("Benchmark {} not approved", benchmark.id)));
         }
-        let flavor = self.ports.flavors.find(upload.flavor_id).await?.ok_or_else(|| reference_missing(upload.flavor_id))?;
+        let flavor = self
+            .ports
+            .flavors
+            .find(upload.flavor_id)
+            .await?
+            .ok_or_else(|| reference_missing(upload.flavor_id))?;
         if flavor.status != Status::Approved {
             return Err(DomainError::Invalid(format!("Flavor {} not approved", flavor.id)));
         }
@@ -140,7 +149,12 @@ impl ResultService {
     ///
     /// # Errors
     /// 404 for a page out of range.
-    pub async fn list(&self, filter: &ResultFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<BenchmarkResult>, DomainError> {
+    pub async fn list(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<BenchmarkResult>, DomainError> {
         self.ports.results.list(filter, sort, page).await?.ensure_in_range()
     }
 
@@ -157,7 +171,11 @@ impl ResultService {
     /// # Errors
     /// 404.
     pub async fn hide(&self, id: Uuid) -> Result<(), DomainError> {
-        self.ports.results.hide_by_admin(id).await.map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+        self.ports
+            .results
+            .hide_by_admin(id)
+            .await
+            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
     }
 
     /// Owner-or-admin check (bare 403).
@@ -176,20 +194,36 @@ impl ResultService {
     ///
     /// # Errors
     /// 404, 403.
-    pub async fn set_tags(&self, who: &Identity, id: Uuid, tags_ids: Option<Vec<Uuid>>) -> Result<(), DomainError> {
+    pub async fn set_tags(
+        &self,
+        who: &Identity,
+        id: Uuid,
+        tags_ids: Option<Vec<Uuid>>,
+    ) -> Result<(), DomainError> {
         self.owned(who, id).await?;
         let Some(mut ids) = tags_ids else { return Ok(()) };
         ids.sort();
         ids.dedup();
         self.check_tags(&ids).await?;
-        self.ports.results.set_tags(id, &ids).await.map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+        self.ports
+            .results
+            .set_tags(id, &ids)
+            .await
+            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
     }
 
     /// `GET /results/{id}/claims` (owner or admin).
     ///
     /// # Errors
     /// 404, 403.
-    pub async fn claims_of(&self, who: &Identity, id: Uuid, mut filter: ClaimFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Claim>, DomainError> {
+    pub async fn claims_of(
+        &self,
+        who: &Identity,
+        id: Uuid,
+        mut filter: ClaimFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Claim>, DomainError> {
         self.owned(who, id).await?;
         filter.result_id = Some(id);
         self.list_claims(&filter, sort, page).await
@@ -212,9 +246,19 @@ impl ResultService {
     pub async fn claim(&self, by: &User, id: Uuid, message: String) -> Result<Claim, DomainError> {
         let result = self.get(id).await?;
         let owner = self.ports.users.find(&result.uploader.sub, &result.uploader.iss).await?;
-        let claim = NewClaim { id: Uuid::new_v4(), message, result_id: id, upload_datetime: self.ports.clock.now(), claimer: by.key() };
+        let claim = NewClaim {
+            id: Uuid::new_v4(),
+            message,
+            result_id: id,
+            upload_datetime: self.ports.clock.now(),
+            claimer: by.key(),
+        };
         let mail = self.mails.claimed(&owner.map(|o| o.email).unwrap_or_default(), id, claim.id);
-        self.ports.claims.insert(&claim, mail).await.map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))?;
+        self.ports
+            .claims
+            .insert(&claim, mail)
+            .await
+            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))?;
         tracing::info!(claim.id = %claim.id, result.id = %id, "result {id} claimed");
         self.claim_by_id(claim.id).await
     }
@@ -223,7 +267,12 @@ impl ResultService {
     ///
     /// # Errors
     /// 404 for a page out of range.
-    pub async fn list_claims(&self, filter: &ClaimFilter, sort: &[SortKey], page: PageRequest) -> Result<Page<Claim>, DomainError> {
+    pub async fn list_claims(
+        &self,
+        filter: &ClaimFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Claim>, DomainError> {
         self.ports.claims.list(filter, sort, page).await?.ensure_in_range()
     }
 
@@ -246,13 +295,24 @@ impl ResultService {
             return Err(already());
         }
         let outcome = if approve {
-            self.ports.claims.approve(id, self.mails.approved(&claim.uploader.email, ItemKind::Claim, id)).await?
+            self.ports
+                .claims
+                .approve(id, self.mails.approved(&claim.uploader.email, ItemKind::Claim, id))
+                .await?
         } else {
             let restored = match claim.result_id {
-                Some(rid) => self.ports.results.uploader(rid).await?.map(|owner| self.mails.restored(&owner.email, rid)),
+                Some(rid) => self
+                    .ports
+                    .results
+                    .uploader(rid)
+                    .await?
+                    .map(|owner| self.mails.restored(&owner.email, rid)),
                 None => None,
             };
-            self.ports.claims.reject(id, self.mails.rejected(&claim.uploader.email, ItemKind::Claim, id), restored).await?
+            self.ports
+                .claims
+                .reject(id, self.mails.rejected(&claim.uploader.email, ItemKind::Claim, id), restored)
+                .await?
         };
         match outcome {
             Moderated::Done => Ok(()),

@@ -1,5 +1,6 @@
-//! Claims on SeaORM. Creating a claim hides its result; rejecting the last pending claim of a
-//! result that no admin deleted shows it again (Q1), all in one transaction with the mails.
+//! Claims on SeaORM. Creating a claim hides its result; rejecting the last claim of a result
+//! (no other pending or approved claim) that no admin deleted shows it again (Q1), all in one
+//! transaction with the mails.
 
 use domain::{
     Page, PageRequest, RepoError, SortKey, Status,
@@ -130,13 +131,14 @@ impl ClaimRepository for SeaClaimRepository {
         claim::Entity::delete_by_id(id).exec(&txn).await.repo()?;
         outbox::enqueue(&txn, &mail).await?;
         if let Some(result_id) = row.result_id {
-            let pending = claim::Entity::find()
+            // Any remaining claim keeps the result hidden: a pending one awaits review, an
+            // approved one confirmed the result is wrong (contract §5.5).
+            let remaining = claim::Entity::find()
                 .filter(claim::Column::ResultId.eq(result_id))
-                .filter(claim::Column::Status.eq(Status::OnReview.as_str()))
                 .count(&txn)
                 .await
                 .repo()?;
-            if pending == 0 {
+            if remaining == 0 {
                 let shown = result::Entity::update_many()
                     .col_expr(result::Column::Deleted, Expr::value(false))
                     .filter(result::Column::Id.eq(result_id))
