@@ -1,5 +1,6 @@
-//! Results on SeaORM. Lists select ids with one SeaQuery statement (joins only when a sort or
-//! search needs them), then load the page's benchmarks, sites, flavors and tags in batches.
+//! Results on SeaORM. A page is one SeaQuery statement joining each result with its benchmark,
+//! site and flavor (filtered, sorted, limited), one for the tags of the page's results, and one
+//! count (which joins only what its conditions need).
 
 use std::collections::HashMap;
 
@@ -10,8 +11,8 @@ use domain::{
     user::User,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, IdenStatic, Iterable, Order, QueryFilter, QueryResult, Set,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -47,6 +48,22 @@ struct Joins {
     flavor: bool,
 }
 
+impl Joins {
+    /// Every related table (loading whole results).
+    fn all() -> Self {
+        Self { benchmark: true, site: true, flavor: true }
+    }
+}
+
+/// Whether hidden results are part of the query.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Lists: hidden results only for their owner (`filter.owner`).
+    Listing,
+    /// Reads by id: hidden results too.
+    ById,
+}
+
 fn joins_for(filter: &ResultFilter, sort: &[SortKey]) -> Joins {
     let searching = !filter.terms.is_empty();
     let mut j = Joins { benchmark: searching, site: searching, flavor: searching };
@@ -68,7 +85,12 @@ fn col(c: result::Column) -> (result::Entity, result::Column) {
 }
 
 /// `FROM result [JOIN …] WHERE …`, without columns or order.
-fn base_query(backend: sea_orm::DatabaseBackend, filter: &ResultFilter, joins: &Joins) -> SelectStatement {
+fn base_query(
+    backend: sea_orm::DatabaseBackend,
+    filter: &ResultFilter,
+    joins: &Joins,
+    scope: Scope,
+) -> SelectStatement {
     use result::Column as R;
     let mut q = Query::select();
     q.from(result::Entity);
@@ -94,7 +116,8 @@ fn base_query(backend: sea_orm::DatabaseBackend, filter: &ResultFilter, joins: &
                 .add(Expr::col(col(R::UploaderSub)).eq(owner.sub.as_str()))
                 .add(Expr::col(col(R::UploaderIss)).eq(owner.iss.as_str()));
         }
-        None => cond = cond.add(Expr::col(col(R::Deleted)).eq(false)),
+        None if scope == Scope::Listing => cond = cond.add(Expr::col(col(R::Deleted)).eq(false)),
+        None => {}
     }
     for (c, v) in
         [(R::BenchmarkId, filter.benchmark_id), (R::SiteId, filter.site_id), (R::FlavorId, filter.flavor_id)]
@@ -182,99 +205,78 @@ fn apply_sort(backend: sea_orm::DatabaseBackend, q: &mut SelectStatement, sort: 
     q.order_by(col(result::Column::Id), Order::Asc);
 }
 
+/// Selects every column of `E` as `<prefix><column>`.
+fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, prefix: &str) {
+    for c in E::Column::iter() {
+        q.expr_as(Expr::col((E::default(), c)), Alias::new(format!("{prefix}{}", c.as_str())));
+    }
+}
+
+/// Reads one joined row (result, benchmark, site, flavor) without its tags.
+fn row_to_result(row: &QueryResult) -> Result<BenchmarkResult, RepoError> {
+    let r = result::Model::from_query_result(row, "r_").repo()?;
+    let b = benchmark::Model::from_query_result(row, "b_").repo()?;
+    let s = site::Model::from_query_result(row, "s_").repo()?;
+    let f = flavor::Model::from_query_result(row, "f_").repo()?;
+    Ok(BenchmarkResult {
+        id: r.id,
+        upload_datetime: r.upload_datetime,
+        execution_datetime: r.execution_datetime,
+        json: r.json,
+        benchmark: bench_repo::to_domain(b),
+        site: site_repo::to_domain(s),
+        flavor: flavor_repo::to_domain(f),
+        tags: Vec::new(),
+        uploader: uploader(&r.uploader_sub, &r.uploader_iss),
+        hidden: r.deleted,
+    })
+}
+
 impl SeaResultRepository {
-    /// Loads full results for these rows, keeping their order.
-    async fn hydrate<C: ConnectionTrait>(
-        db: &C,
-        rows: Vec<result::Model>,
-    ) -> Result<Vec<BenchmarkResult>, RepoError> {
-        if rows.is_empty() {
-            return Ok(Vec::new());
+    /// Loads whole results with one joined query plus one query for their tags.
+    async fn load(&self, mut q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
+        select_prefixed::<result::Entity>(&mut q, "r_");
+        select_prefixed::<benchmark::Entity>(&mut q, "b_");
+        select_prefixed::<site::Entity>(&mut q, "s_");
+        select_prefixed::<flavor::Entity>(&mut q, "f_");
+        let rows = self.db.query_all(&q).await.repo()?;
+        let mut items = rows.iter().map(row_to_result).collect::<Result<Vec<_>, _>>()?;
+        if items.is_empty() {
+            return Ok(items);
         }
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let bench_ids: Vec<Uuid> = rows.iter().map(|r| r.benchmark_id).collect();
-        let site_ids: Vec<Uuid> = rows.iter().map(|r| r.site_id).collect();
-        let flavor_ids: Vec<Uuid> = rows.iter().map(|r| r.flavor_id).collect();
-        let benchmarks: HashMap<Uuid, _> = benchmark::Entity::find()
-            .filter(benchmark::Column::Id.is_in(bench_ids))
-            .all(db)
-            .await
-            .repo()?
-            .into_iter()
-            .map(|m| (m.id, bench_repo::to_domain(m)))
-            .collect();
-        let sites: HashMap<Uuid, _> = site::Entity::find()
-            .filter(site::Column::Id.is_in(site_ids))
-            .all(db)
-            .await
-            .repo()?
-            .into_iter()
-            .map(|m| (m.id, site_repo::to_domain(m)))
-            .collect();
-        let flavors: HashMap<Uuid, _> = flavor::Entity::find()
-            .filter(flavor::Column::Id.is_in(flavor_ids))
-            .all(db)
-            .await
-            .repo()?
-            .into_iter()
-            .map(|m| (m.id, flavor_repo::to_domain(m)))
-            .collect();
-        let links = result_tag::Entity::find()
-            .filter(result_tag::Column::ResultId.is_in(ids))
-            .all(db)
-            .await
-            .repo()?;
-        let tag_ids: Vec<Uuid> = links.iter().map(|l| l.tag_id).collect();
-        let tags: HashMap<Uuid, _> = if tag_ids.is_empty() {
-            HashMap::new()
-        } else {
-            tag::Entity::find()
-                .filter(tag::Column::Id.is_in(tag_ids))
-                .all(db)
-                .await
-                .repo()?
-                .into_iter()
-                .map(|m| (m.id, tag_repo::to_domain(m)))
-                .collect()
-        };
+        let ids: Vec<Uuid> = items.iter().map(|r| r.id).collect();
+        let mut tq = Query::select();
+        tq.from(result_tag::Entity)
+            .inner_join(
+                tag::Entity,
+                Expr::col((tag::Entity, tag::Column::Id))
+                    .equals((result_tag::Entity, result_tag::Column::TagId)),
+            )
+            .expr_as(Expr::col((result_tag::Entity, result_tag::Column::ResultId)), Alias::new("result_id"))
+            .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).is_in(ids));
+        select_prefixed::<tag::Entity>(&mut tq, "t_");
         let mut tags_of: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for link in links {
-            if let Some(t) = tags.get(&link.tag_id) {
-                tags_of.entry(link.result_id).or_default().push(t.clone());
-            }
+        for row in self.db.query_all(&tq).await.repo()? {
+            let result_id: Uuid = row.try_get("", "result_id").repo()?;
+            let t = tag::Model::from_query_result(&row, "t_").repo()?;
+            tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));
         }
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let (Some(b), Some(s), Some(f)) =
-                (benchmarks.get(&r.benchmark_id), sites.get(&r.site_id), flavors.get(&r.flavor_id))
-            else {
-                continue;
-            };
-            let mut tags = tags_of.remove(&r.id).unwrap_or_default();
+        for item in &mut items {
+            let mut tags = tags_of.remove(&item.id).unwrap_or_default();
             tags.sort_by(|a, b| a.name.cmp(&b.name));
-            out.push(BenchmarkResult {
-                id: r.id,
-                upload_datetime: r.upload_datetime,
-                execution_datetime: r.execution_datetime,
-                json: r.json,
-                benchmark: b.clone(),
-                site: s.clone(),
-                flavor: f.clone(),
-                tags,
-                uploader: uploader(&r.uploader_sub, &r.uploader_iss),
-                hidden: r.deleted,
-            });
+            item.tags = tags;
         }
-        Ok(out)
+        Ok(items)
     }
 }
 
 #[async_trait::async_trait]
 impl ResultRepository for SeaResultRepository {
     async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
-        let rows: Vec<result::Model> =
-            result::Entity::find_by_id(id).one(&self.db).await.repo()?.into_iter().collect();
-        Ok(Self::hydrate(&self.db, rows).await?.pop())
+        let mut q =
+            base_query(self.db.get_database_backend(), &ResultFilter::default(), &Joins::all(), Scope::ById);
+        q.and_where(Expr::col(col(result::Column::Id)).eq(id));
+        Ok(self.load(q).await?.pop())
     }
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
@@ -313,35 +315,19 @@ impl ResultRepository for SeaResultRepository {
     ) -> Result<Page<BenchmarkResult>, RepoError> {
         let backend = self.db.get_database_backend();
         let joins = joins_for(filter, sort);
-        let base = base_query(backend, filter, &joins);
+        let base = base_query(backend, filter, &joins, Scope::Listing);
         let count_q = base.clone().expr_as(Expr::cust("COUNT(*)"), Alias::new("n")).to_owned();
         let total: i64 = match self.db.query_one(&count_q).await.repo()? {
             Some(row) => row.try_get("", "n").repo()?,
             None => 0,
         };
-        let mut ids_q = base;
-        ids_q.column(col(result::Column::Id));
-        apply_sort(backend, &mut ids_q, sort);
-        ids_q.limit(page.per_page).offset(page.offset());
-        let ids: Vec<Uuid> = self
-            .db
-            .query_all(&ids_q)
-            .await
-            .repo()?
-            .iter()
-            .map(|row| row.try_get::<Uuid>("", "id"))
-            .collect::<Result<_, _>>()
-            .repo()?;
-        let mut rows: HashMap<Uuid, result::Model> = result::Entity::find()
-            .filter(result::Column::Id.is_in(ids.clone()))
-            .all(&self.db)
-            .await
-            .repo()?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
-        let ordered: Vec<result::Model> = ids.iter().filter_map(|id| rows.remove(id)).collect();
-        let items = Self::hydrate(&self.db, ordered).await?;
+        if total == 0 {
+            return Ok(Page { items: Vec::new(), total: 0, request: page });
+        }
+        let mut q = base_query(backend, filter, &Joins::all(), Scope::Listing);
+        apply_sort(backend, &mut q, sort);
+        q.limit(page.per_page).offset(page.offset());
+        let items = self.load(q).await?;
         Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
     }
 
