@@ -8,6 +8,7 @@ mod m20261122_000002_create_catalog;
 mod m20261122_000003_create_result;
 mod m20261122_000004_create_claim_and_submit;
 mod m20261122_000005_create_mail_outbox;
+mod m20261122_000006_create_change_counter;
 pub mod schema;
 
 /// Every migration, in order.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_result::Migration),
             Box::new(m20261122_000004_create_claim_and_submit::Migration),
             Box::new(m20261122_000005_create_mail_outbox::Migration),
+            Box::new(m20261122_000006_create_change_counter::Migration),
         ]
     }
 }

@@ -9,12 +9,12 @@ use eosc_perf_tests::{
     app::{bare, validation_error},
     backend_test,
 };
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::results::{
     Fixture, approved_benchmark, approved_flavor, approved_site, fixture, hours_ago, id_of, id_set, ids,
-    page, sorted, upload_by, uploaded,
+    page, sorted, upload, upload_by, uploaded,
 };
 
 /// Three results that every documented sort column orders differently (the six permutations).
@@ -655,4 +655,37 @@ backend_test!(hidden_results_are_left_out_of_lists_counts_and_pages, |app| {
     );
     assert!(listed(&app, "filters=time%20%3E%201").await.is_empty());
     assert_eq!(listed(&app, &format!("benchmark_id={}", f.benchmark)).await, vec![a]);
+});
+
+backend_test!(list_answers_follow_writes_made_through_another_replica, |app| {
+    let f = fixture(&app).await;
+    let replica = app.replica().await;
+    let get = |base: String, path: &'static str| {
+        let client = app.client.clone();
+        async move {
+            let resp = client.get(format!("{base}{path}")).send().await.expect("request");
+            resp.json::<serde_json::Value>().await.expect("json")
+        }
+    };
+    upload(&app, &f, json!({"time": 1}), "2021-01-01T00:00:00Z").await;
+    // Warm both replicas' list caches.
+    assert_eq!(get(app.address.clone(), "/results").await["total"], 1);
+    assert_eq!(get(replica.clone(), "/results:search?terms=site0").await["total"], 1);
+    // A write through the first replica is seen by the second at once.
+    upload(&app, &f, json!({"time": 2}), "2021-01-02T00:00:00Z").await;
+    assert_eq!(get(replica.clone(), "/results").await["total"], 2);
+    // Renaming the site changes what a search matches, everywhere.
+    let site = f.site.clone();
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/sites/{site}"),
+            Some(&f.admin.token),
+            Some(json!({"name": "renamed", "address": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(get(replica.clone(), "/results:search?terms=site0").await["total"], 0);
+    assert_eq!(get(replica, "/results:search?terms=renamed").await["total"], 2);
+    assert_eq!(get(app.address.clone(), "/results:search?terms=renamed").await["total"], 2);
 });

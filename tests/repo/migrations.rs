@@ -18,6 +18,7 @@ async fn up_down_up(db: TestDb) {
         "claim",
         "submit",
         "mail_outbox",
+        "change_counter",
     ];
     for t in tables {
         conn.execute_unprepared(&format!("SELECT COUNT(*) FROM \"{t}\""))

@@ -471,3 +471,27 @@ impl TestApp {
         self._db.postgres_name().unwrap_or_default()
     }
 }
+
+/// Replicas: more servers on the same database.
+impl TestApp {
+    /// Starts another server on this app's database and OIDC provider (a second replica) and
+    /// returns its base address.
+    pub async fn replica(&self) -> String {
+        let env: HashMap<String, String> = [
+            ("DATABASE_URL", self._db.url.clone()),
+            ("BIND_ADDRESS", "127.0.0.1:0".to_owned()),
+            ("TRUSTED_OP_LIST", self.oidc.issuer()),
+            ("ADMIN_ENTITLEMENTS", ADMIN_ENTITLEMENT.to_owned()),
+            ("IMAGE_REGISTRY_URL", self.registry.url()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let settings =
+            server::Settings::from_lookup(&move |k| env.get(k).cloned()).expect("replica settings");
+        let app = server::Application::build(settings).await.expect("build replica");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+}

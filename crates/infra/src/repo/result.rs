@@ -1,6 +1,6 @@
-//! Results on SeaORM. A page is one SeaQuery statement joining each result with its benchmark,
-//! site and flavor (filtered, sorted, limited), one for the tags of the page's results, and one
-//! count (which joins only what its conditions need).
+//! Results on SeaORM. A list is a count and an id query (joining only what the conditions and
+//! sort need), cached per change-counter value, then one statement loading the page's results
+//! joined with their benchmark, site and flavor, and one for their tags.
 
 use std::collections::HashMap;
 
@@ -31,12 +31,58 @@ use crate::{
 /// [`ResultRepository`] on SeaORM.
 pub struct SeaResultRepository {
     db: DatabaseConnection,
+    cache: ListCache,
 }
 
 impl SeaResultRepository {
     /// Over this pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db, cache: ListCache::default() }
+    }
+
+    /// The committed value of the change counter (see migration `create_change_counter`).
+    async fn generation(&self) -> Result<i64, RepoError> {
+        let q = Query::select().expr_as(Expr::cust(GENERATION), Alias::new("g")).to_owned();
+        match self.db.query_one(&q).await.repo()? {
+            Some(row) => row.try_get("", "g").repo(),
+            None => Ok(-1),
+        }
+    }
+}
+
+/// The change counter, readable inside any statement (same snapshot as the rest of it).
+const GENERATION: &str = "(SELECT n FROM change_counter WHERE id = 1)";
+
+/// Totals and page ids of recent list queries, each valid for one change-counter value: a
+/// write to any table a list depends on increments the counter in its transaction, so an entry
+/// whose counter equals the committed one is exact (for every replica). Bounded; cleared when
+/// full.
+#[derive(Default)]
+struct ListCache {
+    entries: std::sync::Mutex<HashMap<String, CachedList>>,
+}
+
+/// (change counter, total, ids of the page).
+type CachedList = (i64, u64, Vec<Uuid>);
+
+const LIST_CACHE_CAPACITY: usize = 4096;
+
+impl ListCache {
+    fn get(&self, key: &str, generation: i64) -> Option<(u64, Vec<Uuid>)> {
+        let map = self.entries.lock().ok()?;
+        map.get(key).filter(|(g, _, _)| *g == generation).map(|(_, total, ids)| (*total, ids.clone()))
+    }
+
+    fn put(&self, key: String, generation: i64, total: u64, ids: Vec<Uuid>) {
+        if let Ok(mut map) = self.entries.lock() {
+            if map.len() >= LIST_CACHE_CAPACITY {
+                map.retain(|_, (g, _, _)| *g == generation);
+                if map.len() >= LIST_CACHE_CAPACITY {
+                    map.clear();
+                }
+            }
+            map.insert(key, (generation, total, ids));
+        }
     }
 }
 
@@ -314,21 +360,46 @@ impl ResultRepository for SeaResultRepository {
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, RepoError> {
         let backend = self.db.get_database_backend();
-        let joins = joins_for(filter, sort);
-        let base = base_query(backend, filter, &joins, Scope::Listing);
-        let count_q = base.clone().expr_as(Expr::cust("COUNT(*)"), Alias::new("n")).to_owned();
-        let total: i64 = match self.db.query_one(&count_q).await.repo()? {
-            Some(row) => row.try_get("", "n").repo()?,
-            None => 0,
+        let mut count_q = base_query(backend, filter, &joins_for(filter, sort), Scope::Listing);
+        count_q
+            .expr_as(Expr::cust(GENERATION), Alias::new("g"))
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
+        let mut ids_q = base_query(backend, filter, &joins_for(filter, sort), Scope::Listing);
+        ids_q.expr_as(Expr::cust(GENERATION), Alias::new("g")).column(col(result::Column::Id));
+        apply_sort(backend, &mut ids_q, sort);
+        ids_q.limit(page.per_page).offset(page.offset());
+        let key = format!("{:?}{:?}", backend.build(&count_q), backend.build(&ids_q));
+        let (total, ids) = match self.cache.get(&key, self.generation().await?) {
+            Some(hit) => hit,
+            None => {
+                let (generation, total) = match self.db.query_one(&count_q).await.repo()? {
+                    Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
+                    None => (-1, 0),
+                };
+                let mut ids = Vec::new();
+                let mut consistent = true;
+                if total > 0 {
+                    for row in self.db.query_all(&ids_q).await.repo()? {
+                        consistent &= row.try_get::<i64>("", "g").repo()? == generation;
+                        ids.push(row.try_get::<Uuid>("", "id").repo()?);
+                    }
+                }
+                let total = u64::try_from(total).unwrap_or(0);
+                if consistent {
+                    self.cache.put(key, generation, total, ids.clone());
+                }
+                (total, ids)
+            }
         };
-        if total == 0 {
-            return Ok(Page { items: Vec::new(), total: 0, request: page });
+        if ids.is_empty() {
+            return Ok(Page { items: Vec::new(), total, request: page });
         }
-        let mut q = base_query(backend, filter, &Joins::all(), Scope::Listing);
-        apply_sort(backend, &mut q, sort);
-        q.limit(page.per_page).offset(page.offset());
-        let items = self.load(q).await?;
-        Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
+        let mut q = base_query(backend, &ResultFilter::default(), &Joins::all(), Scope::ById);
+        q.and_where(Expr::col(col(result::Column::Id)).is_in(ids.clone()));
+        let mut by_id: HashMap<Uuid, BenchmarkResult> =
+            self.load(q).await?.into_iter().map(|r| (r.id, r)).collect();
+        let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        Ok(Page { items, total, request: page })
     }
 
     async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
