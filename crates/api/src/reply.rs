@@ -1,21 +1,29 @@
 //! Successful responses: JSON with sorted keys and nulls left out, naive UTC datetimes, 204
 //! with an empty body that still says `application/json` (contract §2.3, §2.5).
+//!
+//! Keys come out sorted because every representation declares its fields in alphabetical
+//! order (checked by a test) and free-form documents are `serde_json` maps, which sort; the
+//! body is serialised in one pass, without an intermediate `Value` tree.
 
 use actix_web::{HttpRequest, HttpResponse, Responder, body::BoxBody, http::StatusCode};
 use chrono::{DateTime, Utc};
 use domain::Page;
 use paperclip::{actix::OperationModifier, v2::schema::Apiv2Schema};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 
 /// A successful answer.
 pub struct Reply(HttpResponse);
 
 impl Reply {
-    /// `status` with `body` serialised through `serde_json::Value`, whose maps sort keys.
+    /// `status` with `body` serialised (fields declared in alphabetical order).
     pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Self {
-        let value = serde_json::to_value(body).unwrap_or(Value::Null);
-        Reply(HttpResponse::build(status).content_type("application/json").body(value.to_string()))
+        match serde_json::to_vec(body) {
+            Ok(bytes) => Reply(HttpResponse::build(status).content_type("application/json").body(bytes)),
+            Err(e) => {
+                tracing::error!(error = %e, "serialising a response failed: {e}");
+                Reply(crate::error::bare(StatusCode::INTERNAL_SERVER_ERROR))
+            }
+        }
     }
 
     /// 200 with a body.
@@ -35,26 +43,36 @@ impl Reply {
 
     /// 200 with the pagination envelope of contract §2.9.
     pub fn page<T, U: Serialize>(page: Page<T>, out: impl FnMut(T) -> U) -> Self {
-        let pages = page.pages();
-        let (has_prev, has_next, current, per_page, total) =
-            (page.has_prev(), page.has_next(), page.request.page, page.request.per_page, page.total);
-        let items: Vec<U> = page.items.into_iter().map(out).collect();
-        let mut map = Map::new();
-        map.insert("items".into(), serde_json::to_value(items).unwrap_or(Value::Null));
-        map.insert("total".into(), json!(total));
-        map.insert("pages".into(), json!(pages));
-        map.insert("page".into(), json!(current));
-        map.insert("per_page".into(), json!(per_page));
-        map.insert("has_prev".into(), json!(has_prev));
-        map.insert("has_next".into(), json!(has_next));
-        if has_prev {
-            map.insert("prev_num".into(), json!(current - 1));
-        }
-        if has_next {
-            map.insert("next_num".into(), json!(current + 1));
-        }
-        Self::ok(&Value::Object(map))
+        let (has_prev, has_next, current) = (page.has_prev(), page.has_next(), page.request.page);
+        let envelope = PageOut {
+            has_next,
+            has_prev,
+            next_num: has_next.then_some(current + 1),
+            page: current,
+            pages: page.pages(),
+            per_page: page.request.per_page,
+            prev_num: has_prev.then(|| current - 1),
+            total: page.total,
+            items: page.items.into_iter().map(out).collect(),
+        };
+        Self::ok(&envelope)
     }
+}
+
+/// The pagination envelope, fields in alphabetical order.
+#[derive(Serialize)]
+struct PageOut<U> {
+    has_next: bool,
+    has_prev: bool,
+    items: Vec<U>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_num: Option<u64>,
+    page: u64,
+    pages: u64,
+    per_page: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prev_num: Option<u64>,
+    total: u64,
 }
 
 impl Responder for Reply {
@@ -80,6 +98,29 @@ pub fn datetime(dt: &DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+
+    #[test]
+    fn the_page_envelope_serialises_with_sorted_keys_and_omits_absent_numbers() {
+        let page = domain::Page {
+            items: vec![1, 2],
+            total: 5,
+            request: domain::PageRequest { page: 2, per_page: 2 },
+        };
+        let envelope = super::PageOut {
+            has_next: page.has_next(),
+            has_prev: true,
+            next_num: Some(3),
+            page: 2,
+            pages: page.pages(),
+            per_page: 2,
+            prev_num: None,
+            total: 5,
+            items: page.items,
+        };
+        let direct = serde_json::to_string(&envelope).unwrap();
+        assert_eq!(direct, serde_json::to_value(&envelope).unwrap().to_string());
+        assert!(!direct.contains("prev_num"));
+    }
 
     #[test]
     fn datetimes_print_like_python_isoformat() {

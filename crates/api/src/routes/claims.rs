@@ -23,9 +23,9 @@ use crate::{
 pub struct ClaimOut {
     id: Uuid,
     message: String,
-    resource_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     resource_id: Option<Uuid>,
+    resource_type: &'static str,
     upload_datetime: String,
     uploader: UserOut,
 }

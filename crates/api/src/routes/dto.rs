@@ -11,14 +11,14 @@ use crate::{reply::datetime, routes::users::UserOut};
 /// The Benchmark representation.
 #[derive(Serialize)]
 pub struct BenchmarkOut {
-    id: Uuid,
-    docker_image: String,
-    docker_tag: String,
-    url: String,
-    json_schema: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    docker_image: String,
+    docker_tag: String,
+    id: Uuid,
+    json_schema: Value,
     upload_datetime: String,
+    url: String,
 }
 
 impl From<Benchmark> for BenchmarkOut {
@@ -38,11 +38,11 @@ impl From<Benchmark> for BenchmarkOut {
 /// The Site representation.
 #[derive(Serialize)]
 pub struct SiteOut {
-    id: Uuid,
-    name: String,
     address: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    id: Uuid,
+    name: String,
     upload_datetime: String,
 }
 
@@ -61,10 +61,10 @@ impl From<Site> for SiteOut {
 /// The Flavor representation (no site: see `GET /flavors/{id}/site`).
 #[derive(Serialize)]
 pub struct FlavorOut {
-    id: Uuid,
-    name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    id: Uuid,
+    name: String,
     upload_datetime: String,
 }
 
@@ -82,8 +82,8 @@ impl From<Flavor> for FlavorOut {
 /// The Submit representation.
 #[derive(Serialize)]
 pub struct SubmitOut {
-    resource_type: &'static str,
     resource_id: Uuid,
+    resource_type: &'static str,
     upload_datetime: String,
     uploader: UserOut,
 }

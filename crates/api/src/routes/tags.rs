@@ -20,10 +20,10 @@ use crate::{
 /// The Tag representation.
 #[derive(Serialize)]
 pub struct TagOut {
-    id: Uuid,
-    name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    id: Uuid,
+    name: String,
 }
 
 impl From<Tag> for TagOut {

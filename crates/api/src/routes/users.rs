@@ -18,10 +18,10 @@ use crate::{
 /// The User representation.
 #[derive(Serialize)]
 pub struct UserOut {
-    sub: String,
-    iss: String,
     email: String,
+    iss: String,
     registration_datetime: String,
+    sub: String,
 }
 
 impl From<User> for UserOut {
