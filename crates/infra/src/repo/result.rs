@@ -50,6 +50,13 @@ impl SeaResultRepository {
     }
 }
 
+/// Whole results with these ids (hidden or not: the ids were chosen by a list query).
+fn by_ids(backend: sea_orm::DatabaseBackend, ids: &[Uuid]) -> SelectStatement {
+    let mut q = base_query(backend, &ResultFilter::default(), &Joins::all(), Scope::ById);
+    q.and_where(Expr::col(col(result::Column::Id)).is_in(ids.to_vec()));
+    q
+}
+
 /// The change counter, readable inside any statement (same snapshot as the rest of it).
 const GENERATION: &str = "(SELECT n FROM change_counter WHERE id = 1)";
 
@@ -68,9 +75,9 @@ type CachedList = (i64, u64, Vec<Uuid>);
 const LIST_CACHE_CAPACITY: usize = 4096;
 
 impl ListCache {
-    fn get(&self, key: &str, generation: i64) -> Option<(u64, Vec<Uuid>)> {
-        let map = self.entries.lock().ok()?;
-        map.get(key).filter(|(g, _, _)| *g == generation).map(|(_, total, ids)| (*total, ids.clone()))
+    /// The cached answer and the counter value it is valid for.
+    fn get(&self, key: &str) -> Option<CachedList> {
+        self.entries.lock().ok()?.get(key).cloned()
     }
 
     fn put(&self, key: String, generation: i64, total: u64, ids: Vec<Uuid>) {
@@ -280,15 +287,48 @@ fn row_to_result(row: &QueryResult) -> Result<BenchmarkResult, RepoError> {
 
 impl SeaResultRepository {
     /// Loads whole results with one joined query plus one query for their tags.
-    async fn load(&self, mut q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
+    /// Loads results joined with benchmark, site and flavor (no tags yet), with the change
+    /// counter read in the same statement.
+    async fn load_rows(
+        &self,
+        mut q: SelectStatement,
+    ) -> Result<(Vec<BenchmarkResult>, Option<i64>), RepoError> {
+        q.expr_as(Expr::cust(GENERATION), Alias::new("g"));
         select_prefixed::<result::Entity>(&mut q, "r_");
         select_prefixed::<benchmark::Entity>(&mut q, "b_");
         select_prefixed::<site::Entity>(&mut q, "s_");
         select_prefixed::<flavor::Entity>(&mut q, "f_");
         let rows = self.db.query_all(&q).await.repo()?;
-        let mut items = rows.iter().map(row_to_result).collect::<Result<Vec<_>, _>>()?;
+        let generation = match rows.first() {
+            Some(row) => Some(row.try_get::<i64>("", "g").repo()?),
+            None => None,
+        };
+        Ok((rows.iter().map(row_to_result).collect::<Result<Vec<_>, _>>()?, generation))
+    }
+
+    /// Loads whole results: [`Self::load_rows`] plus their tags.
+    async fn load(&self, q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
+        let (mut items, _) = self.load_rows(q).await?;
+        self.attach_tags(&mut items).await?;
+        Ok(items)
+    }
+
+    /// Puts `rows` in the order of `ids` and adds their tags.
+    async fn in_order(
+        &self,
+        rows: Vec<BenchmarkResult>,
+        ids: &[Uuid],
+    ) -> Result<Vec<BenchmarkResult>, RepoError> {
+        let mut by_id: HashMap<Uuid, BenchmarkResult> = rows.into_iter().map(|r| (r.id, r)).collect();
+        let mut items: Vec<BenchmarkResult> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        self.attach_tags(&mut items).await?;
+        Ok(items)
+    }
+
+    /// Fills in the tags of these results with one query.
+    async fn attach_tags(&self, items: &mut [BenchmarkResult]) -> Result<(), RepoError> {
         if items.is_empty() {
-            return Ok(items);
+            return Ok(());
         }
         let ids: Vec<Uuid> = items.iter().map(|r| r.id).collect();
         let mut tq = Query::select();
@@ -307,12 +347,12 @@ impl SeaResultRepository {
             let t = tag::Model::from_query_result(&row, "t_").repo()?;
             tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));
         }
-        for item in &mut items {
+        for item in items.iter_mut() {
             let mut tags = tags_of.remove(&item.id).unwrap_or_default();
             tags.sort_by(|a, b| a.name.cmp(&b.name));
             item.tags = tags;
         }
-        Ok(items)
+        Ok(())
     }
 }
 
@@ -369,37 +409,41 @@ impl ResultRepository for SeaResultRepository {
         apply_sort(backend, &mut ids_q, sort);
         ids_q.limit(page.per_page).offset(page.offset());
         let key = format!("{:?}{:?}", backend.build(&count_q), backend.build(&ids_q));
-        let (total, ids) = match self.cache.get(&key, self.generation().await?) {
-            Some(hit) => hit,
-            None => {
-                let (generation, total) = match self.db.query_one(&count_q).await.repo()? {
-                    Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
-                    None => (-1, 0),
-                };
-                let mut ids = Vec::new();
-                let mut consistent = true;
-                if total > 0 {
-                    for row in self.db.query_all(&ids_q).await.repo()? {
-                        consistent &= row.try_get::<i64>("", "g").repo()? == generation;
-                        ids.push(row.try_get::<Uuid>("", "id").repo()?);
-                    }
+        // A cached answer is used when the change counter, read in the same statement as the
+        // page's rows, is still the one it was computed at.
+        if let Some((generation, total, ids)) = self.cache.get(&key) {
+            if ids.is_empty() {
+                if self.generation().await? == generation {
+                    return Ok(Page { items: Vec::new(), total, request: page });
                 }
-                let total = u64::try_from(total).unwrap_or(0);
-                if consistent {
-                    self.cache.put(key, generation, total, ids.clone());
+            } else {
+                let (rows, current) = self.load_rows(by_ids(backend, &ids)).await?;
+                if current == Some(generation) {
+                    return Ok(Page { items: self.in_order(rows, &ids).await?, total, request: page });
                 }
-                (total, ids)
             }
+        }
+        let (generation, total) = match self.db.query_one(&count_q).await.repo()? {
+            Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
+            None => (-1, 0),
         };
+        let total = u64::try_from(total).unwrap_or(0);
+        let mut ids = Vec::new();
+        let mut consistent = true;
+        if total > 0 {
+            for row in self.db.query_all(&ids_q).await.repo()? {
+                consistent &= row.try_get::<i64>("", "g").repo()? == generation;
+                ids.push(row.try_get::<Uuid>("", "id").repo()?);
+            }
+        }
+        if consistent {
+            self.cache.put(key, generation, total, ids.clone());
+        }
         if ids.is_empty() {
             return Ok(Page { items: Vec::new(), total, request: page });
         }
-        let mut q = base_query(backend, &ResultFilter::default(), &Joins::all(), Scope::ById);
-        q.and_where(Expr::col(col(result::Column::Id)).is_in(ids.clone()));
-        let mut by_id: HashMap<Uuid, BenchmarkResult> =
-            self.load(q).await?.into_iter().map(|r| (r.id, r)).collect();
-        let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-        Ok(Page { items, total, request: page })
+        let (rows, _) = self.load_rows(by_ids(backend, &ids)).await?;
+        Ok(Page { items: self.in_order(rows, &ids).await?, total, request: page })
     }
 
     async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
