@@ -46,6 +46,26 @@ impl Auth {
     }
 }
 
+impl Auth {
+    /// Level *user*: the caller must be registered.
+    ///
+    /// # Errors
+    /// 401, or 403 (flaat body) when not registered.
+    pub async fn user(&self, state: &AppState) -> Result<domain::user::User, ApiError> {
+        let who = self.identify(state).await?;
+        Ok(state.access.user(&who).await?)
+    }
+
+    /// Level *admin*: registered and holding an admin entitlement.
+    ///
+    /// # Errors
+    /// 401, or 403 (flaat body).
+    pub async fn admin(&self, state: &AppState) -> Result<domain::user::User, ApiError> {
+        let who = self.identify(state).await?;
+        Ok(state.access.admin(&who).await?)
+    }
+}
+
 impl FromRequest for Auth {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, Self::Error>>;

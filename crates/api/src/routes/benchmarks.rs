@@ -122,8 +122,7 @@ pub async fn create_benchmark(
     auth: Auth,
     body: JsonBody<CreateBenchmarkBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    let user = state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let fields = body.fields()?;
     Ok(Reply::created(&BenchmarkOut::from(state.catalog.create_benchmark(&user, draft(&fields)).await?)))
 }
@@ -157,16 +156,14 @@ pub async fn update_benchmark(
     auth: Auth,
     body: JsonBody<BenchmarkBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     let fields = body.fields()?;
     state.catalog.update_benchmark(id, draft(&fields)).await?;
     Ok(Reply::no_content())
 }
 
 async fn admin_action(state: &AppState, auth: &Auth, query: &QueryArgs<NoQuery>) -> ApiResult<()> {
-    let who = auth.identify(state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(state).await?;
     query.parse()?;
     Ok(())
 }

@@ -75,8 +75,7 @@ pub async fn list_claims(
     auth: Auth,
     query: QueryArgs<ListClaimsQuery>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     let q = query.parse()?;
     let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
     Ok(Reply::page(state.results.list_claims(&filter(&q), &sort, q.page()).await?, ClaimOut::from))
@@ -90,8 +89,7 @@ pub async fn list_claims(
     tags(reports)
 )]
 pub async fn get_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     Ok(Reply::ok(&ClaimOut::from(state.results.claim_by_id(id).await?)))
 }
 
@@ -102,8 +100,7 @@ async fn decide(
     query: &QueryArgs<NoQuery>,
     approve: bool,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(state).await?;
     query.parse()?;
     state.results.decide_claim(id, approve).await?;
     Ok(Reply::no_content())
@@ -173,8 +170,7 @@ pub async fn list_user_claims(
     auth: Auth,
     query: QueryArgs<ListClaimsQuery>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    let user = state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let q = query.parse()?;
     let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
     let f = ClaimFilter { claimer: Some(user.key()), ..filter(&q) };

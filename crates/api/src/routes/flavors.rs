@@ -25,12 +25,6 @@ impl BodySchema for FlavorBody {
         BodySpec { component: "Flavor", fields: FLAVOR_FIELDS, ignored: &["id", "upload_datetime"] };
 }
 
-async fn admin(state: &AppState, auth: &Auth) -> ApiResult<()> {
-    let who = auth.identify(state).await?;
-    state.access.admin(&who).await?;
-    Ok(())
-}
-
 /// (Public) One flavor, in any status.
 #[api_v2_operation(
     operation_id = "GetFlavor",
@@ -55,7 +49,7 @@ pub async fn update_flavor(
     auth: Auth,
     body: JsonBody<FlavorBody>,
 ) -> ApiResult<Reply> {
-    admin(&state, &auth).await?;
+    auth.admin(&state).await?;
     let fields = body.fields()?;
     let draft = FlavorDraft {
         name: string(&fields, "name").unwrap_or_default(),
@@ -73,7 +67,7 @@ pub async fn update_flavor(
     tags(flavors)
 )]
 pub async fn delete_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    admin(&state, &auth).await?;
+    auth.admin(&state).await?;
     state.catalog.delete(ItemKind::Flavor, id).await?;
     Ok(Reply::no_content())
 }
@@ -86,7 +80,7 @@ pub async fn delete_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth:
     tags(flavors)
 )]
 pub async fn approve_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    admin(&state, &auth).await?;
+    auth.admin(&state).await?;
     state.catalog.decide(ItemKind::Flavor, id, Decision::Approve).await?;
     Ok(Reply::no_content())
 }
@@ -99,7 +93,7 @@ pub async fn approve_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth
     tags(flavors)
 )]
 pub async fn reject_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    admin(&state, &auth).await?;
+    auth.admin(&state).await?;
     state.catalog.decide(ItemKind::Flavor, id, Decision::Reject).await?;
     Ok(Reply::no_content())
 }

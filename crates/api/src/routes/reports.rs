@@ -40,8 +40,7 @@ pub async fn list_submits(
     auth: Auth,
     query: QueryArgs<ListSubmitsQuery>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     let q = query.parse()?;
     let sort = domain::query::parse_sort(&q.sort_by(), SUBMIT_SORT_FIELDS, false)?;
     let filter = SubmitFilter { resource_type: q.resource_type(), uploaded: q.uploaded() };

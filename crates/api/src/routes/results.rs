@@ -193,8 +193,7 @@ pub async fn create_result(
     query: QueryArgs<CreateResultQuery>,
     body: JsonBody<ResultDocument>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    let user = state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let q = query.parse()?;
     let json = Value::Object(body.object()?);
     if contains_nul(&json) {
@@ -228,8 +227,7 @@ pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiRe
     tags(results)
 )]
 pub async fn delete_result(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     state.results.hide(id).await?;
     Ok(Reply::no_content())
 }
@@ -247,8 +245,7 @@ pub async fn claim_report(
     auth: Auth,
     body: JsonBody<CreateClaimBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    let user = state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let fields = body.fields()?;
     let claim = state.results.claim(&user, id, string(&fields, "message").unwrap_or_default()).await?;
     Ok(Reply::created(&ClaimOut::from(claim)))
@@ -282,8 +279,7 @@ pub async fn update_result(
     tags(results)
 )]
 pub async fn result_uploader(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     Ok(Reply::ok(&UserOut::from(state.results.uploader(id).await?)))
 }
 
@@ -299,8 +295,7 @@ pub async fn list_user_results(
     auth: Auth,
     query: QueryArgs<ListResultsQuery>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    let user = state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let q = query.parse()?;
     let filter = ResultFilter { owner: Some(user.key()), ..result_filter(&q)? };
     list(&state, filter, &q).await

@@ -149,8 +149,7 @@ pub async fn create_site(
     auth: Auth,
     body: JsonBody<CreateSiteBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    let user = state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let fields = body.fields()?;
     Ok(Reply::created(&SiteOut::from(state.catalog.create_site(&user, site_draft(&fields)).await?)))
 }
@@ -179,17 +178,10 @@ pub async fn update_site(
     auth: Auth,
     body: JsonBody<SiteBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     let fields = body.fields()?;
     state.catalog.update_site(id, site_draft(&fields)).await?;
     Ok(Reply::no_content())
-}
-
-async fn admin(state: &AppState, auth: &Auth) -> ApiResult<()> {
-    let who = auth.identify(state).await?;
-    state.access.admin(&who).await?;
-    Ok(())
 }
 
 /// (Admins) Delete a site with its flavors and results.
@@ -200,7 +192,7 @@ async fn admin(state: &AppState, auth: &Auth) -> ApiResult<()> {
     tags(sites)
 )]
 pub async fn delete_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    admin(&state, &auth).await?;
+    auth.admin(&state).await?;
     state.catalog.delete(ItemKind::Site, id).await?;
     Ok(Reply::no_content())
 }
@@ -213,7 +205,7 @@ pub async fn delete_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: A
     tags(sites)
 )]
 pub async fn approve_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    admin(&state, &auth).await?;
+    auth.admin(&state).await?;
     state.catalog.decide(ItemKind::Site, id, Decision::Approve).await?;
     Ok(Reply::no_content())
 }
@@ -226,7 +218,7 @@ pub async fn approve_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: 
     tags(sites)
 )]
 pub async fn reject_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    admin(&state, &auth).await?;
+    auth.admin(&state).await?;
     state.catalog.decide(ItemKind::Site, id, Decision::Reject).await?;
     Ok(Reply::no_content())
 }
@@ -274,8 +266,7 @@ pub async fn add_flavor(
     auth: Auth,
     body: JsonBody<CreateFlavorBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    let user = state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let fields = body.fields()?;
     let draft = FlavorDraft {
         name: string(&fields, "name").unwrap_or_default(),

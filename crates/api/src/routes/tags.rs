@@ -115,8 +115,7 @@ pub async fn create_tag(
     auth: Auth,
     body: JsonBody<CreateTagBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.user(&who).await?;
+    auth.user(&state).await?;
     let fields = body.fields()?;
     Ok(Reply::created(&TagOut::from(state.tags.create(draft(&fields)).await?)))
 }
@@ -145,8 +144,7 @@ pub async fn update_tag(
     auth: Auth,
     body: JsonBody<TagBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     let fields = body.fields()?;
     state.tags.update(id, draft(&fields)).await?;
     Ok(Reply::no_content())
@@ -160,8 +158,7 @@ pub async fn update_tag(
     tags(tags)
 )]
 pub async fn delete_tag(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     state.tags.delete(id).await?;
     Ok(Reply::no_content())
 }

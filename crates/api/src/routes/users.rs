@@ -74,8 +74,7 @@ fn filter(q: &Query) -> UserFilter {
 }
 
 async fn list(state: &AppState, auth: &Auth, query: ApiResult<Query>) -> ApiResult<Reply> {
-    let who = auth.identify(state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(state).await?;
     let q = query?;
     let sort = parse_sort(&q.sort_by(), USER_SORT_FIELDS, false)?;
     let page = state.users.list(&filter(&q), &sort, q.page()).await?;
@@ -137,8 +136,7 @@ pub async fn remove_users(
     auth: Auth,
     query: QueryArgs<RemoveUsersQuery>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     let q = query.parse()?;
     state.users.remove(&filter(&q)).await?;
     Ok(Reply::no_content())
@@ -177,8 +175,7 @@ pub async fn update_self(state: web::Data<AppState>, auth: Auth) -> ApiResult<Re
     tags(users)
 )]
 pub async fn try_admin(state: web::Data<AppState>, auth: Auth) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.admin(&who).await?;
+    auth.admin(&state).await?;
     Ok(Reply::no_content())
 }
 
