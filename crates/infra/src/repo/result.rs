@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use domain::{
     Page, PageRequest, RepoError, SortKey,
+    benchmark::Benchmark,
     query::SortField,
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
     user::User,
@@ -265,10 +266,14 @@ fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, prefix: &str) {
     }
 }
 
-/// Reads one joined row (result, benchmark, site, flavor) without its tags.
-fn row_to_result(row: &QueryResult) -> Result<BenchmarkResult, RepoError> {
+/// Reads one joined row (result, site, flavor) without its tags; the benchmark comes from
+/// `benchmarks` (a page has few distinct benchmarks, and their schemas are decoded once).
+fn row_to_result(
+    row: &QueryResult,
+    benchmarks: &HashMap<Uuid, Benchmark>,
+) -> Result<BenchmarkResult, RepoError> {
     let r = result::Model::from_query_result(row, "r_").repo()?;
-    let b = benchmark::Model::from_query_result(row, "b_").repo()?;
+    let b = benchmarks.get(&r.benchmark_id).cloned().ok_or(RepoError::NotFound)?;
     let s = site::Model::from_query_result(row, "s_").repo()?;
     let f = flavor::Model::from_query_result(row, "f_").repo()?;
     Ok(BenchmarkResult {
@@ -276,7 +281,7 @@ fn row_to_result(row: &QueryResult) -> Result<BenchmarkResult, RepoError> {
         upload_datetime: r.upload_datetime,
         execution_datetime: r.execution_datetime,
         json: r.json,
-        benchmark: bench_repo::to_domain(b),
+        benchmark: b,
         site: site_repo::to_domain(s),
         flavor: flavor_repo::to_domain(f),
         tags: Vec::new(),
@@ -295,7 +300,6 @@ impl SeaResultRepository {
     ) -> Result<(Vec<BenchmarkResult>, Option<i64>), RepoError> {
         q.expr_as(Expr::cust(GENERATION), Alias::new("g"));
         select_prefixed::<result::Entity>(&mut q, "r_");
-        select_prefixed::<benchmark::Entity>(&mut q, "b_");
         select_prefixed::<site::Entity>(&mut q, "s_");
         select_prefixed::<flavor::Entity>(&mut q, "f_");
         let rows = self.db.query_all(&q).await.repo()?;
@@ -303,7 +307,27 @@ impl SeaResultRepository {
             Some(row) => Some(row.try_get::<i64>("", "g").repo()?),
             None => None,
         };
-        Ok((rows.iter().map(row_to_result).collect::<Result<Vec<_>, _>>()?, generation))
+        let mut bench_ids = Vec::new();
+        for row in &rows {
+            let id: Uuid = row.try_get("", "r_benchmark_id").repo()?;
+            if !bench_ids.contains(&id) {
+                bench_ids.push(id);
+            }
+        }
+        let benchmarks: HashMap<Uuid, Benchmark> = if bench_ids.is_empty() {
+            HashMap::new()
+        } else {
+            benchmark::Entity::find()
+                .filter(benchmark::Column::Id.is_in(bench_ids))
+                .all(&self.db)
+                .await
+                .repo()?
+                .into_iter()
+                .map(|m| (m.id, bench_repo::to_domain(m)))
+                .collect()
+        };
+        let items = rows.iter().map(|row| row_to_result(row, &benchmarks)).collect::<Result<Vec<_>, _>>()?;
+        Ok((items, generation))
     }
 
     /// Loads whole results: [`Self::load_rows`] plus their tags.
