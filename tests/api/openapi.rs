@@ -9,7 +9,7 @@
 use eosc_perf_tests::{Backend, TestApp, spawn_app, spawn_app_with};
 use serde_json::{Map, Value, json};
 
-const REFERENCE: &str = include_str!("../../../shared/docs/reference-openapi.json");
+const REFERENCE: &str = include_str!("../fixtures/reference-openapi.json");
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 fn reference() -> Value {
