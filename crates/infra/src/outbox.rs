@@ -125,7 +125,7 @@ impl MailDeliverer {
                 Err(error) => {
                     let attempts = row.attempts.saturating_add(1);
                     let wait = backoff(attempts, self.config.max_backoff);
-                    tracing::warn!(mail.id = %row.id, attempts, "mail delivery failed, retry in {wait:?}: {error}");
+                    tracing::warn!(mail.id = %row.id, attempts, "mail delivery failed, retry in {}s: {error}", wait.num_seconds());
                     let retry = mail_outbox::ActiveModel {
                         id: Set(row.id),
                         attempts: Set(attempts),
