@@ -85,7 +85,11 @@ impl From<RepoError> for DomainError {
     fn from(e: RepoError) -> Self {
         match e {
             RepoError::NotFound => DomainError::NotFound("Record not found in the database".into()),
-            RepoError::Conflict(m) => DomainError::Conflict(format!("Integrity error: {m}")),
+            // The constraint text is for the log, not the client (the original says just this).
+            RepoError::Conflict(m) => {
+                tracing::info!("integrity error: {m}");
+                DomainError::Conflict("Integrity error".into())
+            }
             RepoError::Unavailable(m) => DomainError::Unavailable(m),
             RepoError::Backend(m) => DomainError::Internal(m),
         }
