@@ -44,6 +44,9 @@ struct Args {
     /// Port for the server.
     #[arg(long, default_value_t = 5900)]
     port: u16,
+    /// Run only the workloads whose names contain one of these (comma separated).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 struct Server(Child);
@@ -172,6 +175,9 @@ fn upload_request(ctx: &Ctx, n: u64) -> reqwest::RequestBuilder {
     ctx.http.post(url).bearer_auth(&ctx.token).json(&doc)
 }
 
+/// Builds the `n`th request of a workload.
+type Workload = Box<dyn Fn(&Ctx, u64) -> reqwest::RequestBuilder + Send + Sync>;
+
 /// Latency figures of one workload.
 struct Figures {
     name: String,
@@ -294,42 +300,71 @@ async fn main() -> anyhow::Result<()> {
         figures.push(run("upload (seeding)", &ctx, c, Duration::MAX, Some(missing), upload_request).await);
     }
     let secs = Duration::from_secs(args.seconds);
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o.as_str()));
     let b = ctx.benchmark.clone();
     let f0 = ctx.flavors[0].clone();
-    figures.push(
-        run("list (default sort)", &ctx, c, secs, None, |ctx, n| {
-            ctx.http.get(format!("{}/results?per_page=100&page={}", ctx.base, 1 + n % 5))
-        })
-        .await,
-    );
-    figures.push(run("filtered list", &ctx, c, secs, None, move |ctx, _| {
-        ctx.http.get(format!(
-            "{}/results?per_page=100&benchmark_id={b}&filters=machine.cpu.count%20%3E%3D%208&filters=machine.gpu%20%3D%3D%20true",
-            ctx.base
-        ))
-    })
-    .await);
-    figures.push(
-        run("json sort", &ctx, c, secs, None, |ctx, _| {
-            ctx.http.get(format!("{}/results?per_page=100&sort_by=-json.score", ctx.base))
-        })
-        .await,
-    );
-    figures.push(
-        run("flavor + date filter", &ctx, c, secs, None, move |ctx, _| {
-            ctx.http
-                .get(format!("{}/results?per_page=100&flavor_id={f0}&execution_after=2024-01-10", ctx.base))
-        })
-        .await,
-    );
-    figures.push(
-        run("search", &ctx, c, secs, None, |ctx, _| {
-            ctx.http.get(format!("{}/results:search?per_page=100&terms=site1&terms=bench", ctx.base))
-        })
-        .await,
-    );
-    let base_n = args.results as u64 + 1_000_000;
-    figures.push(run("upload", &ctx, c, secs, None, move |ctx, n| upload_request(ctx, base_n + n)).await);
+    let upload_base = args.results as u64 + 1_000_000;
+    let workloads: Vec<(&str, Workload)> = vec![
+        (
+            "list (default sort)",
+            Box::new(|ctx, n| ctx.http.get(format!("{}/results?per_page=100&page={}", ctx.base, 1 + n % 5))),
+        ),
+        (
+            "filtered list",
+            Box::new(move |ctx, _| {
+                ctx.http.get(format!(
+                "{}/results?per_page=100&benchmark_id={b}&filters=machine.cpu.count%20%3E%3D%208&filters=machine.gpu%20%3D%3D%20true",
+                ctx.base
+            ))
+            }),
+        ),
+        (
+            "json sort",
+            Box::new(|ctx, _| ctx.http.get(format!("{}/results?per_page=100&sort_by=-json.score", ctx.base))),
+        ),
+        (
+            "flavor + date filter",
+            Box::new(move |ctx, _| {
+                ctx.http.get(format!(
+                    "{}/results?per_page=100&flavor_id={f0}&execution_after=2024-01-10",
+                    ctx.base
+                ))
+            }),
+        ),
+        (
+            "search",
+            Box::new(|ctx, _| {
+                ctx.http.get(format!("{}/results:search?per_page=100&terms=site1&terms=bench", ctx.base))
+            }),
+        ),
+        // Every request a query never seen before (an `execution_before` date that all results
+        // match), so no answer comes from the list cache: the cost of a list after a write.
+        (
+            "list, uncached (distinct queries)",
+            Box::new(|ctx, n| {
+                let date =
+                    chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap_or_default() + chrono::Days::new(n);
+                ctx.http.get(format!("{}/results?per_page=100&execution_before={date}", ctx.base))
+            }),
+        ),
+        // One upload for every nine lists: each upload invalidates the cached lists.
+        (
+            "mixed: 90 % list, 10 % upload",
+            Box::new(move |ctx, n| {
+                if n.is_multiple_of(10) {
+                    upload_request(ctx, upload_base + n)
+                } else {
+                    ctx.http.get(format!("{}/results?per_page=100&page={}", ctx.base, 1 + n % 5))
+                }
+            }),
+        ),
+        ("upload", Box::new(move |ctx, n| upload_request(ctx, upload_base + 10_000_000 + n))),
+    ];
+    for (name, make) in workloads {
+        if wanted(name) {
+            figures.push(run(name, &ctx, c, secs, None, make).await);
+        }
+    }
 
     println!("\n{} results, {c} clients, pages of 100\n", args.results);
     println!("| workload | requests | errors | req/s | p50 ms | p99 ms |");

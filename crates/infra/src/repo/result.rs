@@ -1,8 +1,9 @@
 //! Results on SeaORM. A list is a count and an id query (joining only what the conditions and
-//! sort need), cached per change-counter value, then one statement loading the page's results
-//! joined with their benchmark, site and flavor, and one for their tags.
+//! sort need), then one statement loading the page's results joined with their site and flavor,
+//! one for their benchmarks and one for their tags. The whole answer is cached per
+//! change-counter value, so a repeated list costs one statement reading the counter.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use domain::{
     Page, PageRequest, RepoError, SortKey,
@@ -51,46 +52,77 @@ impl SeaResultRepository {
     }
 }
 
-/// Whole results with these ids (hidden or not: the ids were chosen by a list query).
-fn by_ids(backend: sea_orm::DatabaseBackend, ids: &[Uuid]) -> SelectStatement {
-    let mut q = base_query(backend, &ResultFilter::default(), &Joins::all(), Scope::ById);
-    q.and_where(Expr::col(col(result::Column::Id)).is_in(ids.to_vec()));
-    q
-}
-
 /// The change counter, readable inside any statement (same snapshot as the rest of it).
 const GENERATION: &str = "(SELECT n FROM change_counter WHERE id = 1)";
 
-/// Totals and page ids of recent list queries, each valid for one change-counter value: a
-/// write to any table a list depends on increments the counter in its transaction, so an entry
-/// whose counter equals the committed one is exact (for every replica). Bounded; cleared when
-/// full.
-#[derive(Default)]
+/// Recent list answers (total and the page's whole results), each valid for one
+/// change-counter value: a write to any table a list depends on increments the counter in its
+/// transaction, so an entry whose counter equals the committed one is exact, for every replica.
+/// Bounded by the number of results held; stale entries go first, then everything.
 struct ListCache {
-    entries: std::sync::Mutex<HashMap<String, CachedList>>,
+    entries: std::sync::Mutex<CacheEntries>,
+    /// Computing lanes: requests that miss on the same query queue in one lane, so the first
+    /// computes the answer and the others find it cached instead of all computing it at once
+    /// (after a write, every concurrent reader misses together).
+    lanes: Vec<tokio::sync::Mutex<()>>,
 }
 
-/// (change counter, total, ids of the page).
-type CachedList = (i64, u64, Vec<Uuid>);
+impl Default for ListCache {
+    fn default() -> Self {
+        let lanes = (0..LIST_CACHE_LANES).map(|_| tokio::sync::Mutex::new(())).collect();
+        Self { entries: std::sync::Mutex::default(), lanes }
+    }
+}
 
-const LIST_CACHE_CAPACITY: usize = 4096;
+const LIST_CACHE_LANES: usize = 64;
+
+#[derive(Default)]
+struct CacheEntries {
+    lists: HashMap<String, CachedList>,
+    /// Results held by all entries together.
+    held: usize,
+}
+
+/// One cached list answer.
+#[derive(Clone)]
+struct CachedList {
+    /// The change counter it was computed at.
+    generation: i64,
+    total: u64,
+    items: Arc<Vec<BenchmarkResult>>,
+}
+
+/// At most this many results are kept (about 1 KB each).
+const LIST_CACHE_RESULTS: usize = 20_000;
 
 impl ListCache {
-    /// The cached answer and the counter value it is valid for.
+    /// The cached answer for this query, with the counter value it is valid for.
     fn get(&self, key: &str) -> Option<CachedList> {
-        self.entries.lock().ok()?.get(key).cloned()
+        self.entries.lock().ok()?.lists.get(key).cloned()
     }
 
-    fn put(&self, key: String, generation: i64, total: u64, ids: Vec<Uuid>) {
-        if let Ok(mut map) = self.entries.lock() {
-            if map.len() >= LIST_CACHE_CAPACITY {
-                map.retain(|_, (g, _, _)| *g == generation);
-                if map.len() >= LIST_CACHE_CAPACITY {
-                    map.clear();
-                }
+    /// The lane of this query.
+    fn lane(&self, key: &str) -> &tokio::sync::Mutex<()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
+        &self.lanes[(hash % LIST_CACHE_LANES as u64) as usize]
+    }
+
+    fn put(&self, key: String, entry: CachedList) {
+        let Ok(mut cache) = self.entries.lock() else { return };
+        let size = entry.items.len().max(1);
+        if cache.held + size > LIST_CACHE_RESULTS {
+            cache.lists.retain(|_, e| e.generation == entry.generation);
+            cache.held = cache.lists.values().map(|e| e.items.len().max(1)).sum();
+            if cache.held + size > LIST_CACHE_RESULTS {
+                cache.lists.clear();
+                cache.held = 0;
             }
-            map.insert(key, (generation, total, ids));
         }
+        if let Some(old) = cache.lists.insert(key, entry) {
+            cache.held -= old.items.len().max(1);
+        }
+        cache.held += size;
     }
 }
 
@@ -291,22 +323,12 @@ fn row_to_result(
 }
 
 impl SeaResultRepository {
-    /// Loads whole results with one joined query plus one query for their tags.
-    /// Loads results joined with benchmark, site and flavor (no tags yet), with the change
-    /// counter read in the same statement.
-    async fn load_rows(
-        &self,
-        mut q: SelectStatement,
-    ) -> Result<(Vec<BenchmarkResult>, Option<i64>), RepoError> {
-        q.expr_as(Expr::cust(GENERATION), Alias::new("g"));
+    /// Loads results joined with site and flavor, and their benchmarks (no tags yet).
+    async fn load_rows(&self, mut q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
         select_prefixed::<result::Entity>(&mut q, "r_");
         select_prefixed::<site::Entity>(&mut q, "s_");
         select_prefixed::<flavor::Entity>(&mut q, "f_");
         let rows = self.db.query_all(&q).await.repo()?;
-        let generation = match rows.first() {
-            Some(row) => Some(row.try_get::<i64>("", "g").repo()?),
-            None => None,
-        };
         let mut bench_ids = Vec::new();
         for row in &rows {
             let id: Uuid = row.try_get("", "r_benchmark_id").repo()?;
@@ -326,27 +348,23 @@ impl SeaResultRepository {
                 .map(|m| (m.id, bench_repo::to_domain(m)))
                 .collect()
         };
-        let items = rows.iter().map(|row| row_to_result(row, &benchmarks)).collect::<Result<Vec<_>, _>>()?;
-        Ok((items, generation))
+        rows.iter().map(|row| row_to_result(row, &benchmarks)).collect()
     }
 
     /// Loads whole results: [`Self::load_rows`] plus their tags.
     async fn load(&self, q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
-        let (mut items, _) = self.load_rows(q).await?;
+        let mut items = self.load_rows(q).await?;
         self.attach_tags(&mut items).await?;
         Ok(items)
     }
 
-    /// Puts `rows` in the order of `ids` and adds their tags.
-    async fn in_order(
-        &self,
-        rows: Vec<BenchmarkResult>,
-        ids: &[Uuid],
-    ) -> Result<Vec<BenchmarkResult>, RepoError> {
-        let mut by_id: HashMap<Uuid, BenchmarkResult> = rows.into_iter().map(|r| (r.id, r)).collect();
-        let mut items: Vec<BenchmarkResult> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-        self.attach_tags(&mut items).await?;
-        Ok(items)
+    /// The cached answer to this list query, if still exact.
+    async fn cached(&self, key: &str, page: PageRequest) -> Result<Option<Page<BenchmarkResult>>, RepoError> {
+        let Some(hit) = self.cache.get(key) else { return Ok(None) };
+        if self.generation().await? != hit.generation {
+            return Ok(None);
+        }
+        Ok(Some(Page { items: hit.items.as_ref().clone(), total: hit.total, request: page }))
     }
 
     /// Fills in the tags of these results with one query.
@@ -424,50 +442,42 @@ impl ResultRepository for SeaResultRepository {
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, RepoError> {
         let backend = self.db.get_database_backend();
-        let mut count_q = base_query(backend, filter, &joins_for(filter, sort), Scope::Listing);
+        let joins = joins_for(filter, sort);
+        let mut count_q = base_query(backend, filter, &joins, Scope::Listing);
         count_q
             .expr_as(Expr::cust(GENERATION), Alias::new("g"))
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
-        let mut ids_q = base_query(backend, filter, &joins_for(filter, sort), Scope::Listing);
-        ids_q.expr_as(Expr::cust(GENERATION), Alias::new("g")).column(col(result::Column::Id));
-        apply_sort(backend, &mut ids_q, sort);
-        ids_q.limit(page.per_page).offset(page.offset());
-        let key = format!("{:?}{:?}", backend.build(&count_q), backend.build(&ids_q));
-        // A cached answer is used when the change counter, read in the same statement as the
-        // page's rows, is still the one it was computed at.
-        if let Some((generation, total, ids)) = self.cache.get(&key) {
-            if ids.is_empty() {
-                if self.generation().await? == generation {
-                    return Ok(Page { items: Vec::new(), total, request: page });
-                }
-            } else {
-                let (rows, current) = self.load_rows(by_ids(backend, &ids)).await?;
-                if current == Some(generation) {
-                    return Ok(Page { items: self.in_order(rows, &ids).await?, total, request: page });
-                }
-            }
+        let key = format!("{:?}{sort:?}{page:?}", backend.build(&count_q));
+        // A cached answer is used while the committed change counter is the one it was
+        // computed at. On a miss, wait for whoever is computing this query, then look again.
+        if let Some(hit) = self.cached(&key, page).await? {
+            return Ok(hit);
+        }
+        let _lane = self.cache.lane(&key).lock().await;
+        if let Some(hit) = self.cached(&key, page).await? {
+            return Ok(hit);
         }
         let (generation, total) = match self.db.query_one(&count_q).await.repo()? {
             Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
             None => (-1, 0),
         };
         let total = u64::try_from(total).unwrap_or(0);
-        let mut ids = Vec::new();
-        let mut consistent = true;
-        if total > 0 {
-            for row in self.db.query_all(&ids_q).await.repo()? {
-                consistent &= row.try_get::<i64>("", "g").repo()? == generation;
-                ids.push(row.try_get::<Uuid>("", "id").repo()?);
-            }
+        let items = if total > page.offset() {
+            let mut page_q =
+                base_query(backend, filter, &Joins { site: true, flavor: true, ..joins }, Scope::Listing);
+            apply_sort(backend, &mut page_q, sort);
+            page_q.limit(page.per_page).offset(page.offset());
+            self.load(page_q).await?
+        } else {
+            Vec::new()
+        };
+        // Each statement read its own committed snapshot; the counter being unchanged from the
+        // first to after the last proves they all saw the same data.
+        if self.generation().await? == generation {
+            let entry = CachedList { generation, total, items: Arc::new(items.clone()) };
+            self.cache.put(key, entry);
         }
-        if consistent {
-            self.cache.put(key, generation, total, ids.clone());
-        }
-        if ids.is_empty() {
-            return Ok(Page { items: Vec::new(), total, request: page });
-        }
-        let (rows, _) = self.load_rows(by_ids(backend, &ids)).await?;
-        Ok(Page { items: self.in_order(rows, &ids).await?, total, request: page })
+        Ok(Page { items, total, request: page })
     }
 
     async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
