@@ -689,3 +689,32 @@ backend_test!(list_answers_follow_writes_made_through_another_replica, |app| {
     assert_eq!(get(replica, "/results:search?terms=renamed").await["total"], 2);
     assert_eq!(get(app.address.clone(), "/results:search?terms=renamed").await["total"], 2);
 });
+
+backend_test!(concurrent_lists_after_each_write_see_that_write, |app| {
+    let f = fixture(&app).await;
+    let path = "/results?per_page=2&page=1";
+    for n in 1..=4u64 {
+        upload(&app, &f, json!({"time": n}), &format!("2021-01-0{n}T00:00:00Z")).await;
+        // Readers that all miss the cache at once (they queue on one query) must each see the
+        // write that completed before they started, and the page must be the full one.
+        let readers = (0..8).map(|_| page(&app, path));
+        for body in futures::future::join_all(readers).await {
+            assert_eq!(body["total"], n);
+            assert_eq!(body["items"].as_array().map(Vec::len), Some(n.min(2) as usize));
+        }
+    }
+    // A tag edit changes a cached page's items.
+    let tag = id_of(&app.create_tag(&f.user, "fresh").await);
+    let first = ids(&page(&app, path).await)[0].clone();
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/results/{first}/tags"),
+            Some(&f.user.token),
+            Some(json!({"tags_ids": [tag.clone()]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let body = page(&app, path).await;
+    assert_eq!(body["items"][0]["tags"][0]["id"], json!(tag));
+});
