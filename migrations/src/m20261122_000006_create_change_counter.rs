@@ -1,7 +1,7 @@
 //! A change counter for result queries: every write to the tables a result list depends on
 //! (results, their tags, benchmarks, sites, flavors, tags) increments it in the writing
-//! transaction, through triggers. Readers cache a list's total and ids together with the
-//! counter value read in the same snapshot; while the committed counter is unchanged the
+//! transaction, through triggers. Readers cache a list's answer together with the counter
+//! value it was computed at; while the committed counter is unchanged the
 //! cached answer is exact, across every server replica.
 //!
 //! Triggers are backend-specific SQL: PostgreSQL uses one statement-level trigger per table,

@@ -4,6 +4,7 @@ mod benchmark;
 mod claim;
 mod common;
 mod flavor;
+mod generation_cache;
 mod moderation;
 mod result;
 mod site;

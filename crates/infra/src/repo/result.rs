@@ -1,7 +1,8 @@
-//! Results on SeaORM. A list is a count and an id query (joining only what the conditions and
-//! sort need), then one statement loading the page's results joined with their site and flavor,
-//! one for their benchmarks and one for their tags. The whole answer is cached per
-//! change-counter value, so a repeated list costs one statement reading the counter.
+//! Results on SeaORM. A list is a count (joining only what the conditions and sort need), one
+//! statement loading the page's results joined with their site and flavor, one for their
+//! benchmarks and one for their tags. Totals and whole answers are cached per change-counter
+//! value ([`GenerationCache`]), so a repeated list costs one statement reading the counter and
+//! the pages of one list share their total.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -22,7 +23,9 @@ use uuid::Uuid;
 use super::{
     benchmark as bench_repo,
     common::{begin_write, uploader},
-    flavor as flavor_repo, site as site_repo, tag as tag_repo,
+    flavor as flavor_repo,
+    generation_cache::GenerationCache,
+    site as site_repo, tag as tag_repo,
 };
 use crate::{
     entity::{benchmark, flavor, result, result_tag, site, tag, user},
@@ -33,13 +36,20 @@ use crate::{
 /// [`ResultRepository`] on SeaORM.
 pub struct SeaResultRepository {
     db: DatabaseConnection,
-    cache: ListCache,
+    /// Whole list answers, by count statement, sort and page.
+    pages: GenerationCache<CachedPage>,
+    /// Totals, by count statement: the pages of one list share it.
+    totals: GenerationCache<u64>,
 }
 
 impl SeaResultRepository {
     /// Over this pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, cache: ListCache::default() }
+        Self {
+            db,
+            pages: GenerationCache::new(CACHED_RESULTS, |(_, items)| items.len()),
+            totals: GenerationCache::new(CACHED_TOTALS, |_| 1),
+        }
     }
 
     /// The committed value of the change counter (see migration `create_change_counter`).
@@ -55,76 +65,14 @@ impl SeaResultRepository {
 /// The change counter, readable inside any statement (same snapshot as the rest of it).
 const GENERATION: &str = "(SELECT n FROM change_counter WHERE id = 1)";
 
-/// Recent list answers (total and the page's whole results), each valid for one
-/// change-counter value: a write to any table a list depends on increments the counter in its
-/// transaction, so an entry whose counter equals the committed one is exact, for every replica.
-/// Bounded by the number of results held; stale entries go first, then everything.
-struct ListCache {
-    entries: std::sync::Mutex<CacheEntries>,
-    /// Computing lanes: requests that miss on the same query queue in one lane, so the first
-    /// computes the answer and the others find it cached instead of all computing it at once
-    /// (after a write, every concurrent reader misses together).
-    lanes: Vec<tokio::sync::Mutex<()>>,
-}
+/// A cached page: the list's total and the page's results.
+type CachedPage = (u64, Arc<Vec<BenchmarkResult>>);
 
-impl Default for ListCache {
-    fn default() -> Self {
-        let lanes = (0..LIST_CACHE_LANES).map(|_| tokio::sync::Mutex::new(())).collect();
-        Self { entries: std::sync::Mutex::default(), lanes }
-    }
-}
+/// At most this many results are kept in cached pages (about 1 KB each).
+const CACHED_RESULTS: usize = 20_000;
 
-const LIST_CACHE_LANES: usize = 64;
-
-#[derive(Default)]
-struct CacheEntries {
-    lists: HashMap<String, CachedList>,
-    /// Results held by all entries together.
-    held: usize,
-}
-
-/// One cached list answer.
-#[derive(Clone)]
-struct CachedList {
-    /// The change counter it was computed at.
-    generation: i64,
-    total: u64,
-    items: Arc<Vec<BenchmarkResult>>,
-}
-
-/// At most this many results are kept (about 1 KB each).
-const LIST_CACHE_RESULTS: usize = 20_000;
-
-impl ListCache {
-    /// The cached answer for this query, with the counter value it is valid for.
-    fn get(&self, key: &str) -> Option<CachedList> {
-        self.entries.lock().ok()?.lists.get(key).cloned()
-    }
-
-    /// The lane of this query.
-    fn lane(&self, key: &str) -> &tokio::sync::Mutex<()> {
-        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
-        &self.lanes[(hash % LIST_CACHE_LANES as u64) as usize]
-    }
-
-    fn put(&self, key: String, entry: CachedList) {
-        let Ok(mut cache) = self.entries.lock() else { return };
-        let size = entry.items.len().max(1);
-        if cache.held + size > LIST_CACHE_RESULTS {
-            cache.lists.retain(|_, e| e.generation == entry.generation);
-            cache.held = cache.lists.values().map(|e| e.items.len().max(1)).sum();
-            if cache.held + size > LIST_CACHE_RESULTS {
-                cache.lists.clear();
-                cache.held = 0;
-            }
-        }
-        if let Some(old) = cache.lists.insert(key, entry) {
-            cache.held -= old.items.len().max(1);
-        }
-        cache.held += size;
-    }
-}
+/// At most this many list totals are kept.
+const CACHED_TOTALS: usize = 4_096;
 
 /// Which related tables a query needs.
 #[derive(Default)]
@@ -358,13 +306,26 @@ impl SeaResultRepository {
         Ok(items)
     }
 
-    /// The cached answer to this list query, if still exact.
-    async fn cached(&self, key: &str, page: PageRequest) -> Result<Option<Page<BenchmarkResult>>, RepoError> {
-        let Some(hit) = self.cache.get(key) else { return Ok(None) };
-        if self.generation().await? != hit.generation {
-            return Ok(None);
+    /// The list's total, from the cache when still exact, with the change counter it is
+    /// exact for. `now` is a counter value read during this request.
+    async fn total(&self, key: &str, count_q: &SelectStatement, now: i64) -> Result<(i64, u64), RepoError> {
+        if let Some(total) = self.totals.get(key, now) {
+            return Ok((now, total));
         }
-        Ok(Some(Page { items: hit.items.as_ref().clone(), total: hit.total, request: page }))
+        let (_lane, waited) = self.totals.enter(key).await;
+        if waited {
+            let now = self.generation().await?;
+            if let Some(total) = self.totals.get(key, now) {
+                return Ok((now, total));
+            }
+        }
+        let (generation, total) = match self.db.query_one(count_q).await.repo()? {
+            Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
+            None => (-1, 0),
+        };
+        let total = u64::try_from(total).unwrap_or(0);
+        self.totals.put(key.to_owned(), generation, total);
+        Ok((generation, total))
     }
 
     /// Fills in the tags of these results with one query.
@@ -447,21 +408,29 @@ impl ResultRepository for SeaResultRepository {
         count_q
             .expr_as(Expr::cust(GENERATION), Alias::new("g"))
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
-        let key = format!("{:?}{sort:?}{page:?}", backend.build(&count_q));
+        let count_key = format!("{:?}", backend.build(&count_q));
+        let key = format!("{count_key}{sort:?}{page:?}");
         // A cached answer is used while the committed change counter is the one it was
-        // computed at. On a miss, wait for whoever is computing this query, then look again.
-        if let Some(hit) = self.cached(&key, page).await? {
-            return Ok(hit);
-        }
-        let _lane = self.cache.lane(&key).lock().await;
-        if let Some(hit) = self.cached(&key, page).await? {
-            return Ok(hit);
-        }
-        let (generation, total) = match self.db.query_one(&count_q).await.repo()? {
-            Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
-            None => (-1, 0),
+        // computed at. On a miss, wait for whoever is computing this page, then look again.
+        let mut now = self.generation().await?;
+        let cached = |now| {
+            self.pages.get(&key, now).map(|(total, items)| Page {
+                items: items.as_ref().clone(),
+                total,
+                request: page,
+            })
         };
-        let total = u64::try_from(total).unwrap_or(0);
+        if let Some(hit) = cached(now) {
+            return Ok(hit);
+        }
+        let (_lane, waited) = self.pages.enter(&key).await;
+        if waited {
+            now = self.generation().await?;
+            if let Some(hit) = cached(now) {
+                return Ok(hit);
+            }
+        }
+        let (generation, total) = self.total(&count_key, &count_q, now).await?;
         let items = if total > page.offset() {
             let mut page_q =
                 base_query(backend, filter, &Joins { site: true, flavor: true, ..joins }, Scope::Listing);
@@ -472,10 +441,9 @@ impl ResultRepository for SeaResultRepository {
             Vec::new()
         };
         // Each statement read its own committed snapshot; the counter being unchanged from the
-        // first to after the last proves they all saw the same data.
+        // total's to after the last statement proves they all saw the same data.
         if self.generation().await? == generation {
-            let entry = CachedList { generation, total, items: Arc::new(items.clone()) };
-            self.cache.put(key, entry);
+            self.pages.put(key, generation, (total, Arc::new(items.clone())));
         }
         Ok(Page { items, total, request: page })
     }
