@@ -150,7 +150,9 @@ fn base_query(
                 .add(Expr::col(col(R::UploaderSub)).eq(owner.sub.as_str()))
                 .add(Expr::col(col(R::UploaderIss)).eq(owner.iss.as_str()));
         }
-        None if scope == Scope::Listing => cond = cond.add(Expr::col(col(R::Deleted)).eq(false)),
+        // Written `NOT deleted` (not a bound `= false`) so PostgreSQL can use the partial index
+        // of visible results in every plan, generic ones included.
+        None if scope == Scope::Listing => cond = cond.add(Expr::col(col(R::Deleted)).not()),
         None => {}
     }
     for (c, v) in
