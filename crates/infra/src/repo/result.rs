@@ -1,6 +1,6 @@
-//! Results on SeaORM. A list is a count (joining only what the conditions and sort need), one
-//! statement loading the page's results joined with their site and flavor, one for their
-//! benchmarks and one for their tags. Totals and whole answers are cached per change-counter
+//! Results on SeaORM. A list is a count and a page statement (both joining only what the
+//! conditions and sort need), then one statement each for the page's benchmarks, sites, flavors
+//! and tags. Totals and whole answers are cached per change-counter
 //! value ([`GenerationCache`]), so a repeated list costs one statement reading the counter and
 //! the pages of one list share their total.
 
@@ -8,14 +8,13 @@ use std::{collections::HashMap, sync::Arc};
 
 use domain::{
     Page, PageRequest, RepoError, SortKey,
-    benchmark::Benchmark,
     query::SortField,
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
     user::User,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, IdenStatic, Iterable, Order, QueryFilter, QueryResult, Set,
+    FromQueryResult, IdenStatic, Iterable, Order, QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -80,13 +79,6 @@ struct Joins {
     benchmark: bool,
     site: bool,
     flavor: bool,
-}
-
-impl Joins {
-    /// Every related table (loading whole results).
-    fn all() -> Self {
-        Self { benchmark: true, site: true, flavor: true }
-    }
 }
 
 /// Whether hidden results are part of the query.
@@ -248,57 +240,84 @@ fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, prefix: &str) {
     }
 }
 
-/// Reads one joined row (result, site, flavor) without its tags; the benchmark comes from
-/// `benchmarks` (a page has few distinct benchmarks, and their schemas are decoded once).
-fn row_to_result(
-    row: &QueryResult,
-    benchmarks: &HashMap<Uuid, Benchmark>,
-) -> Result<BenchmarkResult, RepoError> {
-    let r = result::Model::from_query_result(row, "r_").repo()?;
-    let b = benchmarks.get(&r.benchmark_id).cloned().ok_or(RepoError::NotFound)?;
-    let s = site::Model::from_query_result(row, "s_").repo()?;
-    let f = flavor::Model::from_query_result(row, "f_").repo()?;
-    Ok(BenchmarkResult {
-        id: r.id,
-        upload_datetime: r.upload_datetime,
-        execution_datetime: r.execution_datetime,
-        json: r.json,
-        benchmark: b,
-        site: site_repo::to_domain(s),
-        flavor: flavor_repo::to_domain(f),
-        tags: Vec::new(),
-        uploader: uploader(&r.uploader_sub, &r.uploader_iss),
-        hidden: r.deleted,
-    })
+/// The rows of `E` with these ids, converted and keyed by id. A page refers to few distinct
+/// benchmarks, sites and flavors: loading them apart keeps the page statement to the result
+/// table (so PostgreSQL can sort and limit before anything else) and decodes each schema once.
+async fn related<E, T>(
+    db: &DatabaseConnection,
+    ids: Vec<Uuid>,
+    id_column: E::Column,
+    convert: fn(E::Model) -> (Uuid, T),
+) -> Result<HashMap<Uuid, T>, RepoError>
+where
+    E: EntityTrait,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find().filter(id_column.is_in(ids)).all(db).await.repo()?.into_iter().map(convert).collect())
+}
+
+/// The distinct values of `id` over `rows`, in first-seen order.
+fn distinct(rows: &[result::Model], id: fn(&result::Model) -> Uuid) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    for row in rows {
+        if !ids.contains(&id(row)) {
+            ids.push(id(row));
+        }
+    }
+    ids
 }
 
 impl SeaResultRepository {
-    /// Loads results joined with site and flavor, and their benchmarks (no tags yet).
+    /// Loads the results `q` selects, in its order, with their benchmark, site and flavor (no
+    /// tags yet).
     async fn load_rows(&self, mut q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
         select_prefixed::<result::Entity>(&mut q, "r_");
-        select_prefixed::<site::Entity>(&mut q, "s_");
-        select_prefixed::<flavor::Entity>(&mut q, "f_");
-        let rows = self.db.query_all(&q).await.repo()?;
-        let mut bench_ids = Vec::new();
-        for row in &rows {
-            let id: Uuid = row.try_get("", "r_benchmark_id").repo()?;
-            if !bench_ids.contains(&id) {
-                bench_ids.push(id);
-            }
-        }
-        let benchmarks: HashMap<Uuid, Benchmark> = if bench_ids.is_empty() {
-            HashMap::new()
-        } else {
-            benchmark::Entity::find()
-                .filter(benchmark::Column::Id.is_in(bench_ids))
-                .all(&self.db)
-                .await
-                .repo()?
-                .into_iter()
-                .map(|m| (m.id, bench_repo::to_domain(m)))
-                .collect()
-        };
-        rows.iter().map(|row| row_to_result(row, &benchmarks)).collect()
+        let rows = self
+            .db
+            .query_all(&q)
+            .await
+            .repo()?
+            .iter()
+            .map(|row| result::Model::from_query_result(row, "r_"))
+            .collect::<Result<Vec<_>, _>>()
+            .repo()?;
+        let benchmarks = related::<benchmark::Entity, _>(
+            &self.db,
+            distinct(&rows, |r| r.benchmark_id),
+            benchmark::Column::Id,
+            |m| (m.id, bench_repo::to_domain(m)),
+        )
+        .await?;
+        let sites =
+            related::<site::Entity, _>(&self.db, distinct(&rows, |r| r.site_id), site::Column::Id, |m| {
+                (m.id, site_repo::to_domain(m))
+            })
+            .await?;
+        let flavors = related::<flavor::Entity, _>(
+            &self.db,
+            distinct(&rows, |r| r.flavor_id),
+            flavor::Column::Id,
+            |m| (m.id, flavor_repo::to_domain(m)),
+        )
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(BenchmarkResult {
+                    id: r.id,
+                    upload_datetime: r.upload_datetime,
+                    execution_datetime: r.execution_datetime,
+                    benchmark: benchmarks.get(&r.benchmark_id).cloned().ok_or(RepoError::NotFound)?,
+                    site: sites.get(&r.site_id).cloned().ok_or(RepoError::NotFound)?,
+                    flavor: flavors.get(&r.flavor_id).cloned().ok_or(RepoError::NotFound)?,
+                    tags: Vec::new(),
+                    uploader: uploader(&r.uploader_sub, &r.uploader_iss),
+                    hidden: r.deleted,
+                    json: r.json,
+                })
+            })
+            .collect()
     }
 
     /// Loads whole results: [`Self::load_rows`] plus their tags.
@@ -364,8 +383,12 @@ impl SeaResultRepository {
 #[async_trait::async_trait]
 impl ResultRepository for SeaResultRepository {
     async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
-        let mut q =
-            base_query(self.db.get_database_backend(), &ResultFilter::default(), &Joins::all(), Scope::ById);
+        let mut q = base_query(
+            self.db.get_database_backend(),
+            &ResultFilter::default(),
+            &Joins::default(),
+            Scope::ById,
+        );
         q.and_where(Expr::col(col(result::Column::Id)).eq(id));
         Ok(self.load(q).await?.pop())
     }
@@ -434,8 +457,7 @@ impl ResultRepository for SeaResultRepository {
         }
         let (generation, total) = self.total(&count_key, &count_q, now).await?;
         let items = if total > page.offset() {
-            let mut page_q =
-                base_query(backend, filter, &Joins { site: true, flavor: true, ..joins }, Scope::Listing);
+            let mut page_q = base_query(backend, filter, &joins, Scope::Listing);
             apply_sort(backend, &mut page_q, sort);
             page_q.limit(page.per_page).offset(page.offset());
             self.load(page_q).await?
