@@ -142,9 +142,7 @@ fn base_query(
                 .add(Expr::col(col(R::UploaderSub)).eq(owner.sub.as_str()))
                 .add(Expr::col(col(R::UploaderIss)).eq(owner.iss.as_str()));
         }
-        // Written `NOT deleted` (not a bound `= false`) so PostgreSQL can use the partial index
-        // of visible results in every plan, generic ones included.
-        None if scope == Scope::Listing => cond = cond.add(Expr::col(col(R::Deleted)).not()),
+        None if scope == Scope::Listing => cond = cond.add(visible(backend)),
         None => {}
     }
     for (c, v) in
@@ -198,6 +196,17 @@ fn base_query(
     }
     q.cond_where(cond);
     q
+}
+
+/// Results not hidden. On PostgreSQL written `NOT deleted` (not a bound `= false`) so that every
+/// plan, generic ones included, can use the partial index of visible results; SQLite's index
+/// leads with `deleted` and needs an equality to use it.
+fn visible(backend: sea_orm::DatabaseBackend) -> Expr {
+    let deleted = Expr::col(col(result::Column::Deleted));
+    match backend {
+        sea_orm::DatabaseBackend::Postgres => deleted.not(),
+        _ => deleted.eq(false),
+    }
 }
 
 /// `image || ':' || tag`.
