@@ -178,6 +178,11 @@ fn upload_request(ctx: &Ctx, n: u64) -> reqwest::RequestBuilder {
 /// Builds the `n`th request of a workload.
 type Workload = Box<dyn Fn(&Ctx, u64) -> reqwest::RequestBuilder + Send + Sync>;
 
+/// The same `GET` every time.
+fn fixed(path: String) -> Workload {
+    Box::new(move |ctx, _| ctx.http.get(format!("{}{path}", ctx.base)))
+}
+
 /// Latency figures of one workload.
 struct Figures {
     name: String,
@@ -311,32 +316,16 @@ async fn main() -> anyhow::Result<()> {
         ),
         (
             "filtered list",
-            Box::new(move |ctx, _| {
-                ctx.http.get(format!(
-                "{}/results?per_page=100&benchmark_id={b}&filters=machine.cpu.count%20%3E%3D%208&filters=machine.gpu%20%3D%3D%20true",
-                ctx.base
-            ))
-            }),
+            fixed(format!(
+                "/results?per_page=100&benchmark_id={b}&filters=machine.cpu.count%20%3E%3D%208&filters=machine.gpu%20%3D%3D%20true"
+            )),
         ),
-        (
-            "json sort",
-            Box::new(|ctx, _| ctx.http.get(format!("{}/results?per_page=100&sort_by=-json.score", ctx.base))),
-        ),
+        ("json sort", fixed("/results?per_page=100&sort_by=-json.score".into())),
         (
             "flavor + date filter",
-            Box::new(move |ctx, _| {
-                ctx.http.get(format!(
-                    "{}/results?per_page=100&flavor_id={f0}&execution_after=2024-01-10",
-                    ctx.base
-                ))
-            }),
+            fixed(format!("/results?per_page=100&flavor_id={f0}&execution_after=2024-01-10")),
         ),
-        (
-            "search",
-            Box::new(|ctx, _| {
-                ctx.http.get(format!("{}/results:search?per_page=100&terms=site1&terms=bench", ctx.base))
-            }),
-        ),
+        ("search", fixed("/results:search?per_page=100&terms=site1&terms=bench".into())),
         // Every request a query never seen before (an `execution_before` date that all results
         // match), so no answer comes from the list cache: the cost of a list after a write.
         (
