@@ -7,6 +7,7 @@ mod availability;
 mod benchmarks;
 mod claims;
 mod conventions;
+mod db_faults;
 mod flavors;
 mod image_check;
 mod mails;

@@ -12,7 +12,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, IntoColumnRef},
 };
 
-use crate::error::DbResultExt;
+use crate::error::{DbResultExt, read_retrying};
 
 /// Converts a domain direction.
 pub fn order(dir: SortDir) -> Order {
@@ -80,9 +80,15 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
     C: ConnectionTrait,
 {
-    let total = select.clone().count(db).await.repo()?;
-    let items = select.offset(page.offset()).limit(page.per_page).all(db).await.repo()?;
-    Ok(Page { items, total, request: page })
+    read_retrying(|| {
+        let select = select.clone();
+        async move {
+            let total = select.clone().count(db).await.repo()?;
+            let items = select.offset(page.offset()).limit(page.per_page).all(db).await.repo()?;
+            Ok(Page { items, total, request: page })
+        }
+    })
+    .await
 }
 
 /// Filters `select` by `cond` only when it is not empty.
