@@ -10,6 +10,7 @@ mod conventions;
 mod db_faults;
 mod flavors;
 mod image_check;
+mod image_registries;
 mod mails;
 mod moderation;
 mod openapi;
