@@ -12,6 +12,7 @@ pub mod app;
 pub mod db;
 pub mod oidc;
 pub mod registry;
+pub mod sample;
 pub mod smtp;
 
 pub use app::{TestApp, TestUser, spawn_app, spawn_app_with};
