@@ -16,5 +16,6 @@ mod result_filters;
 mod results;
 mod self_results;
 mod sites;
+mod spec_conformance;
 mod tags;
 mod users;

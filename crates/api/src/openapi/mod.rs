@@ -7,10 +7,12 @@
 //! cannot express the uuid format, hence this one.)
 
 mod responses;
+mod swagger;
 
 use serde_json::{Map, Value, json};
 
 pub use responses::RESPONSES;
+pub use swagger::swagger_page;
 
 const COMPONENTS: &str = include_str!("components.json");
 
