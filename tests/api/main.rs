@@ -17,5 +17,6 @@ mod results;
 mod self_results;
 mod sites;
 mod spec_conformance;
+mod swagger_page;
 mod tags;
 mod users;
