@@ -44,8 +44,8 @@ impl Document {
             assert!(body.is_empty(), "{method} {template} {status}: undocumented body {body}");
             return;
         };
-        let instance: Value =
-            serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {template}: not JSON ({e}): {body}"));
+        let instance: Value = serde_json::from_str(body)
+            .unwrap_or_else(|e| panic!("{method} {template}: not JSON ({e}): {body}"));
         let root = json!({
             "allOf": [to_draft4(schema)],
             "components": {"schemas": schemas_by_name(&self.0["components"]["schemas"])},
@@ -122,10 +122,12 @@ async fn setup(app: &TestApp) -> (Document, Sample) {
 backend_test!(a_result_with_naive_datetimes_matches_the_document, |app| {
     let (doc, s) = setup(&app).await;
     let path = format!("/results/{}", s.result);
-    let result = check(&app, &doc, (Method::GET, "/results/{result_id}", &path), None, None, StatusCode::OK).await;
+    let result =
+        check(&app, &doc, (Method::GET, "/results/{result_id}", &path), None, None, StatusCode::OK).await;
     assert_eq!(result["execution_datetime"], "2021-09-08T20:37:10.192459");
     let path = format!("/results/{}", s.claimed_result);
-    let result = check(&app, &doc, (Method::GET, "/results/{result_id}", &path), None, None, StatusCode::OK).await;
+    let result =
+        check(&app, &doc, (Method::GET, "/results/{result_id}", &path), None, None, StatusCode::OK).await;
     assert_eq!(result["execution_datetime"], "2022-01-01T00:00:00", "whole seconds have no fraction");
     let (token, user) = (Some(s.admin.token.as_str()), Some(s.user.token.as_str()));
     for (template, path, token) in [
@@ -150,11 +152,19 @@ backend_test!(a_result_with_naive_datetimes_matches_the_document, |app| {
 backend_test!(pages_without_a_next_or_previous_page_match_the_document, |app| {
     let (doc, s) = setup(&app).await;
     let second = json!({"name": "cpu"}).to_string();
-    check(&app, &doc, (Method::POST, "/tags", "/tags"), Some(&s.user.token), Some(&second), StatusCode::CREATED)
-        .await;
+    check(
+        &app,
+        &doc,
+        (Method::POST, "/tags", "/tags"),
+        Some(&s.user.token),
+        Some(&second),
+        StatusCode::CREATED,
+    )
+    .await;
     let only = check(&app, &doc, (Method::GET, "/tags", "/tags"), None, None, StatusCode::OK).await;
     assert!(only.get("next_num").is_none() && only.get("prev_num").is_none(), "{only}");
-    let first = check(&app, &doc, (Method::GET, "/tags", "/tags?per_page=1"), None, None, StatusCode::OK).await;
+    let first =
+        check(&app, &doc, (Method::GET, "/tags", "/tags?per_page=1"), None, None, StatusCode::OK).await;
     assert_eq!((first.get("next_num"), first.get("prev_num")), (Some(&json!(2)), None), "{first}");
     let last = "/tags?per_page=1&page=2";
     let last = check(&app, &doc, (Method::GET, "/tags", last), None, None, StatusCode::OK).await;
@@ -167,11 +177,25 @@ backend_test!(authentication_errors_match_the_document, |app| {
     let unauthenticated =
         check(&app, &doc, (Method::POST, "/tags", "/tags"), None, Some(&tag), StatusCode::UNAUTHORIZED).await;
     assert_eq!(unauthenticated["error"], "Unauthenticated");
-    let bad = check(&app, &doc, (Method::GET, "/users/self", "/users/self"), Some("nope"), None, StatusCode::UNAUTHORIZED)
-        .await;
+    let bad = check(
+        &app,
+        &doc,
+        (Method::GET, "/users/self", "/users/self"),
+        Some("nope"),
+        None,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
     assert_eq!(bad["error_description"], "User identity could not be determined");
-    let forbidden =
-        check(&app, &doc, (Method::GET, "/users", "/users"), Some(&s.user.token), None, StatusCode::FORBIDDEN).await;
+    let forbidden = check(
+        &app,
+        &doc,
+        (Method::GET, "/users", "/users"),
+        Some(&s.user.token),
+        None,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(forbidden["error_details"], "Evaluation of: is_admin");
     let stranger = app.registered("stranger").await;
     let path = format!("/results/{}/tags", s.result);
@@ -183,16 +207,25 @@ backend_test!(authentication_errors_match_the_document, |app| {
 
 backend_test!(validation_and_handler_errors_match_the_document, |app| {
     let (doc, s) = setup(&app).await;
-    let sort = check(&app, &doc, (Method::GET, "/tags", "/tags?sort_by=%2Bnope"), None, None, StatusCode::UNPROCESSABLE_ENTITY)
-        .await;
+    let sort = check(
+        &app,
+        &doc,
+        (Method::GET, "/tags", "/tags?sort_by=%2Bnope"),
+        None,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert!(sort["message"].is_object(), "{sort}");
     let operator = "/results?filters=time%20~%201";
     let filter =
-        check(&app, &doc, (Method::GET, "/results", operator), None, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        check(&app, &doc, (Method::GET, "/results", operator), None, None, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
     assert!(filter["message"].is_object(), "{filter}");
     let count = "/results?filters=time";
     let filter =
-        check(&app, &doc, (Method::GET, "/results", count), None, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        check(&app, &doc, (Method::GET, "/results", count), None, None, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
     assert!(filter["errors"]["reason"].is_array(), "{filter}");
     let field = "/tags?per_page=0";
     check(&app, &doc, (Method::GET, "/tags", field), None, None, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -204,21 +237,43 @@ backend_test!(validation_and_handler_errors_match_the_document, |app| {
     check(&app, &doc, (Method::GET, "/tags/{tag_id}", &missing), None, None, StatusCode::NOT_FOUND).await;
     let admin = Some(s.admin.token.as_str());
     let approve = format!("/sites/{}:approve", s.pending_site);
-    check(&app, &doc, (Method::POST, "/sites/{site_id}:approve", &approve), admin, None, StatusCode::NO_CONTENT)
-        .await;
-    check(&app, &doc, (Method::POST, "/sites/{site_id}:approve", &approve), admin, None, StatusCode::UNPROCESSABLE_ENTITY)
-        .await;
+    check(
+        &app,
+        &doc,
+        (Method::POST, "/sites/{site_id}:approve", &approve),
+        admin,
+        None,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    check(
+        &app,
+        &doc,
+        (Method::POST, "/sites/{site_id}:approve", &approve),
+        admin,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
 });
 
 backend_test!(a_claim_whose_result_is_gone_matches_the_document, |app| {
     let (doc, s) = setup(&app).await;
     let admin = Some(s.admin.token.as_str());
     let delete = format!("/benchmarks/{}", s.benchmark);
-    check(&app, &doc, (Method::DELETE, "/benchmarks/{benchmark_id}", &delete), admin, None, StatusCode::NO_CONTENT)
-        .await;
+    check(
+        &app,
+        &doc,
+        (Method::DELETE, "/benchmarks/{benchmark_id}", &delete),
+        admin,
+        None,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
     let path = format!("/reports/claims/{}", s.claim);
     let claim =
-        check(&app, &doc, (Method::GET, "/reports/claims/{report_id}", &path), admin, None, StatusCode::OK).await;
+        check(&app, &doc, (Method::GET, "/reports/claims/{report_id}", &path), admin, None, StatusCode::OK)
+            .await;
     assert!(claim.get("resource_id").is_none(), "{claim}");
     let claims = "/reports/claims?status=on_review";
     check(&app, &doc, (Method::GET, "/reports/claims", claims), admin, None, StatusCode::OK).await;

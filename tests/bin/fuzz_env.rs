@@ -22,8 +22,11 @@ use eosc_perf_tests::{Backend, sample, spawn_app};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let backend = if std::env::var_os("TEST_DATABASE_URL").is_some() { Backend::Postgres } else { Backend::Sqlite };
-    let app = spawn_app(backend).await.ok_or_else(|| anyhow::anyhow!("the {backend:?} test database is not configured"))?;
+    let backend =
+        if std::env::var_os("TEST_DATABASE_URL").is_some() { Backend::Postgres } else { Backend::Sqlite };
+    let app = spawn_app(backend)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("the {backend:?} test database is not configured"))?;
     let seeded = sample::seed(&app, "").await;
     let user = app.registered("fuzz-user").await;
     let mut out = std::io::stdout().lock();

@@ -44,7 +44,8 @@ async fn created(app: &TestApp, user: &TestUser, path: &str, body: Option<Value>
 }
 
 async fn upload(app: &TestApp, s: &Sample, when: &str, tags: &[&str], json: Value) -> String {
-    let mut path = format!("/results?execution_datetime={when}&benchmark_id={}&flavor_id={}", s.benchmark, s.flavor);
+    let mut path =
+        format!("/results?execution_datetime={when}&benchmark_id={}&flavor_id={}", s.benchmark, s.flavor);
     for tag in tags {
         path.push_str(&format!("&tags_ids={tag}"));
     }

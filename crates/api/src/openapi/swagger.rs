@@ -26,7 +26,9 @@ fn is_plain_path(value: &str) -> bool {
         || body.strip_prefix('/').is_some_and(|rest| {
             rest.split('/').all(|segment| {
                 !segment.is_empty()
-                    && segment.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-'))
+                    && segment
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-'))
             })
         })
 }
@@ -59,7 +61,9 @@ mod tests {
         for good in ["", "/", "/api/v1", "/api/v1/", "/a.b_c~d-e"] {
             assert!(is_plain_path(good), "{good:?}");
         }
-        for bad in ["api", "//", "/api//v1", "/api/v1//", "\"><script>", "/a b", "/a%20b", "/a?b", "/a\"b", "/<x>"] {
+        for bad in
+            ["api", "//", "/api//v1", "/api/v1//", "\"><script>", "/a b", "/a%20b", "/a?b", "/a\"b", "/<x>"]
+        {
             assert!(!is_plain_path(bad), "{bad:?}");
         }
     }
