@@ -18,5 +18,7 @@ mod result_filters;
 mod results;
 mod self_results;
 mod sites;
+mod spec_conformance;
+mod swagger_page;
 mod tags;
 mod users;

@@ -45,10 +45,14 @@ impl Default for PageRequest {
     }
 }
 
+/// The largest row offset a database takes (`OFFSET` is a signed 64-bit integer in SQL and in
+/// the drivers' bindings, which panic on larger values).
+const MAX_OFFSET: u64 = i64::MAX.unsigned_abs();
+
 impl PageRequest {
-    /// Rows to skip.
+    /// Rows to skip, at most [`MAX_OFFSET`]: a page that far is empty anyway.
     pub fn offset(&self) -> u64 {
-        (self.page.saturating_sub(1)).saturating_mul(self.per_page)
+        (self.page.saturating_sub(1)).saturating_mul(self.per_page).min(MAX_OFFSET)
     }
 }
 
@@ -238,5 +242,12 @@ mod tests {
         let beyond: Page<u8> =
             Page { items: vec![], total: 3, request: PageRequest { page: 2, per_page: 100 } };
         assert!(beyond.ensure_in_range().is_err());
+    }
+
+    #[test]
+    fn offsets_stop_at_the_largest_sql_offset() {
+        let far = PageRequest { page: 92_233_720_368_547_760, per_page: 100 };
+        assert_eq!(far.offset(), i64::MAX.unsigned_abs());
+        assert_eq!(PageRequest { page: 3, per_page: 10 }.offset(), 20);
     }
 }
