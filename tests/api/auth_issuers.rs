@@ -58,9 +58,9 @@ backend_test_with!(each_issuer_is_shown_only_its_own_client_secret, |backend| {
     let (a, b) = two_issuers().await;
     a.set_client("perf-at-a", "secret-a");
     b.set_client("perf-at-b", "secret-b");
+    let trusted = trusting(&a, &b);
     let table = format!("{} perf-at-a secret-a\n{} perf-at-b secret-b\n", a.issuer(), b.issuer());
-    let overrides = [("TRUSTED_OP_LIST", trusting(&a, &b)), ("OIDC_CLIENTS", table)];
-    let overrides: Vec<(&str, &str)> = overrides.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let overrides = [("TRUSTED_OP_LIST", trusted.as_str()), ("OIDC_CLIENTS", table.as_str())];
     let Some(app) = spawn_app_with(backend, &overrides).await else { return };
     let alice = register(&app, &a.opaque_token(profile("alice"))).await;
     let bob = register(&app, &b.opaque_token(profile("bob"))).await;
