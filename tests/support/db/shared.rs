@@ -33,17 +33,24 @@ const ABOUT_FILE: &str = "server.about";
 const STOP_FILE: &str = "stop.cmd";
 
 /// Runs once this process has exited: stops the server and removes the directory when no other
-/// test process uses it any more.
+/// test process uses it any more. The exiting process may release `users.lock` a moment after
+/// its pipe closed, and other processes may still be using the server: the check is repeated
+/// for two seconds, each time holding `setup.lock` only briefly.
 const CLEAN_UP_SCRIPT: &str = r#"
 cat >/dev/null
 cd "$SHARED_DIR" 2>/dev/null || exit 0
-exec 8<setup.lock 2>/dev/null || exit 0
-flock 8
-[ /proc/self/fd/8 -ef setup.lock ] || exit 0
-exec 9<users.lock 2>/dev/null || exit 0
-flock -n 9 || exit 0
-[ -f stop.cmd ] && sh stop.cmd >/dev/null 2>&1
-cd / && rm -rf "$SHARED_DIR"
+for attempt in $(seq 40); do
+  exec 8<setup.lock 9<users.lock || exit 0
+  flock 8
+  [ /proc/self/fd/8 -ef setup.lock ] || exit 0
+  if flock -n 9; then
+    [ -f stop.cmd ] && sh stop.cmd
+    cd / && rm -rf "$SHARED_DIR"
+    exit 0
+  fi
+  exec 8<&- 9<&-
+  sleep 0.05
+done
 "#;
 
 /// This process's hold on the shared server; kept until the process exits.
@@ -59,6 +66,8 @@ pub(super) async fn attach(starter: Starter) -> Result<Attached, String> {
     let dir = shared_dir()?;
     let lock_dir = dir.clone();
     let setup_lock = blocking(move || lock_setup(&lock_dir)).await??;
+    // Created now: the clean-up script needs it even when the start below fails.
+    let users_lock = open_lock(&dir.join(USERS_LOCK))?;
     let clean_up = after_exit::spawn(
         CLEAN_UP_SCRIPT,
         &[("SHARED_DIR", &dir.to_string_lossy())],
@@ -75,7 +84,6 @@ pub(super) async fn attach(starter: Starter) -> Result<Attached, String> {
             (started.admin_url, started.about, false)
         }
     };
-    let users_lock = open_lock(&dir.join(USERS_LOCK))?;
     let users_lock = blocking(move || users_lock.lock_shared().map(|()| users_lock))
         .await?
         .map_err(|e| format!("cannot lock {USERS_LOCK}: {e}"))?;

@@ -29,8 +29,12 @@ printf '%s\n\n' "$rule" >&2
 pub(super) fn record(reason: &str) {
     // libtest names each test's thread after the test.
     let case = std::thread::current().name().unwrap_or("a PostgreSQL case").to_owned();
-    let _ = writeln!(std::io::stderr().lock(), "SKIPPED (not run): {case}: {reason}");
     let mut banner = SKIPPED_CASES.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut stderr = std::io::stderr().lock();
+    if banner.is_none() {
+        let _ = writeln!(stderr, "PostgreSQL cases are SKIPPED in this run: {reason}.");
+    }
+    let _ = writeln!(stderr, "SKIPPED, not run (no PostgreSQL server): {case}");
     // nextest runs one process per case and shows its stderr only on failure: no banner there.
     if banner.is_none() && std::env::var_os("NEXTEST").is_none() {
         let binary = std::env::current_exe()
