@@ -11,10 +11,11 @@
 //!
 //! Each process leaves behind a clean-up script ([`super::after_exit`]) that, once the process
 //! has exited, takes `setup.lock` and, when nobody holds `users.lock` any more, runs `stop.cmd`
-//! and removes the whole directory. Whoever waited for a lock on a file removed meanwhile sees
-//! that the path no longer names the file it locked and starts over.
+//! and removes the whole directory (renamed first, so that the path is free at once, not half
+//! removed). Whoever waited for a lock on a file removed meanwhile sees that the path no longer
+//! names the file it locked and starts over.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -32,25 +33,28 @@ const URL_FILE: &str = "server.url";
 const ABOUT_FILE: &str = "server.about";
 const STOP_FILE: &str = "stop.cmd";
 
-/// Runs once this process has exited: stops the server and removes the directory when no other
-/// test process uses it any more. The exiting process may release `users.lock` a moment after
-/// its pipe closed, and other processes may still be using the server: the check is repeated
-/// for two seconds, each time holding `setup.lock` only briefly.
+/// Runs once this process has exited: stops the server and removes the directory once no test
+/// process has used it for three seconds, so that the next one (cargo's next test binary,
+/// nextest's next case) reuses it instead of starting another. When another process uses it,
+/// that process's own clean-up takes over. The first second leaves the exiting process time to
+/// release its `users.lock`; the final check holds `setup.lock`, so no start or reuse is under
+/// way.
 const CLEAN_UP_SCRIPT: &str = r#"
 cat >/dev/null
+sleep 1
 cd "$SHARED_DIR" 2>/dev/null || exit 0
-for attempt in $(seq 40); do
-  exec 8<setup.lock 9<users.lock || exit 0
-  flock 8
-  [ /proc/self/fd/8 -ef setup.lock ] || exit 0
-  if flock -n 9; then
-    [ -f stop.cmd ] && sh stop.cmd
-    cd / && rm -rf "$SHARED_DIR"
-    exit 0
-  fi
-  exec 8<&- 9<&-
-  sleep 0.05
+for tick in $(seq 20); do
+  exec 9<users.lock || exit 0
+  flock -n 9 || exit 0
+  exec 9<&-
+  sleep 0.1
 done
+exec 8<setup.lock 9<users.lock || exit 0
+flock 8
+[ /proc/self/fd/8 -ef setup.lock ] || exit 0
+flock -n 9 || exit 0
+[ -f stop.cmd ] && sh stop.cmd
+cd / && mv "$SHARED_DIR" "$SHARED_DIR.removed-$$" && rm -rf "$SHARED_DIR.removed-$$"
 "#;
 
 /// This process's hold on the shared server; kept until the process exits.
@@ -74,7 +78,7 @@ pub(super) async fn attach(starter: Starter) -> Result<Attached, String> {
         ScriptOutput::Discarded,
     )
     .map_err(|e| format!("cannot start the clean-up script: {e}"))?;
-    let (admin_url, about, reused) = match answering_url(&dir).await {
+    let (admin_url, about, reused) = match reusable_url(&dir, &users_lock).await? {
         Some(url) => (url, fs::read_to_string(dir.join(ABOUT_FILE)).unwrap_or_default(), true),
         None => {
             stop_stale_server(&dir)?;
@@ -140,15 +144,22 @@ fn open_lock(path: &Path) -> Result<File, String> {
         .map_err(|e| format!("cannot open {}: {e}", path.display()))
 }
 
-/// The recorded server URL, when a server still answers there.
-async fn answering_url(dir: &Path) -> Option<String> {
-    let url = fs::read_to_string(dir.join(URL_FILE)).ok()?;
-    let mut options = ConnectOptions::new(url.trim().to_owned());
-    options.max_connections(1).connect_timeout(Duration::from_secs(3)).sqlx_logging(false);
-    let conn = Database::connect(options).await.ok()?;
+/// The recorded server URL, when other test processes use that server (a slow answer under
+/// load must not get it stopped under them) or, unused, it still answers.
+async fn reusable_url(dir: &Path, users_lock: &File) -> Result<Option<String>, String> {
+    let Ok(url) = fs::read_to_string(dir.join(URL_FILE)) else { return Ok(None) };
+    let url = url.trim().to_owned();
+    match users_lock.try_lock() {
+        Err(TryLockError::WouldBlock) => return Ok(Some(url)),
+        Err(TryLockError::Error(e)) => return Err(format!("cannot lock {USERS_LOCK}: {e}")),
+        Ok(()) => users_lock.unlock().map_err(|e| format!("cannot unlock {USERS_LOCK}: {e}"))?,
+    }
+    let mut options = ConnectOptions::new(url.clone());
+    options.max_connections(1).connect_timeout(Duration::from_secs(10)).sqlx_logging(false);
+    let Ok(conn) = Database::connect(options).await else { return Ok(None) };
     let answers = conn.execute_unprepared("SELECT 1").await.is_ok();
     conn.close().await.ok();
-    answers.then(|| url.trim().to_owned())
+    Ok(answers.then_some(url))
 }
 
 /// Stops a recorded server that no longer answers and removes its files (not the locks).
