@@ -14,6 +14,15 @@ const IMAGE: &str = "postgres:15";
 /// its first start).
 const READY_WITHIN: Duration = Duration::from_secs(120);
 
+/// `0`, `off` or `false` keeps the tests off Docker even when an engine answers.
+pub(super) const USE_DOCKER_VAR: &str = "EOSC_PERF_TEST_DOCKER";
+
+/// Whether Docker may be used (see [`USE_DOCKER_VAR`]).
+pub(super) fn allowed() -> bool {
+    std::env::var(USE_DOCKER_VAR)
+        .map_or(true, |value| !["0", "off", "false"].contains(&value.trim().to_ascii_lowercase().as_str()))
+}
+
 /// Whether a Docker engine answers (not just a client installed).
 pub(super) fn engine_answers() -> bool {
     Command::new("docker")

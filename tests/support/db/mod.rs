@@ -88,6 +88,12 @@ pub async fn postgres_admin_url() -> Option<String> {
     server::admin_url().await.ok()
 }
 
+/// The directory whose `initdb` and `pg_ctl` a throw-away local cluster is made with, if any:
+/// `EOSC_PERF_TEST_PG_BIN`, else the newest `/usr/lib/postgresql/<version>/bin`, else `PATH`.
+pub fn postgres_server_binaries() -> Option<std::path::PathBuf> {
+    local::find_binaries().map(|binaries| binaries.dir().to_owned())
+}
+
 impl TestDb {
     /// The PostgreSQL database name, if this is one.
     pub fn postgres_name(&self) -> Option<String> {

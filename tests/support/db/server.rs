@@ -90,7 +90,7 @@ async fn find() -> Found {
 
 /// A Docker engine first (what the design card's users run), then local server binaries.
 fn choose_starter() -> Option<Starter> {
-    if docker::engine_answers() {
+    if docker::allowed() && docker::engine_answers() {
         return Some(Starter::Docker);
     }
     local::find_binaries().map(Starter::Local)
@@ -104,5 +104,10 @@ fn unavailable_reason() -> String {
         None => "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin or on PATH"
             .to_owned(),
     };
-    format!("TEST_DATABASE_URL is unset, no Docker engine answers `docker info`, and {binaries}")
+    let docker = if docker::allowed() {
+        "no Docker engine answers `docker info`".to_owned()
+    } else {
+        format!("Docker is off ({})", docker::USE_DOCKER_VAR)
+    };
+    format!("TEST_DATABASE_URL is unset, {docker}, and {binaries}")
 }
