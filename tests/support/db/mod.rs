@@ -1,7 +1,12 @@
 //! A fresh database per test: a SQLite file in the temp directory, or a PostgreSQL database
 //! `eosc_perf_test_<uuid>` created from a migrated template and dropped afterwards (unless
-//! `KEEP_TEST_DB` is set). The PostgreSQL server is `TEST_DATABASE_URL`'s, else a throw-away
-//! one started for the run, else none and the case is skipped, loudly (see [`server`]).
+//! `KEEP_TEST_DB` is set).
+//!
+//! The PostgreSQL server is `TEST_DATABASE_URL`'s; else a throw-away one started for the run
+//! and shared by the test processes running meanwhile (a `postgres:15` container when a Docker
+//! engine answers, else a local `initdb` cluster), removed after the last of them exits; else
+//! none, and each PostgreSQL case is reported as skipped on stderr, with a count once the test
+//! binary has exited. The README's Test section describes it for people.
 
 use sea_orm::{ConnectionTrait, Database};
 
