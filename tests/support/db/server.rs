@@ -75,8 +75,8 @@ pub(super) async fn admin_url() -> Result<String, String> {
 
 async fn find() -> Found {
     let starter = match tokio::task::spawn_blocking(choose_starter).await {
-        Ok(Some(starter)) => starter,
-        Ok(None) => return Found::Unavailable(unavailable_reason()),
+        Ok(Ok(starter)) => starter,
+        Ok(Err(reason)) => return Found::Unavailable(reason),
         Err(error) => return Found::Broken(format!("looking for PostgreSQL failed: {error}")),
     };
     let name = starter.name();
@@ -88,14 +88,18 @@ async fn find() -> Found {
     }
 }
 
-/// A Docker engine first (what the design card's users run), then local server binaries.
-fn choose_starter() -> Option<Starter> {
+/// A Docker engine first (what the design card's users run), then local server binaries; or
+/// why neither can be used.
+fn choose_starter() -> Result<Starter, String> {
+    shared::supported_here()
+        .map_err(|missing| format!("TEST_DATABASE_URL is unset and a throw-away server needs {missing}"))?;
     if docker::allowed() && docker::engine_answers() {
-        return Some(Starter::Docker);
+        return Ok(Starter::Docker);
     }
-    local::find_binaries().map(Starter::Local)
+    local::find_binaries().map(Starter::Local).ok_or_else(unavailable_reason)
 }
 
+/// Why no throw-away server can be started here.
 fn unavailable_reason() -> String {
     let binaries = match std::env::var_os(local::BIN_DIR_VAR) {
         Some(dir) => {

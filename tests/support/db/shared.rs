@@ -10,16 +10,17 @@
 //! - `users.lock`, held shared by every process using the server until it exits.
 //!
 //! Each process leaves behind a clean-up script ([`super::after_exit`]) that, once the process
-//! has exited, takes `setup.lock` and, when nobody holds `users.lock` any more, runs `stop.cmd`
-//! and removes the whole directory (renamed first, so that the path is free at once, not half
-//! removed). Whoever waited for a lock on a file removed meanwhile sees that the path no longer
-//! names the file it locked and starts over.
+//! has exited and nobody has held `users.lock` for three seconds, takes `setup.lock`, runs
+//! `stop.cmd` and removes the whole directory (renamed first, so that the path is free at once,
+//! not half removed). Whoever waited for a lock on a file removed meanwhile sees that the path
+//! no longer names the file it locked and starts over. Linux only: the script needs `flock(1)`
+//! and `/proc`.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, Command};
+use std::process::{ChildStdin, Command, Stdio};
 use std::time::Duration;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database};
@@ -102,14 +103,27 @@ pub(super) async fn attach(starter: Starter) -> Result<Attached, String> {
     Ok(Attached { admin_url, _users_lock: users_lock, _clean_up: clean_up })
 }
 
-/// `$TMPDIR/eosc-perf-pg-<uid>`, created when missing, refused when someone else owns it.
+/// `Err(what is missing)` where the clean-up script cannot work.
+pub(super) fn supported_here() -> Result<(), &'static str> {
+    if !Path::new("/proc/self/fd").is_dir() {
+        return Err("Linux's /proc");
+    }
+    let flock = Command::new("flock").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
+    if !flock.is_ok_and(|status| status.success()) {
+        return Err("flock(1) from util-linux");
+    }
+    Ok(())
+}
+
+/// `$TMPDIR/eosc-perf-pg-<uid>` (see [`lock_setup`]).
 fn shared_dir() -> Result<PathBuf, String> {
     let uid = super::local::effective_uid()?;
     Ok(std::env::temp_dir().join(format!("eosc-perf-pg-{uid}")))
 }
 
-/// Creates `dir` (traversable for a cluster's own user when this process is root) and takes
-/// `setup.lock` exclusively, starting over when the lock file was removed while waiting.
+/// Creates `dir` (traversable for a cluster's own user when this process is root; refused when
+/// someone else owns it) and takes `setup.lock` exclusively, starting over when the lock file
+/// was removed while waiting.
 fn lock_setup(dir: &Path) -> Result<File, String> {
     let uid = super::local::effective_uid()?;
     let mode = if uid == 0 { 0o755 } else { 0o700 };
@@ -203,7 +217,7 @@ fn record(dir: &Path, started: &Started) -> Result<(), String> {
 }
 
 /// One line on stderr that libtest does not capture.
-pub(super) fn announce(line: &str) {
+fn announce(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "eosc-perf tests: {line}");
 }
 
