@@ -1,12 +1,11 @@
 //! The background task that empties the outbox: it claims due mails under a lease, keeps up to
-//! `concurrency` of them in flight over pooled SMTP connections, deletes each delivered mail
+//! `concurrency` of them in flight over kept-alive SMTP connections, deletes each delivered mail
 //! and reschedules each failed one. It wakes when this process commits a mail, when a retry
 //! it scheduled is due, and every poll interval (mails of other replicas, ended leases).
 
 use std::{future::Future, sync::Arc, time::Duration};
 
 use chrono::Utc;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor, transport::smtp::PoolConfig};
 use sea_orm::DatabaseConnection;
 use tokio::{task::JoinSet, time::Instant};
 use uuid::Uuid;
@@ -15,6 +14,7 @@ use super::{
     MailConfig, MailSignal,
     lease::{self, FailedAttempt},
     message::{backoff, build_message},
+    smtp::SmtpConnections,
 };
 use crate::entity::mail_outbox;
 
@@ -22,8 +22,6 @@ use crate::entity::mail_outbox;
 const DATABASE_RETRY: Duration = Duration::from_secs(2);
 /// How long a stopping deliverer waits for the mails it is sending.
 const STOP_GRACE: Duration = Duration::from_secs(10);
-/// How long pooled SMTP connections stay open unused.
-const IDLE_CONNECTION: Duration = Duration::from_secs(60);
 
 /// Delivers queued mails; see the module documentation.
 pub struct MailDeliverer {
@@ -38,7 +36,8 @@ pub struct MailDeliverer {
 struct Sender {
     db: DatabaseConnection,
     config: MailConfig,
-    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    /// `None` when `MAIL_SERVER` is unset: mails are logged.
+    smtp: Option<SmtpConnections>,
 }
 
 /// How one attempt ended; settled in the database by the run loop.
@@ -59,15 +58,9 @@ impl MailDeliverer {
     /// A deliverer for this database and SMTP server, woken by `signal`.
     pub fn new(db: DatabaseConnection, mut config: MailConfig, signal: MailSignal) -> Self {
         config.concurrency = config.concurrency.max(1);
-        let pool_size = u32::try_from(config.concurrency).unwrap_or(u32::MAX);
-        let transport = config.server.as_ref().map(|host| {
-            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                .port(config.port)
-                .timeout(Some(Duration::from_secs(10)))
-                .pool_config(PoolConfig::new().max_size(pool_size).idle_timeout(IDLE_CONNECTION))
-                .build()
-        });
-        let sender = Arc::new(Sender { db, config, transport });
+        let smtp =
+            config.server.clone().map(|host| SmtpConnections::new(host, config.port, config.concurrency));
+        let sender = Arc::new(Sender { db, config, smtp });
         Self { sender, signal, instance: Uuid::new_v4(), claims: 0 }
     }
 
@@ -123,6 +116,12 @@ impl MailDeliverer {
                 () = tokio::time::sleep_until(wake_at) => {
                     look_for_due = true;
                     wake_at = Instant::now() + poll;
+                    let sender = Arc::clone(&self.sender);
+                    tokio::spawn(async move {
+                        if let Some(smtp) = &sender.smtp {
+                            smtp.close_idle().await;
+                        }
+                    });
                 }
             }
         }
@@ -217,11 +216,11 @@ impl Sender {
     }
 
     async fn send(&self, row: &mail_outbox::Model) -> Result<(), String> {
-        let Some(transport) = &self.transport else {
+        let Some(smtp) = &self.smtp else {
             tracing::info!(mail.id = %row.id, "mail (MAIL_SERVER unset, not sent): {}\n{}", row.subject, row.body);
             return Ok(());
         };
         let message = build_message(&self.config.from, row)?;
-        transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+        smtp.send(&message).await
     }
 }
