@@ -1,6 +1,7 @@
 //! How the mail outbox is emptied: a committed mail is sent at once (the deliverer is woken,
-//! not polled), several deliverers on one database send each mail exactly once, and a mail
-//! leased by a replica that crashed is sent when its lease ends, not before.
+//! not polled) over SMTP connections that are kept for the next mails, several deliverers on
+//! one database send each mail exactly once, and a mail leased by a replica that crashed is
+//! sent when its lease ends, not before.
 //!
 //! The bounds below are generous limits against hanging, not performance figures (those are
 //! measured by `bench/src/bin/mailbench.rs`).
@@ -130,4 +131,19 @@ backend_test_with!(a_mail_leased_by_a_crashed_replica_is_sent_when_its_lease_end
     assert_eq!(with_subject(&mails, "orphan"), 1, "sent once the lease ended");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(app.smtp.messages().len(), 1, "and only once");
+});
+
+backend_test_with!(mails_reuse_their_smtp_connections, |backend| {
+    let Some(app) = spawn_app_with(backend, &[("MAIL_CONCURRENCY", "2")]).await else { return };
+    queue_elsewhere(&app, "first", 1).await;
+    app.registered("alice").await;
+    app.mails(2).await;
+    for round in 0..5 {
+        queue_elsewhere(&app, &format!("round {round}"), 6).await;
+        app.registered(&format!("user{round}")).await;
+        app.smtp.wait_for(2 + 7 * (round + 1), Duration::from_secs(20)).await;
+    }
+    assert_eq!(app.smtp.messages().len(), 37);
+    let connections = app.smtp.connections();
+    assert!(connections <= 2, "37 mails over at most MAIL_CONCURRENCY connections, not {connections}");
 });

@@ -1,7 +1,7 @@
 //! `SmtpSink`: a minimal plain-text SMTP server on loopback that stores every
 //! delivered message, so tests can assert on the mail the server sends.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -58,6 +58,7 @@ struct Inner {
     port: u16,
     messages: Store,
     stopped: Arc<AtomicBool>,
+    connections: Arc<AtomicUsize>,
     task: AbortHandle,
 }
 
@@ -99,6 +100,8 @@ impl SmtpSink {
         let messages = Store::default();
         let stopped = Arc::new(AtomicBool::new(false));
         let (store, flag) = (Arc::clone(&messages), Arc::clone(&stopped));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = Arc::clone(&connections);
         let task = tokio::spawn(async move {
             let mut sessions = JoinSet::new();
             while let Ok((stream, _)) = listener.accept().await {
@@ -106,6 +109,7 @@ impl SmtpSink {
                 if flag.load(Ordering::SeqCst) {
                     break;
                 }
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let (store, flag) = (Arc::clone(&store), Arc::clone(&flag));
                 sessions.spawn(async move {
                     // A broken session only concerns that client.
@@ -114,7 +118,7 @@ impl SmtpSink {
             }
         });
         let task = task.abort_handle();
-        Self { inner: Arc::new(Inner { port, messages, stopped, task }) }
+        Self { inner: Arc::new(Inner { port, messages, stopped, connections, task }) }
     }
 
     /// The port the sink listens on.
@@ -126,6 +130,11 @@ impl SmtpSink {
     pub fn stop(&self) {
         self.inner.stopped.store(true, Ordering::SeqCst);
         self.inner.task.abort();
+    }
+
+    /// SMTP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.inner.connections.load(Ordering::SeqCst)
     }
 
     /// Messages received so far, in delivery order.
