@@ -1,9 +1,9 @@
 //! The mail outbox. Repositories call [`enqueue`] inside the transaction of the change that
 //! causes a mail and commit it with [`MailSignal::commit`], which wakes the deliverer once the
 //! mail is visible. [`MailDeliverer`] claims due mails under a lease ([`lease`]), sends several
-//! at a time over kept-alive SMTP connections and retries failures with exponential backoff, so an
-//! SMTP outage or a crash only delays mails, and replicas sharing one database do not send the
-//! same mail twice.
+//! at a time over kept-alive SMTP connections and retries failures with exponential backoff,
+//! so an SMTP outage or a crash only delays mails, and replicas sharing one database do not
+//! send the same mail twice.
 
 mod deliverer;
 pub mod lease;
