@@ -10,6 +10,7 @@ mod m20261122_000004_create_claim_and_submit;
 mod m20261122_000005_create_mail_outbox;
 mod m20261122_000006_create_change_counter;
 mod m20261123_000007_index_visible_results_by_context;
+mod m20261124_000008_lease_mail_outbox;
 pub mod schema;
 
 /// Every migration, in order.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_create_mail_outbox::Migration),
             Box::new(m20261122_000006_create_change_counter::Migration),
             Box::new(m20261123_000007_index_visible_results_by_context::Migration),
+            Box::new(m20261124_000008_lease_mail_outbox::Migration),
         ]
     }
 }

@@ -100,6 +100,8 @@ pub enum MailOutbox {
     NextAttemptAt,
     CreatedAt,
     LastError,
+    ClaimedBy,
+    ClaimedUntil,
 }
 
 /// Columns shared by uploaded items.

@@ -95,6 +95,14 @@ impl Settings {
             server: read(env, "MAIL_SERVER")?.filter(|s| !s.is_empty()),
             port,
             from,
+            concurrency: mail_concurrency(env)?,
+            poll_interval: seconds(
+                env,
+                "MAIL_POLL_SECONDS",
+                MailConfig::DEFAULT_POLL_INTERVAL,
+                Duration::ZERO,
+            )?,
+            lease: seconds(env, "MAIL_LEASE_SECONDS", MailConfig::DEFAULT_LEASE, MailConfig::MIN_LEASE)?,
             ..MailConfig::default()
         };
         let backend_route =
@@ -129,9 +137,40 @@ impl Settings {
     /// Shortens retry waits (tests).
     pub fn with_fast_mail_retry(mut self) -> Self {
         self.mail.max_backoff = Duration::from_secs(1);
-        self.mail.poll_interval = Duration::from_millis(100);
         self
     }
+}
+
+/// `MAIL_CONCURRENCY`: mails sent at the same time, 1 to 256.
+fn mail_concurrency(env: &dyn Fn(&str) -> Option<String>) -> Result<usize, ConfigError> {
+    let Some(value) = read(env, "MAIL_CONCURRENCY")?.filter(|v| !v.is_empty()) else {
+        return Ok(MailConfig::DEFAULT_CONCURRENCY);
+    };
+    match value.parse::<usize>() {
+        Ok(n @ 1..=256) => Ok(n),
+        Ok(n) => Err(bad("MAIL_CONCURRENCY", format!("{n} is not between 1 and 256"))),
+        Err(e) => Err(bad("MAIL_CONCURRENCY", e)),
+    }
+}
+
+/// A duration in seconds (fractions allowed): positive, at least `min`, at most a day.
+fn seconds(
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: Duration,
+    min: Duration,
+) -> Result<Duration, ConfigError> {
+    let Some(value) = read(env, name)?.filter(|v| !v.is_empty()) else { return Ok(default) };
+    let secs = value.parse::<f64>().map_err(|e| bad(name, e))?;
+    let Some(duration) = Duration::try_from_secs_f64(secs).ok().filter(|d| !d.is_zero() && *d >= min) else {
+        let at_least =
+            if min.is_zero() { "above 0".to_owned() } else { format!("at least {}", min.as_secs()) };
+        return Err(bad(name, format!("{value:?} is not a number of seconds {at_least}")));
+    };
+    if duration > Duration::from_secs(86_400) {
+        return Err(bad(name, format!("{value:?} is more than a day")));
+    }
+    Ok(duration)
 }
 
 /// `DATABASE_URL`, else a PostgreSQL URL from `DB_*` when `DB_HOST` is set, else SQLite.
@@ -197,6 +236,36 @@ mod tests {
             "IMAGE_REGISTRIES"
         );
         assert_eq!(settings(&[("DB_HOST", "db")]).unwrap_err().variable, "DB_USER");
+    }
+
+    #[test]
+    fn mail_delivery_settings_have_defaults_and_bounds() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.mail.concurrency, MailConfig::DEFAULT_CONCURRENCY);
+        assert_eq!(s.mail.poll_interval, MailConfig::DEFAULT_POLL_INTERVAL);
+        assert_eq!(s.mail.lease, MailConfig::DEFAULT_LEASE);
+        let s = settings(&[
+            ("MAIL_CONCURRENCY", "16"),
+            ("MAIL_POLL_SECONDS", "0.25"),
+            ("MAIL_LEASE_SECONDS", "120"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (s.mail.concurrency, s.mail.poll_interval, s.mail.lease),
+            (16, Duration::from_millis(250), Duration::from_secs(120))
+        );
+        for (name, value) in [
+            ("MAIL_CONCURRENCY", "0"),
+            ("MAIL_CONCURRENCY", "1000"),
+            ("MAIL_CONCURRENCY", "x"),
+            ("MAIL_POLL_SECONDS", "0"),
+            ("MAIL_POLL_SECONDS", "-1"),
+            ("MAIL_POLL_SECONDS", "NaN"),
+            ("MAIL_POLL_SECONDS", "1e9"),
+            ("MAIL_LEASE_SECONDS", "5"),
+        ] {
+            assert_eq!(settings(&[(name, value)]).unwrap_err().variable, name, "{name}={value}");
+        }
     }
 
     #[test]

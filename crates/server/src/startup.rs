@@ -11,7 +11,11 @@ use domain::{
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
     service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
 };
-use infra::{Repositories, outbox::MailDeliverer, registry::OciImageRegistry};
+use infra::{
+    Repositories,
+    outbox::{MailDeliverer, MailSignal},
+    registry::OciImageRegistry,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::Settings;
@@ -22,6 +26,7 @@ pub struct Application {
     server: Server,
     db: DatabaseConnection,
     deliverer: tokio::task::JoinHandle<()>,
+    stop_deliverer: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Application {
@@ -40,7 +45,8 @@ impl Application {
                 "ADMIN_ENTITLEMENTS is empty: nobody is admin (the original made everybody admin)"
             );
         }
-        let repos = Repositories::new(db.clone());
+        let mail_signal = MailSignal::new();
+        let repos = Repositories::new(db.clone(), &mail_signal);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let registry: Arc<dyn ImageRegistry> = match &settings.registry {
             Some(config) => {
@@ -97,9 +103,13 @@ impl Application {
         if settings.mail.server.is_none() {
             tracing::warn!("MAIL_SERVER is unset: mails are logged instead of sent");
         }
-        let deliverer = tokio::spawn(MailDeliverer::new(db.clone(), settings.mail.clone()).run());
+        let (stop_deliverer, stopped) = tokio::sync::oneshot::channel::<()>();
+        let deliverer = MailDeliverer::new(db.clone(), settings.mail.clone(), mail_signal);
+        let deliverer = tokio::spawn(deliverer.run_until(async {
+            let _ = stopped.await;
+        }));
         tracing::info!("listening on {} (port {port})", settings.bind);
-        Ok(Self { port, server, db, deliverer })
+        Ok(Self { port, server, db, deliverer, stop_deliverer })
     }
 
     /// The bound port.
@@ -112,13 +122,15 @@ impl Application {
         self.db.clone()
     }
 
-    /// Serves until SIGINT/SIGTERM (graceful: in-flight requests finish).
+    /// Serves until SIGINT/SIGTERM (graceful: in-flight requests finish, then the mails being
+    /// sent are recorded as sent).
     ///
     /// # Errors
     /// I/O errors of the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.deliverer.abort();
+        let _ = self.stop_deliverer.send(());
+        let _ = self.deliverer.await;
         result
     }
 }

@@ -21,6 +21,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub claimed_by: Option<String>,
+    pub claimed_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

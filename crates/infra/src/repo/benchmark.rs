@@ -13,19 +13,20 @@ use super::common::{begin_write, insert_submit, moderated_condition, status, upl
 use crate::{
     entity::benchmark,
     error::{DbResultExt, read_retrying},
-    outbox,
+    outbox::{self, MailSignal},
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
 
 /// [`BenchmarkRepository`] on SeaORM.
 pub struct SeaBenchmarkRepository {
     db: DatabaseConnection,
+    mail: MailSignal,
 }
 
 impl SeaBenchmarkRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over this pool; wakes the mail deliverer through `mail` after committing mails.
+    pub fn new(db: DatabaseConnection, mail: MailSignal) -> Self {
+        Self { db, mail }
     }
 }
 
@@ -85,7 +86,7 @@ impl BenchmarkRepository for SeaBenchmarkRepository {
         .repo()?;
         insert_submit(&txn, ItemKind::Benchmark, b.id, &b.uploader, b.upload_datetime).await?;
         outbox::enqueue(&txn, &mail).await?;
-        txn.commit().await.repo()
+        self.mail.commit(txn).await
     }
 
     async fn update(&self, id: Uuid, draft: &BenchmarkDraft) -> Result<(), RepoError> {

@@ -22,19 +22,20 @@ use super::{
 use crate::{
     entity::{claim, result},
     error::{DbResultExt, read_retrying},
-    outbox,
+    outbox::{self, MailSignal},
     sql::{date_condition, fetch_page, filter_if, sort_by_columns},
 };
 
 /// [`ClaimRepository`] on SeaORM.
 pub struct SeaClaimRepository {
     db: DatabaseConnection,
+    mail: MailSignal,
 }
 
 impl SeaClaimRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over this pool; wakes the mail deliverer through `mail` after committing mails.
+    pub fn new(db: DatabaseConnection, mail: MailSignal) -> Self {
+        Self { db, mail }
     }
 }
 
@@ -84,7 +85,7 @@ impl ClaimRepository for SeaClaimRepository {
         .repo()?;
         insert_submit(&txn, ItemKind::Claim, c.id, &c.claimer, c.upload_datetime).await?;
         outbox::enqueue(&txn, &mail).await?;
-        txn.commit().await.repo()
+        self.mail.commit(txn).await
     }
 
     async fn list(
@@ -115,7 +116,7 @@ impl ClaimRepository for SeaClaimRepository {
         let outcome = approve_in(&txn, ItemKind::Claim, id).await?;
         if outcome == Moderated::Done {
             outbox::enqueue(&txn, &mail).await?;
-            txn.commit().await.repo()?;
+            self.mail.commit(txn).await?;
         }
         Ok(outcome)
     }
@@ -159,7 +160,7 @@ impl ClaimRepository for SeaClaimRepository {
                 }
             }
         }
-        txn.commit().await.repo()?;
+        self.mail.commit(txn).await?;
         Ok(Moderated::Done)
     }
 }

@@ -13,19 +13,20 @@ use super::common::{begin_write, insert_submit, moderated_condition, status, upl
 use crate::{
     entity::flavor,
     error::{DbResultExt, read_retrying},
-    outbox,
+    outbox::{self, MailSignal},
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
 
 /// [`FlavorRepository`] on SeaORM.
 pub struct SeaFlavorRepository {
     db: DatabaseConnection,
+    mail: MailSignal,
 }
 
 impl SeaFlavorRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over this pool; wakes the mail deliverer through `mail` after committing mails.
+    pub fn new(db: DatabaseConnection, mail: MailSignal) -> Self {
+        Self { db, mail }
     }
 }
 
@@ -68,7 +69,7 @@ impl FlavorRepository for SeaFlavorRepository {
         .repo()?;
         insert_submit(&txn, ItemKind::Flavor, f.id, &f.uploader, f.upload_datetime).await?;
         outbox::enqueue(&txn, &mail).await?;
-        txn.commit().await.repo()
+        self.mail.commit(txn).await
     }
 
     async fn update(&self, id: Uuid, draft: &FlavorDraft) -> Result<(), RepoError> {

@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+use crate::outbox::MailSignal;
+
 pub use benchmark::SeaBenchmarkRepository;
 pub use claim::SeaClaimRepository;
 pub use flavor::SeaFlavorRepository;
@@ -46,17 +48,18 @@ pub struct Repositories {
 }
 
 impl Repositories {
-    /// Builds every repository over `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
+    /// Builds every repository over `db`; those that queue mails wake the deliverer through
+    /// `mail` after each commit.
+    pub fn new(db: DatabaseConnection, mail: &MailSignal) -> Self {
         Self {
-            users: Arc::new(SeaUserRepository::new(db.clone())),
+            users: Arc::new(SeaUserRepository::new(db.clone(), mail.clone())),
             tags: Arc::new(SeaTagRepository::new(db.clone())),
-            benchmarks: Arc::new(SeaBenchmarkRepository::new(db.clone())),
-            sites: Arc::new(SeaSiteRepository::new(db.clone())),
-            flavors: Arc::new(SeaFlavorRepository::new(db.clone())),
-            moderation: Arc::new(SeaModerationRepository::new(db.clone())),
+            benchmarks: Arc::new(SeaBenchmarkRepository::new(db.clone(), mail.clone())),
+            sites: Arc::new(SeaSiteRepository::new(db.clone(), mail.clone())),
+            flavors: Arc::new(SeaFlavorRepository::new(db.clone(), mail.clone())),
+            moderation: Arc::new(SeaModerationRepository::new(db.clone(), mail.clone())),
             results: Arc::new(SeaResultRepository::new(db.clone())),
-            claims: Arc::new(SeaClaimRepository::new(db)),
+            claims: Arc::new(SeaClaimRepository::new(db, mail.clone())),
         }
     }
 }

@@ -21,19 +21,20 @@ use super::common::begin_write;
 use crate::{
     entity::{submit, user},
     error::DbResultExt,
-    outbox,
+    outbox::{self, MailSignal},
     sql::{date_condition, fetch_page, filter_if, sort_by_columns},
 };
 
 /// [`ModerationRepository`] on SeaORM.
 pub struct SeaModerationRepository {
     db: DatabaseConnection,
+    mail: MailSignal,
 }
 
 impl SeaModerationRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over this pool; wakes the mail deliverer through `mail` after committing mails.
+    pub fn new(db: DatabaseConnection, mail: MailSignal) -> Self {
+        Self { db, mail }
     }
 }
 
@@ -121,7 +122,7 @@ impl ModerationRepository for SeaModerationRepository {
         let outcome = approve_in(&txn, kind, id).await?;
         if outcome == Moderated::Done {
             outbox::enqueue(&txn, &mail).await?;
-            txn.commit().await.repo()?;
+            self.mail.commit(txn).await?;
         }
         Ok(outcome)
     }
@@ -131,7 +132,7 @@ impl ModerationRepository for SeaModerationRepository {
         let outcome = reject_in(&txn, kind, id).await?;
         if outcome == Moderated::Done {
             outbox::enqueue(&txn, &mail).await?;
-            txn.commit().await.repo()?;
+            self.mail.commit(txn).await?;
         }
         Ok(outcome)
     }

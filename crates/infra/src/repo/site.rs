@@ -13,19 +13,20 @@ use super::common::{begin_write, insert_submit, moderated_condition, status, upl
 use crate::{
     entity::site,
     error::{DbResultExt, read_retrying},
-    outbox,
+    outbox::{self, MailSignal},
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
 
 /// [`SiteRepository`] on SeaORM.
 pub struct SeaSiteRepository {
     db: DatabaseConnection,
+    mail: MailSignal,
 }
 
 impl SeaSiteRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over this pool; wakes the mail deliverer through `mail` after committing mails.
+    pub fn new(db: DatabaseConnection, mail: MailSignal) -> Self {
+        Self { db, mail }
     }
 }
 
@@ -68,7 +69,7 @@ impl SiteRepository for SeaSiteRepository {
         .repo()?;
         insert_submit(&txn, ItemKind::Site, s.id, &s.uploader, s.upload_datetime).await?;
         outbox::enqueue(&txn, &mail).await?;
-        txn.commit().await.repo()
+        self.mail.commit(txn).await
     }
 
     async fn update(&self, id: Uuid, draft: &SiteDraft) -> Result<(), RepoError> {

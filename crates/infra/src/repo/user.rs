@@ -13,19 +13,20 @@ use sea_orm::{
 use crate::{
     entity::user,
     error::{DbResultExt, read_retrying},
-    outbox,
+    outbox::{self, MailSignal},
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
 
 /// [`UserRepository`] on SeaORM.
 pub struct SeaUserRepository {
     db: DatabaseConnection,
+    mail: MailSignal,
 }
 
 impl SeaUserRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over this pool; wakes the mail deliverer through `mail` after committing mails.
+    pub fn new(db: DatabaseConnection, mail: MailSignal) -> Self {
+        Self { db, mail }
     }
 }
 
@@ -72,7 +73,7 @@ impl UserRepository for SeaUserRepository {
         .await
         .repo()?;
         outbox::enqueue(&txn, &mail).await?;
-        txn.commit().await.repo()
+        self.mail.commit(txn).await
     }
 
     async fn update_email(
@@ -94,7 +95,7 @@ impl UserRepository for SeaUserRepository {
             return Err(RepoError::NotFound);
         }
         outbox::enqueue(&txn, &mail).await?;
-        txn.commit().await.repo()
+        self.mail.commit(txn).await
     }
 
     async fn list(
