@@ -12,6 +12,7 @@ mod image_check;
 mod mails;
 mod moderation;
 mod openapi;
+mod pagination_bounds;
 mod result_filters;
 mod results;
 mod self_results;
