@@ -9,6 +9,7 @@ mod claims;
 mod conventions;
 mod flavors;
 mod image_check;
+mod limits;
 mod mails;
 mod moderation;
 mod openapi;

@@ -170,7 +170,9 @@ mod tests {
     fn fields_get_marshmallow_messages() {
         let obj = object(json!({"description": null, "bad": 1, "id": "x"})).unwrap();
         let limits = RequestLimits::default();
-        let ApiError::Validation { errors, .. } = validate(obj, &SPEC, &limits).unwrap_err() else { panic!() };
+        let ApiError::Validation { errors, .. } = validate(obj, &SPEC, &limits).unwrap_err() else {
+            panic!()
+        };
         assert_eq!(errors["name"], json!(["Missing data for required field."]));
         assert_eq!(errors["description"], json!(["Field may not be null."]));
         assert_eq!(errors["bad"], json!(["Unknown field."]));

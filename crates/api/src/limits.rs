@@ -140,7 +140,8 @@ mod tests {
 
     #[test]
     fn each_list_has_its_own_maximum() {
-        let limits = RequestLimits { max_terms: 1, max_filters: 2, max_tags_ids: 3, ..RequestLimits::default() };
+        let limits =
+            RequestLimits { max_terms: 1, max_filters: 2, max_tags_ids: 3, ..RequestLimits::default() };
         assert_eq!(
             [limits.max_items("terms"), limits.max_items("filters"), limits.max_items("tags_ids")],
             [1, 2, 3]

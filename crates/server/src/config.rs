@@ -47,7 +47,10 @@ pub struct Settings {
 }
 
 /// Reads a variable, or the content of the file named by `NAME_FILE`.
-pub(crate) fn read(env: &dyn Fn(&str) -> Option<String>, name: &'static str) -> Result<Option<String>, ConfigError> {
+pub(crate) fn read(
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<String>, ConfigError> {
     if let Some(path) = env(&format!("{name}_FILE")).filter(|p| !p.is_empty()) {
         let content =
             std::fs::read_to_string(&path).map_err(|e| bad(name, format!("{name}_FILE {path}: {e}")))?;

@@ -63,7 +63,8 @@ mod tests {
     #[test]
     fn unset_limits_take_the_defaults_and_bad_ones_name_their_variable() {
         assert_eq!(limits(&[]).unwrap(), RequestLimits::default());
-        let set = limits(&[("MAX_TERMS", "4"), ("MAX_BODY_BYTES", "10"), ("MAX_RESULT_BYTES", "10")]).unwrap();
+        let set =
+            limits(&[("MAX_TERMS", "4"), ("MAX_BODY_BYTES", "10"), ("MAX_RESULT_BYTES", "10")]).unwrap();
         assert_eq!((set.max_terms, set.max_body_bytes, set.max_result_bytes), (4, 10, 10));
         assert_eq!(limits(&[("MAX_FILTERS", "0")]).unwrap_err().variable, "MAX_FILTERS");
         assert_eq!(limits(&[("MAX_TAGS_IDS", "-1")]).unwrap_err().variable, "MAX_TAGS_IDS");

@@ -153,7 +153,11 @@ impl Query {
     ///
     /// # Errors
     /// 422 with every field's messages.
-    pub fn parse_within(query: &str, spec: &'static [Param], limits: &RequestLimits) -> Result<Self, ApiError> {
+    pub fn parse_within(
+        query: &str,
+        spec: &'static [Param],
+        limits: &RequestLimits,
+    ) -> Result<Self, ApiError> {
         let pairs = pairs(query);
         let mut errors = Map::new();
         for (name, _) in &pairs {
