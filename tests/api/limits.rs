@@ -55,7 +55,7 @@ fn document_of_size(size: usize) -> String {
 
 /// A document nested `depth` levels deep: `{"n": {"n": … {} … }}`.
 fn nested(depth: usize) -> String {
-    format!("{}{}", r#"{"n": "#.repeat(depth - 1), format!("{{}}{}", "}".repeat(depth - 1)))
+    format!("{}{{}}{}", r#"{"n": "#.repeat(depth - 1), "}".repeat(depth - 1))
 }
 
 async fn upload_text(app: &TestApp, f: &Fixture, text: String) -> RawResponse {

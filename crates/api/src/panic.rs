@@ -120,8 +120,7 @@ mod tests {
         for _ in 0..3 {
             let err = test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request())
                 .await
-                .err()
-                .expect("the panic becomes an error");
+                .expect_err("the panic becomes an error");
             let resp = err.error_response();
             assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
             assert_eq!(resp.headers().get(header::CONTENT_TYPE).unwrap(), "application/json");
