@@ -18,6 +18,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod drill;
+
 use anyhow::{Context, bail};
 use clap::Parser;
 use eosc_perf_tests::oidc::{MockOidc, MockUser};
@@ -47,6 +49,10 @@ struct Args {
     /// Run only the workloads whose names contain one of these (comma separated).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// Fault drill instead of the workloads: uploads and reads for `--seconds` while this shell
+    /// command (for example a database restart) runs a third of the way in.
+    #[arg(long)]
+    fault_command: Option<String>,
 }
 
 struct Server(Child);
@@ -305,6 +311,11 @@ async fn main() -> anyhow::Result<()> {
         figures.push(run("upload (seeding)", &ctx, c, Duration::MAX, Some(missing), upload_request).await);
     }
     let secs = Duration::from_secs(args.seconds);
+    if let Some(command) = &args.fault_command {
+        let report = drill::run(ctx.clone(), c, 4, secs, command).await?;
+        drill::print(&report);
+        return Ok(());
+    }
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o.as_str()));
     let b = ctx.benchmark.clone();
     let f0 = ctx.flavors[0].clone();

@@ -158,6 +158,7 @@ pub(crate) mod http {
     fn reason(status: u16) -> &'static str {
         match status {
             200 => "OK",
+            307 => "Temporary Redirect",
             400 => "Bad Request",
             401 => "Unauthorized",
             404 => "Not Found",
@@ -177,8 +178,14 @@ struct State {
     require_token: AtomicBool,
     down: AtomicBool,
     manifest_requests: AtomicUsize,
+    requests: AtomicUsize,
+    redirect: Mutex<Option<String>>,
+    realm: Mutex<Option<String>>,
     base_url: OnceLock<String>,
 }
+
+/// Path prefix under which the mock serves its API again, without redirecting.
+pub const RELOCATED: &str = "/relocated";
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -238,6 +245,27 @@ impl MockRegistry {
     pub fn manifest_requests(&self) -> usize {
         self.state.manifest_requests.load(Ordering::SeqCst)
     }
+
+    /// Number of requests of any kind received so far.
+    pub fn requests(&self) -> usize {
+        self.state.requests.load(Ordering::SeqCst)
+    }
+
+    /// When `Some(base)`, manifest requests answer `307 Location: <base><path>`; requests under
+    /// [`RELOCATED`] are served as usual.
+    pub fn redirect_manifests_to(&self, base: Option<&str>) {
+        *lock(&self.state.redirect) = base.map(str::to_owned);
+    }
+
+    /// `<url>/relocated`: a redirect target on this registry itself.
+    pub fn relocated_url(&self) -> String {
+        format!("{}{RELOCATED}", self.url())
+    }
+
+    /// When `Some(url)`, token challenges name `url` as their realm instead of this registry.
+    pub fn set_realm(&self, realm: Option<&str>) {
+        *lock(&self.state.realm) = realm.map(str::to_owned);
+    }
 }
 
 fn errors(status: u16, code: &str, message: &str) -> Response {
@@ -246,8 +274,9 @@ fn errors(status: u16, code: &str, message: &str) -> Response {
 
 fn challenge(state: &State, repo: &str, insufficient: bool) -> Response {
     let base = state.base_url.get().map_or("", String::as_str);
+    let realm = lock(&state.realm).clone().unwrap_or_else(|| format!("{base}/token"));
     let mut value =
-        format!("Bearer realm=\"{base}/token\",service=\"mock-registry\",scope=\"repository:{repo}:pull\"");
+        format!("Bearer realm=\"{realm}\",service=\"mock-registry\",scope=\"repository:{repo}:pull\"");
     if insufficient {
         value.push_str(",error=\"insufficient_scope\"");
     }
@@ -255,19 +284,27 @@ fn challenge(state: &State, repo: &str, insufficient: bool) -> Response {
 }
 
 fn route(state: &State, req: &Request) -> Response {
-    let manifest = req.path.strip_prefix("/v2/").and_then(|rest| rest.rsplit_once("/manifests/"));
+    state.requests.fetch_add(1, Ordering::SeqCst);
+    let (path, relocated) = match req.path.strip_prefix(RELOCATED) {
+        Some(rest) => (rest, true),
+        None => (req.path.as_str(), false),
+    };
+    let manifest = path.strip_prefix("/v2/").and_then(|rest| rest.rsplit_once("/manifests/"));
     if manifest.is_some() {
         state.manifest_requests.fetch_add(1, Ordering::SeqCst);
     }
     if state.down.load(Ordering::SeqCst) {
         return errors(500, "UNKNOWN", "registry is down");
     }
-    if req.path == "/token" {
+    if let Some(base) = lock(&state.redirect).as_deref().filter(|_| manifest.is_some() && !relocated) {
+        return Response::empty(307).with_header("Location", &format!("{base}{path}"));
+    }
+    if path == "/token" {
         let token = uuid::Uuid::new_v4().simple().to_string();
         lock(&state.tokens).insert(token.clone());
         return Response::json(200, &json!({"token": token, "access_token": token, "expires_in": 300}));
     }
-    if req.path == "/v2/" || req.path == "/v2" {
+    if path == "/v2/" || path == "/v2" {
         return Response::json(200, &json!({}));
     }
     let Some((repo, reference)) = manifest else {
@@ -311,74 +348,4 @@ fn route(state: &State, req: &Request) -> Response {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn manifest_url(reg: &MockRegistry, repo: &str, tag: &str) -> String {
-        format!("{}/v2/{repo}/manifests/{tag}", reg.url())
-    }
-
-    #[tokio::test]
-    async fn serves_known_manifests_and_404s_unknown() {
-        let reg = MockRegistry::start().await;
-        reg.add_image("deephdc/deep-oc-benchmarks_cnn", "latest");
-        let client = reqwest::Client::new();
-        let ok =
-            client.get(manifest_url(&reg, "deephdc/deep-oc-benchmarks_cnn", "latest")).send().await.unwrap();
-        assert_eq!(ok.status(), 200);
-        assert_eq!(ok.headers()["content-type"], MANIFEST_V2);
-        let json: serde_json::Value = ok.json().await.unwrap();
-        assert_eq!(json["schemaVersion"], 2);
-        let head =
-            client.head(manifest_url(&reg, "deephdc/deep-oc-benchmarks_cnn", "latest")).send().await.unwrap();
-        assert_eq!(head.status(), 200);
-        let missing = client.get(manifest_url(&reg, "library/ubuntu", "nope")).send().await.unwrap();
-        assert_eq!(missing.status(), 404);
-        let json: serde_json::Value = missing.json().await.unwrap();
-        assert_eq!(json["errors"][0]["code"], "MANIFEST_UNKNOWN");
-        assert_eq!(reg.manifest_requests(), 3);
-        reg.set_down(true);
-        let down = client.get(format!("{}/v2/", reg.url())).send().await.unwrap();
-        assert_eq!(down.status(), 500);
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn anonymous_token_flow_and_private_repos() {
-        let reg = MockRegistry::start().await;
-        reg.add_image("library/ubuntu", "22.04");
-        reg.add_image("acme/secret", "1");
-        reg.add_private("acme/secret");
-        reg.require_token(true);
-        let client = reqwest::Client::new();
-        let denied = client.get(manifest_url(&reg, "library/ubuntu", "22.04")).send().await.unwrap();
-        assert_eq!(denied.status(), 401);
-        let www = denied.headers()["www-authenticate"].to_str().unwrap().to_owned();
-        assert_eq!(
-            www,
-            format!(
-                "Bearer realm=\"{}/token\",service=\"mock-registry\",scope=\"repository:library/ubuntu:pull\"",
-                reg.url()
-            )
-        );
-        let token: serde_json::Value = client
-            .get(format!("{}/token", reg.url()))
-            .query(&[("service", "mock-registry"), ("scope", "repository:library/ubuntu:pull")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = token["token"].as_str().unwrap().to_owned();
-        let ok = client
-            .get(manifest_url(&reg, "library/ubuntu", "22.04"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(ok.status(), 200);
-        let private =
-            client.get(manifest_url(&reg, "acme/secret", "1")).bearer_auth(&token).send().await.unwrap();
-        assert_eq!(private.status(), 401);
-    }
-}
+mod tests;

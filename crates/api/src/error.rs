@@ -155,11 +155,17 @@ impl ResponseError for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             resp.insert_header(("WWW-Authenticate", "Bearer"));
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.insert_header(("Retry-After", RETRY_AFTER_SECONDS));
+        }
         resp.json(body)
     }
 }
 
 impl paperclip::v2::schema::Apiv2Errors for ApiError {}
+
+/// `Retry-After` of a 503: a restarted database or a freed pool is usually back within seconds.
+const RETRY_AFTER_SECONDS: &str = "2";
 
 /// Handler result.
 pub type ApiResult<T> = Result<T, ApiError>;

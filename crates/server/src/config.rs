@@ -113,7 +113,13 @@ impl Settings {
             Some("off" | "false" | "0" | "no") => None,
             None | Some("" | "on" | "true" | "1" | "yes") => {
                 let url = read(env, "IMAGE_REGISTRY_URL")?.filter(|u| !u.is_empty());
-                Some(RegistryConfig::new(url).map_err(|e| bad("IMAGE_REGISTRY_URL", e))?)
+                let config = RegistryConfig::new(url).map_err(|e| bad("IMAGE_REGISTRY_URL", e))?;
+                match read(env, "IMAGE_REGISTRIES")?.filter(|r| !r.is_empty()) {
+                    Some(list) => {
+                        Some(config.with_allowed_registries(&list).map_err(|e| bad("IMAGE_REGISTRIES", e))?)
+                    }
+                    None => Some(config),
+                }
             }
             Some(other) => return Err(bad("IMAGE_CHECK", format!("{other:?} is neither on nor off"))),
         };
@@ -195,6 +201,10 @@ mod tests {
             "TRUSTED_OP_LIST"
         );
         assert_eq!(settings(&[("IMAGE_CHECK", "maybe")]).unwrap_err().variable, "IMAGE_CHECK");
+        assert_eq!(
+            settings(&[("IMAGE_REGISTRIES", "https://x.org")]).unwrap_err().variable,
+            "IMAGE_REGISTRIES"
+        );
         assert_eq!(settings(&[("DB_HOST", "db")]).unwrap_err().variable, "DB_USER");
     }
 

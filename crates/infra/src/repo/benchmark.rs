@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::common::{begin_write, insert_submit, moderated_condition, status, uploader};
 use crate::{
     entity::benchmark,
-    error::DbResultExt,
+    error::{DbResultExt, read_retrying},
     outbox,
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
@@ -60,7 +60,10 @@ fn expand_name(sort: &[SortKey]) -> Vec<SortKey> {
 #[async_trait::async_trait]
 impl BenchmarkRepository for SeaBenchmarkRepository {
     async fn find(&self, id: Uuid) -> Result<Option<Benchmark>, RepoError> {
-        Ok(benchmark::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain))
+        read_retrying(|| async move {
+            Ok(benchmark::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain))
+        })
+        .await
     }
 
     async fn insert(&self, b: &Benchmark, mail: OutboundMail) -> Result<(), RepoError> {

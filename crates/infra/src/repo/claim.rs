@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     entity::{claim, result},
-    error::DbResultExt,
+    error::{DbResultExt, read_retrying},
     outbox,
     sql::{date_condition, fetch_page, filter_if, sort_by_columns},
 };
@@ -49,9 +49,14 @@ fn without_resource_type(sort: &[SortKey]) -> Vec<SortKey> {
 #[async_trait::async_trait]
 impl ClaimRepository for SeaClaimRepository {
     async fn find(&self, id: Uuid) -> Result<Option<Claim>, RepoError> {
-        let Some(row) = claim::Entity::find_by_id(id).one(&self.db).await.repo()? else { return Ok(None) };
-        let page = Page { items: vec![row], total: 1, request: PageRequest::default() };
-        Ok(with_users(&self.db, page).await?.items.pop())
+        read_retrying(|| async move {
+            let Some(row) = claim::Entity::find_by_id(id).one(&self.db).await.repo()? else {
+                return Ok(None);
+            };
+            let page = Page { items: vec![row], total: 1, request: PageRequest::default() };
+            Ok(with_users(&self.db, page).await?.items.pop())
+        })
+        .await
     }
 
     async fn insert(&self, c: &NewClaim, mail: OutboundMail) -> Result<(), RepoError> {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::common::{begin_write, insert_submit, moderated_condition, status, uploader};
 use crate::{
     entity::flavor,
-    error::DbResultExt,
+    error::{DbResultExt, read_retrying},
     outbox,
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
@@ -45,7 +45,10 @@ pub(crate) fn to_domain(m: flavor::Model) -> Flavor {
 #[async_trait::async_trait]
 impl FlavorRepository for SeaFlavorRepository {
     async fn find(&self, id: Uuid) -> Result<Option<Flavor>, RepoError> {
-        Ok(flavor::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain))
+        read_retrying(|| async move {
+            Ok(flavor::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain))
+        })
+        .await
     }
 
     async fn insert(&self, f: &Flavor, mail: OutboundMail) -> Result<(), RepoError> {

@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     entity::{benchmark, flavor, result, result_tag, site, tag, user},
-    error::DbResultExt,
+    error::{DbResultExt, read_retrying},
     sql::{json, order},
 };
 
@@ -389,9 +389,10 @@ impl SeaResultRepository {
     }
 }
 
-#[async_trait::async_trait]
-impl ResultRepository for SeaResultRepository {
-    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
+/// One attempt of each read of the repository; the trait methods retry them once on a
+/// connection-level failure.
+impl SeaResultRepository {
+    async fn find_once(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
         let mut q = base_query(
             self.db.get_database_backend(),
             &ResultFilter::default(),
@@ -402,35 +403,7 @@ impl ResultRepository for SeaResultRepository {
         Ok(self.load(q).await?.pop())
     }
 
-    async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
-        let txn = begin_write(&self.db).await?;
-        result::ActiveModel {
-            id: Set(new.id),
-            execution_datetime: Set(new.execution_datetime),
-            json: Set(new.json.clone()),
-            benchmark_id: Set(new.benchmark_id),
-            site_id: Set(new.site_id),
-            flavor_id: Set(new.flavor_id),
-            deleted: Set(false),
-            deleted_by_admin: Set(false),
-            uploader_sub: Set(new.uploader.sub.clone()),
-            uploader_iss: Set(new.uploader.iss.clone()),
-            upload_datetime: Set(new.upload_datetime),
-        }
-        .insert(&txn)
-        .await
-        .repo()?;
-        if !new.tags_ids.is_empty() {
-            let links = new
-                .tags_ids
-                .iter()
-                .map(|t| result_tag::ActiveModel { result_id: Set(new.id), tag_id: Set(*t) });
-            result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
-        }
-        txn.commit().await.repo()
-    }
-
-    async fn list(
+    async fn list_once(
         &self,
         filter: &ResultFilter,
         sort: &[SortKey],
@@ -482,6 +455,61 @@ impl ResultRepository for SeaResultRepository {
         Ok(Page { items, total, request: page })
     }
 
+    async fn uploader_once(&self, id: Uuid) -> Result<Option<User>, RepoError> {
+        let Some(r) = result::Entity::find_by_id(id).one(&self.db).await.repo()? else { return Ok(None) };
+        let u = user::Entity::find_by_id((r.uploader_sub, r.uploader_iss)).one(&self.db).await.repo()?;
+        Ok(u.map(|u| User {
+            sub: u.sub,
+            iss: u.iss,
+            email: u.email,
+            registration_datetime: u.registration_datetime,
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl ResultRepository for SeaResultRepository {
+    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
+        read_retrying(|| self.find_once(id)).await
+    }
+
+    async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
+        let txn = begin_write(&self.db).await?;
+        result::ActiveModel {
+            id: Set(new.id),
+            execution_datetime: Set(new.execution_datetime),
+            json: Set(new.json.clone()),
+            benchmark_id: Set(new.benchmark_id),
+            site_id: Set(new.site_id),
+            flavor_id: Set(new.flavor_id),
+            deleted: Set(false),
+            deleted_by_admin: Set(false),
+            uploader_sub: Set(new.uploader.sub.clone()),
+            uploader_iss: Set(new.uploader.iss.clone()),
+            upload_datetime: Set(new.upload_datetime),
+        }
+        .insert(&txn)
+        .await
+        .repo()?;
+        if !new.tags_ids.is_empty() {
+            let links = new
+                .tags_ids
+                .iter()
+                .map(|t| result_tag::ActiveModel { result_id: Set(new.id), tag_id: Set(*t) });
+            result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
+        }
+        txn.commit().await.repo()
+    }
+
+    async fn list(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<BenchmarkResult>, RepoError> {
+        read_retrying(|| self.list_once(filter, sort, page)).await
+    }
+
     async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
         let res = result::Entity::update_many()
             .col_expr(result::Column::Deleted, Expr::value(true))
@@ -510,13 +538,6 @@ impl ResultRepository for SeaResultRepository {
     }
 
     async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
-        let Some(r) = result::Entity::find_by_id(id).one(&self.db).await.repo()? else { return Ok(None) };
-        let u = user::Entity::find_by_id((r.uploader_sub, r.uploader_iss)).one(&self.db).await.repo()?;
-        Ok(u.map(|u| User {
-            sub: u.sub,
-            iss: u.iss,
-            email: u.email,
-            registration_datetime: u.registration_datetime,
-        }))
+        read_retrying(|| self.uploader_once(id)).await
     }
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::common::begin_write;
 use crate::{
     entity::tag,
-    error::DbResultExt,
+    error::{DbResultExt, read_retrying},
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
 
@@ -34,7 +34,10 @@ pub(crate) fn to_domain(m: tag::Model) -> Tag {
 #[async_trait::async_trait]
 impl TagRepository for SeaTagRepository {
     async fn find(&self, id: Uuid) -> Result<Option<Tag>, RepoError> {
-        Ok(tag::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain))
+        read_retrying(
+            || async move { Ok(tag::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain)) },
+        )
+        .await
     }
 
     async fn insert(&self, t: &Tag) -> Result<(), RepoError> {
@@ -85,11 +88,14 @@ impl TagRepository for SeaTagRepository {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = tag::Entity::find()
-            .filter(tag::Column::Id.is_in(ids.iter().copied()))
-            .all(&self.db)
-            .await
-            .repo()?;
-        Ok(rows.into_iter().map(|t| t.id).collect())
+        read_retrying(|| async move {
+            let rows = tag::Entity::find()
+                .filter(tag::Column::Id.is_in(ids.iter().copied()))
+                .all(&self.db)
+                .await
+                .repo()?;
+            Ok(rows.into_iter().map(|t| t.id).collect())
+        })
+        .await
     }
 }

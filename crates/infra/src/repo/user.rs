@@ -12,7 +12,7 @@ use sea_orm::{
 
 use crate::{
     entity::user,
-    error::DbResultExt,
+    error::{DbResultExt, read_retrying},
     outbox,
     sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
 };
@@ -50,11 +50,14 @@ fn exact(filter: &UserFilter) -> Condition {
 #[async_trait::async_trait]
 impl UserRepository for SeaUserRepository {
     async fn find(&self, sub: &str, iss: &str) -> Result<Option<User>, RepoError> {
-        Ok(user::Entity::find_by_id((sub.to_owned(), iss.to_owned()))
-            .one(&self.db)
-            .await
-            .repo()?
-            .map(to_domain))
+        read_retrying(|| async move {
+            Ok(user::Entity::find_by_id((sub.to_owned(), iss.to_owned()))
+                .one(&self.db)
+                .await
+                .repo()?
+                .map(to_domain))
+        })
+        .await
     }
 
     async fn insert(&self, u: &User, mail: OutboundMail) -> Result<(), RepoError> {

@@ -12,7 +12,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, IntoColumnRef},
 };
 
-use crate::error::DbResultExt;
+use crate::error::{DbResultExt, read_retrying};
 
 /// Converts a domain direction.
 pub fn order(dir: SortDir) -> Order {
@@ -81,12 +81,20 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
     C: ConnectionTrait,
 {
-    let total = select.clone().count(db).await.repo()?;
-    let items = match page.offset() {
-        Some(offset) if offset < total => select.offset(offset).limit(page.per_page).all(db).await.repo()?,
-        _ => Vec::new(),
-    };
-    Ok(Page { items, total, request: page })
+    read_retrying(|| {
+        let select = select.clone();
+        async move {
+            let total = select.clone().count(db).await.repo()?;
+            let items = match page.offset() {
+                Some(offset) if offset < total => {
+                    select.offset(offset).limit(page.per_page).all(db).await.repo()?
+                }
+                _ => Vec::new(),
+            };
+            Ok(Page { items, total, request: page })
+        }
+    })
+    .await
 }
 
 /// Filters `select` by `cond` only when it is not empty.
