@@ -11,7 +11,7 @@ use eosc_perf_tests::{
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::results::{Fixture, fixture, uploaded};
+use crate::results::{Fixture, context, fixture, post_result, uploaded};
 
 /// Who calls an endpoint.
 #[derive(Clone, Copy)]
@@ -175,7 +175,7 @@ backend_test!(extreme_filter_numbers_and_dates_never_fail_the_query, |app| {
         let (status, body) = app.get(&url).await;
         assert_eq!(status, StatusCode::OK, "{url}: {body}");
     }
-    for date in ["0001-01-01", "9999-12-31"] {
+    for date in ["0000-01-01", "0001-01-01", "9999-12-31"] {
         for path in ["/results", "/sites", "/reports/claims"] {
             for bound in ["upload_before", "upload_after"] {
                 let url = format!("{path}?{bound}={date}");
@@ -184,6 +184,24 @@ backend_test!(extreme_filter_numbers_and_dates_never_fail_the_query, |app| {
                 assert_eq!(status, StatusCode::OK, "{url}: {body}");
             }
         }
+        let url = format!("/results?execution_before={date}&execution_after={date}");
+        let (status, body) = app.get(&url).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {body}");
+    }
+    for when in ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00-14:00"] {
+        let query = context(&world.fixture.benchmark, &world.fixture.flavor, when, &[]);
+        let (status, body) =
+            post_result(&app, Some(&world.fixture.user.token), &query, Some(json!({"time": 1}))).await;
+        assert_eq!(status, StatusCode::CREATED, "executed {when}: {body}");
+    }
+    let (status, body) = app.get("/results?sort_by=%2Bexecution_datetime").await;
+    assert_eq!((status, body["total"].clone()), (StatusCode::OK, json!(3)), "{body}");
+    for when in ["9999-12-31T23:59:59-14:00", "2999-01-01T00:00:00Z"] {
+        let query = context(&world.fixture.benchmark, &world.fixture.flavor, when, &[]);
+        let (status, body) =
+            post_result(&app, Some(&world.fixture.user.token), &query, Some(json!({"time": 1}))).await;
+        let expected = json!({"code": 422, "status": "Unprocessable Entity", "errors": {"error": "Execution date cannot be in future"}});
+        assert_eq!((status, body), (StatusCode::UNPROCESSABLE_ENTITY, expected), "executed {when}");
     }
 });
 
