@@ -8,7 +8,10 @@ use eosc_perf_tests::{
     app::{RawResponse, bare, send_raw, validation_error},
     backend_test, backend_test_with, spawn_app_with,
 };
-use reqwest::{Method, StatusCode, header::CONTENT_TYPE};
+use reqwest::{
+    Method, StatusCode,
+    header::{CONTENT_ENCODING, CONTENT_TYPE},
+};
 use serde_json::{Value, json};
 
 use crate::results::{Fixture, context, fixture, id_of, uploaded};
@@ -281,4 +284,42 @@ backend_test_with!(every_limit_is_a_setting, |backend| {
     let resp =
         post_text(&app, "/tags", Some(&f.user.token), format!(r#"{{"name": "{}"}}"#, "x".repeat(400))).await;
     assert_status(&resp, StatusCode::PAYLOAD_TOO_LARGE, &bare(413), "413-byte body");
+});
+
+/// `text` gzip-compressed.
+fn gzip(text: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(text).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// POST `/tags` as `f.user` with a gzip-encoded body.
+async fn post_gzip(app: &TestApp, f: &Fixture, body: Vec<u8>) -> RawResponse {
+    let req = app
+        .request(Method::POST, "/tags")
+        .bearer_auth(&f.user.token)
+        .header(CONTENT_TYPE, "application/json")
+        .header(CONTENT_ENCODING, "gzip")
+        .body(body);
+    send_raw(req).await
+}
+
+backend_test!(compressed_bodies_are_bounded_after_decompression, |app| {
+    let f = fixture(&app).await;
+    let small = gzip(br#"{"name": "zipped"}"#);
+    let resp = post_gzip(&app, &f, small).await;
+    assert_eq!(resp.status, StatusCode::CREATED, "{}", resp.text);
+    // 4 MiB of spaces inside a valid object compress to a few kilobytes.
+    let mut bomb = b"{\"name\": \"bomb\"".to_vec();
+    bomb.extend(std::iter::repeat_n(b' ', 4 * MIB));
+    bomb.push(b'}');
+    let bomb = gzip(&bomb);
+    assert!(bomb.len() < 16 * 1024, "{} bytes compressed", bomb.len());
+    let resp = post_gzip(&app, &f, bomb).await;
+    assert_status(&resp, StatusCode::PAYLOAD_TOO_LARGE, &bare(413), "a 4 MiB body in a small gzip");
+    let resp = post_gzip(&app, &f, b"not gzip at all".to_vec()).await;
+    assert_status(&resp, StatusCode::BAD_REQUEST, &bare(400), "a corrupted gzip body");
+    let (status, body) = app.get("/tags").await;
+    assert_eq!((status, body["total"].clone()), (StatusCode::OK, json!(1)), "only the small tag");
 });

@@ -4,7 +4,13 @@
 
 use std::{collections::BTreeMap, future::Future, marker::PhantomData, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{
+    FromRequest, HttpRequest,
+    dev::Payload,
+    error::PayloadError,
+    http::{StatusCode, header},
+    web,
+};
 use domain::{AuthError, Identity};
 use paperclip::{
     actix::OperationModifier,
@@ -182,11 +188,12 @@ pub trait BodySchema {
     const SPEC: BodySpec;
 }
 
-/// The raw body, validated on demand against `S`. A body past the app's size limit is kept as
-/// `None` and answered 413 when the handler asks for it, so that authentication and query
-/// errors keep their precedence (contract §2.6).
+/// The raw body, validated on demand against `S`. A body that could not be read (past the app's
+/// size limit, or corrupted in transit) keeps the status it answers, 413 or 400, until the
+/// handler asks for it, so that authentication and query errors keep their precedence
+/// (contract §2.6).
 pub struct JsonBody<S> {
-    bytes: Option<web::Bytes>,
+    bytes: Result<web::Bytes, StatusCode>,
     is_json: bool,
     limits: RequestLimits,
     _spec: PhantomData<S>,
@@ -225,7 +232,7 @@ impl<S> JsonBody<S> {
     }
 
     fn bytes(&self) -> Result<&[u8], ApiError> {
-        self.bytes.as_deref().ok_or(ApiError::Bare(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE))
+        self.bytes.as_deref().map_err(|status| ApiError::Bare(*status))
     }
 }
 
@@ -241,7 +248,10 @@ impl<S: 'static> FromRequest for JsonBody<S> {
         let limits = limits_of(req);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes = bytes.await.ok();
+            let bytes = bytes.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::BAD_REQUEST,
+            });
             Ok(JsonBody { bytes, is_json, limits, _spec: PhantomData })
         })
     }
@@ -282,9 +292,7 @@ impl FromRequest for IdPath {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let id = req.match_info().iter().next().and_then(|(_, v)| path_uuid(v));
-        std::future::ready(
-            id.map(IdPath).ok_or_else(|| ApiError::Bare(actix_web::http::StatusCode::NOT_FOUND).into()),
-        )
+        std::future::ready(id.map(IdPath).ok_or_else(|| ApiError::Bare(StatusCode::NOT_FOUND).into()))
     }
 }
 
