@@ -38,7 +38,13 @@ struct Tally {
     acknowledged: Vec<String>,
 }
 
-async fn client(ctx: Arc<Ctx>, upload: bool, next: Arc<AtomicU64>, stop: Arc<AtomicBool>, tally: Arc<Mutex<Tally>>) {
+async fn client(
+    ctx: Arc<Ctx>,
+    upload: bool,
+    next: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    tally: Arc<Mutex<Tally>>,
+) {
     while !stop.load(Ordering::Relaxed) {
         let n = next.fetch_add(1, Ordering::Relaxed);
         let req = if upload {
@@ -86,13 +92,20 @@ pub async fn run(
     let (next, stop, tally) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)), Arc::default());
     let mut tasks = Vec::new();
     for i in 0..uploaders + readers {
-        tasks.push(tokio::spawn(client(ctx.clone(), i < uploaders, next.clone(), stop.clone(), Arc::clone(&tally))));
+        tasks.push(tokio::spawn(client(
+            ctx.clone(),
+            i < uploaders,
+            next.clone(),
+            stop.clone(),
+            Arc::clone(&tally),
+        )));
     }
     tokio::time::sleep(duration / 3).await;
     let started = Instant::now();
     let cmd = command.to_owned();
-    let status = tokio::task::spawn_blocking(move || std::process::Command::new("sh").args(["-c", &cmd]).status())
-        .await??;
+    let status =
+        tokio::task::spawn_blocking(move || std::process::Command::new("sh").args(["-c", &cmd]).status())
+            .await??;
     let command_seconds = started.elapsed().as_secs_f64();
     eprintln!("disruption command exited with {status} after {command_seconds:.1} s");
     tokio::time::sleep(duration.saturating_sub(duration / 3).saturating_sub(started.elapsed())).await;

@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests: a failed step must abort the test")]
 
 mod auth;
+mod auth_issuers;
 mod availability;
 mod benchmarks;
 mod claims;
@@ -20,5 +21,7 @@ mod result_filters;
 mod results;
 mod self_results;
 mod sites;
+mod spec_conformance;
+mod swagger_page;
 mod tags;
 mod users;

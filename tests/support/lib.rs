@@ -13,6 +13,7 @@ pub mod db;
 pub mod oidc;
 pub mod recorder;
 pub mod registry;
+pub mod sample;
 pub mod smtp;
 
 pub use app::{TestApp, TestUser, spawn_app, spawn_app_with};

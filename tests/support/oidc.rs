@@ -1,6 +1,7 @@
 //! `MockOidc`: a mock OpenID Connect provider on loopback with discovery,
 //! JWKS, userinfo, RFC 7662 introspection, RS256 JWT minting, per-endpoint
-//! call counters and fault injection (delay, outage).
+//! call counters, the client credentials it was shown, and fault injection (delay, outage,
+//! an `iss` that names another issuer).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -17,72 +18,16 @@ use serde_json::{Value, json};
 
 use crate::registry::http::{self, Request, Response, Server};
 
+mod user;
+
+pub use user::MockUser;
+
 /// `kid` of the provider's (only) signing key.
 pub const KID: &str = "test-key";
-/// Client id accepted by the introspection endpoint.
+/// Client id accepted by the introspection endpoint (unless [`MockOidc::set_client`]).
 pub const CLIENT_ID: &str = "eosc-perf";
-/// Client secret accepted by the introspection endpoint.
+/// Client secret accepted by the introspection endpoint (unless [`MockOidc::set_client`]).
 pub const CLIENT_SECRET: &str = "s3cret";
-
-/// A user known to the provider.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MockUser {
-    /// Subject identifier.
-    pub sub: String,
-    /// `email` claim, omitted when `None`.
-    pub email: Option<String>,
-    /// `email_verified` claim, omitted when `None`.
-    pub email_verified: Option<bool>,
-    /// `eduperson_entitlement` claim, omitted when empty.
-    pub entitlements: Vec<String>,
-}
-
-impl MockUser {
-    /// A user with only a `sub`.
-    pub fn new(sub: &str) -> Self {
-        Self { sub: sub.to_owned(), ..Self::default() }
-    }
-
-    /// Set `email` and `email_verified`.
-    pub fn with_email(mut self, email: &str, verified: bool) -> Self {
-        self.email = Some(email.to_owned());
-        self.email_verified = Some(verified);
-        self
-    }
-
-    /// Add an `eduperson_entitlement` value.
-    pub fn with_entitlement(mut self, entitlement: &str) -> Self {
-        self.entitlements.push(entitlement.to_owned());
-        self
-    }
-
-    fn claims(&self) -> serde_json::Map<String, Value> {
-        let mut map = serde_json::Map::new();
-        map.insert("sub".into(), json!(self.sub));
-        if let Some(email) = &self.email {
-            map.insert("email".into(), json!(email));
-        }
-        if let Some(verified) = self.email_verified {
-            map.insert("email_verified".into(), json!(verified));
-        }
-        if !self.entitlements.is_empty() {
-            map.insert("eduperson_entitlement".into(), json!(self.entitlements));
-        }
-        map
-    }
-
-    fn from_claims(claims: &Value) -> Self {
-        Self {
-            sub: claims["sub"].as_str().unwrap_or_default().to_owned(),
-            email: claims["email"].as_str().map(str::to_owned),
-            email_verified: claims["email_verified"].as_bool(),
-            entitlements: claims["eduperson_entitlement"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-                .unwrap_or_default(),
-        }
-    }
-}
 
 /// Which private key signs a token minted by [`MockOidc::jwt_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +68,12 @@ struct State {
     by_sub: Mutex<HashMap<String, MockUser>>,
     delay: Mutex<Duration>,
     down: AtomicBool,
+    /// Accepted client id and secret; `None`: [`CLIENT_ID`] and [`CLIENT_SECRET`].
+    client: Mutex<Option<(String, String)>>,
+    /// Every client id and secret presented to `/introspect`, in order.
+    presented: Mutex<Vec<(String, String)>>,
+    /// An `iss` put into userinfo and introspection answers.
+    claimed_issuer: Mutex<Option<String>>,
     discovery: AtomicUsize,
     jwks: AtomicUsize,
     userinfo: AtomicUsize,
@@ -195,10 +146,15 @@ impl MockOidc {
     }
 
     /// Sign arbitrary `claims` (RS256, kid [`KID`]) with the chosen key.
-    #[expect(clippy::expect_used, reason = "test support: RS256 signing of JSON cannot fail")]
     pub fn jwt_with(&self, claims: Value, key: SigningKey) -> String {
+        self.jwt_with_kid(claims, key, KID)
+    }
+
+    /// Sign arbitrary `claims` (RS256) with the chosen key, naming `kid` in the header.
+    #[expect(clippy::expect_used, reason = "test support: RS256 signing of JSON cannot fail")]
+    pub fn jwt_with_kid(&self, claims: Value, key: SigningKey, kid: &str) -> String {
         let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(KID.to_owned());
+        header.kid = Some(kid.to_owned());
         let key = match key {
             SigningKey::Provider => &KEYS.provider,
             SigningKey::Other => &KEYS.other,
@@ -214,6 +170,22 @@ impl MockOidc {
     /// When `true`, every endpoint answers 503.
     pub fn set_down(&self, down: bool) {
         self.state.down.store(down, Ordering::SeqCst);
+    }
+
+    /// Accept only this client id and secret at `/introspect`.
+    pub fn set_client(&self, id: &str, secret: &str) {
+        *lock(&self.state.client) = Some((id.to_owned(), secret.to_owned()));
+    }
+
+    /// Every client id and secret presented to `/introspect` so far, right or wrong.
+    pub fn presented_clients(&self) -> Vec<(String, String)> {
+        lock(&self.state.presented).clone()
+    }
+
+    /// Put `iss` into every userinfo and introspection answer, as a provider claiming to
+    /// speak for another issuer would.
+    pub fn claim_issuer(&self, iss: &str) {
+        *lock(&self.state.claimed_issuer) = Some(iss.to_owned());
     }
 
     /// Requests received by `/.well-known/openid-configuration`.
@@ -262,23 +234,30 @@ fn resolve(state: &State, token: &str) -> Option<(MockUser, i64)> {
     Some((user, claims["exp"].as_i64().unwrap_or_else(now)))
 }
 
-fn client_authenticated(req: &Request) -> bool {
+/// The client id and secret of an introspection request (HTTP Basic or form), if any.
+fn presented_client(req: &Request) -> Option<(String, String)> {
     if let Some(basic) = req.header("authorization").and_then(|v| v.strip_prefix("Basic ")) {
-        let decoded = STANDARD.decode(basic.trim()).ok().and_then(|b| String::from_utf8(b).ok());
-        let Some((id, secret)) = decoded.as_deref().and_then(|s| s.split_once(':')) else {
-            return false;
-        };
+        let decoded = STANDARD.decode(basic.trim()).ok().and_then(|b| String::from_utf8(b).ok())?;
+        let (id, secret) = decoded.split_once(':')?;
         let unescape = |s: &str| {
             url::form_urlencoded::parse(format!("v={s}").as_bytes())
                 .next()
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default()
         };
-        return unescape(id) == CLIENT_ID && unescape(secret) == CLIENT_SECRET;
+        return Some((unescape(id), unescape(secret)));
     }
-    let form = req.form();
-    form.get("client_id").map(String::as_str) == Some(CLIENT_ID)
-        && form.get("client_secret").map(String::as_str) == Some(CLIENT_SECRET)
+    let mut form = req.form();
+    Some((form.remove("client_id")?, form.remove("client_secret")?))
+}
+
+/// Records the presented credentials and tells whether they are the accepted ones.
+fn client_authenticated(state: &State, req: &Request) -> bool {
+    let Some(presented) = presented_client(req) else { return false };
+    lock(&state.presented).push(presented.clone());
+    let accepted =
+        lock(&state.client).clone().unwrap_or_else(|| (CLIENT_ID.to_owned(), CLIENT_SECRET.to_owned()));
+    presented == accepted
 }
 
 async fn route(state: &State, req: Request) -> Response {
@@ -325,13 +304,19 @@ async fn route(state: &State, req: Request) -> Response {
                 .header("authorization")
                 .and_then(|v| v.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| &v[7..]));
             match bearer.and_then(|t| resolve(state, t.trim())) {
-                Some((user, _)) => Response::json(200, &Value::Object(user.claims())),
+                Some((user, _)) => {
+                    let mut claims = user.claims();
+                    if let Some(claimed) = lock(&state.claimed_issuer).clone() {
+                        claims.insert("iss".into(), json!(claimed));
+                    }
+                    Response::json(200, &Value::Object(claims))
+                }
                 None => Response::json(401, &json!({"error": "invalid_token"}))
                     .with_header("WWW-Authenticate", "Bearer error=\"invalid_token\""),
             }
         }
         "/introspect" if req.method == "POST" => {
-            if !client_authenticated(&req) {
+            if !client_authenticated(state, &req) {
                 return Response::json(401, &json!({"error": "invalid_client"}))
                     .with_header("WWW-Authenticate", "Basic realm=\"mock-oidc\"");
             }
@@ -340,9 +325,11 @@ async fn route(state: &State, req: Request) -> Response {
                 Some((user, exp)) => {
                     let mut claims = user.claims();
                     claims.insert("active".into(), json!(true));
-                    claims.insert("iss".into(), json!(iss));
+                    let claimed = lock(&state.claimed_issuer).clone();
+                    claims.insert("iss".into(), json!(claimed.unwrap_or(iss)));
                     claims.insert("exp".into(), json!(exp));
-                    claims.insert("client_id".into(), json!(CLIENT_ID));
+                    let client_id = lock(&state.client).clone().map_or_else(|| CLIENT_ID.to_owned(), |c| c.0);
+                    claims.insert("client_id".into(), json!(client_id));
                     claims.insert("token_type".into(), json!("Bearer"));
                     Response::json(200, &Value::Object(claims))
                 }
@@ -355,88 +342,4 @@ async fn route(state: &State, req: Request) -> Response {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn alice() -> MockUser {
-        MockUser::new("alice@egi").with_email("alice@example.org", true).with_entitlement("urn:x:admins")
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn discovery_jwks_and_jwt_verification() {
-        let oidc = MockOidc::start().await;
-        let client = reqwest::Client::new();
-        let iss = oidc.issuer();
-        assert!(iss.starts_with("http://127.0.0.1:") && !iss.ends_with('/'));
-        let url = format!("{iss}/.well-known/openid-configuration");
-        let conf: Value = client.get(url).send().await.unwrap().json().await.unwrap();
-        assert_eq!(conf["issuer"], iss.as_str());
-        let jwks: jsonwebtoken::jwk::JwkSet =
-            client.get(conf["jwks_uri"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
-        let jwk = jwks.find(KID).unwrap();
-        let key = DecodingKey::from_jwk(jwk).unwrap();
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.validate_aud = false;
-        let token = oidc.jwt(&alice(), 60);
-        let data = jsonwebtoken::decode::<Value>(&token, &key, &validation).unwrap();
-        assert_eq!(data.claims["iss"], iss.as_str());
-        assert_eq!(data.claims["sub"], "alice@egi");
-        let forged = oidc.jwt_with(data.claims.clone(), SigningKey::Other);
-        assert!(jsonwebtoken::decode::<Value>(&forged, &key, &validation).is_err());
-        assert_eq!((oidc.discovery_calls(), oidc.jwks_calls()), (1, 1));
-    }
-
-    #[tokio::test]
-    async fn userinfo_and_introspection() {
-        let oidc = MockOidc::start().await;
-        let client = reqwest::Client::new();
-        let iss = oidc.issuer();
-        let opaque = oidc.opaque_token(alice());
-        let jwt = oidc.jwt(&MockUser::new("bob"), 60);
-        let expired = oidc.jwt(&MockUser::new("carol"), -10);
-        let info = |t: String| client.get(format!("{iss}/userinfo")).bearer_auth(t).send();
-        let body: Value = info(opaque.clone()).await.unwrap().json().await.unwrap();
-        assert_eq!(
-            body,
-            json!({"sub": "alice@egi", "email": "alice@example.org", "email_verified": true,
-                   "eduperson_entitlement": ["urn:x:admins"]})
-        );
-        let body: Value = info(jwt.clone()).await.unwrap().json().await.unwrap();
-        assert_eq!(body, json!({"sub": "bob"}));
-        assert_eq!(info(expired).await.unwrap().status(), 401);
-        assert_eq!(info("nope".into()).await.unwrap().status(), 401);
-        assert_eq!(oidc.userinfo_calls(), 4);
-
-        let introspect = |t: &str, secret: &str| {
-            client
-                .post(format!("{iss}/introspect"))
-                .basic_auth(CLIENT_ID, Some(secret))
-                .form(&[("token", t)])
-                .send()
-        };
-        let body: Value = introspect(&opaque, CLIENT_SECRET).await.unwrap().json().await.unwrap();
-        assert_eq!(body["active"], true);
-        assert_eq!(body["iss"], iss.as_str());
-        assert_eq!(body["eduperson_entitlement"][0], "urn:x:admins");
-        assert!(body["exp"].as_i64().unwrap() > now() + 3000);
-        let body: Value = introspect("unknown", CLIENT_SECRET).await.unwrap().json().await.unwrap();
-        assert_eq!(body, json!({"active": false}));
-        assert_eq!(introspect(&jwt, "wrong").await.unwrap().status(), 401);
-        assert_eq!(oidc.introspection_calls(), 3);
-    }
-
-    #[tokio::test]
-    async fn delay_and_outage() {
-        let oidc = MockOidc::start().await;
-        let client = reqwest::Client::new();
-        let url = format!("{}/jwks", oidc.issuer());
-        oidc.set_delay(Duration::from_millis(500));
-        let slow = client.get(&url).timeout(Duration::from_millis(100)).send().await;
-        assert!(slow.unwrap_err().is_timeout());
-        oidc.set_delay(Duration::ZERO);
-        oidc.set_down(true);
-        assert_eq!(client.get(&url).send().await.unwrap().status(), 503);
-        oidc.set_down(false);
-        assert_eq!(client.get(&url).send().await.unwrap().status(), 200);
-    }
-}
+mod tests;

@@ -16,7 +16,7 @@ pub mod routes;
 use std::sync::Arc;
 
 use actix_web::{
-    App, Error, HttpRequest, HttpResponse,
+    App, Error, HttpResponse,
     body::MessageBody,
     dev::{ServiceFactory, ServiceRequest, ServiceResponse},
     http::{StatusCode, header},
@@ -157,22 +157,8 @@ pub fn build_app_with(
                 async move { HttpResponse::Ok().json(&*spec) }
             }),
         )
-        .route("/", aweb::get().to(swagger_page))
+        .route("/", aweb::get().to(openapi::swagger_page))
         .default_service(aweb::to(|| async { bare(StatusCode::NOT_FOUND) }))
-}
-
-/// `GET /`: Swagger UI (assets bundled by paperclip) loading `<prefix>/api-spec.json`.
-async fn swagger_page(req: HttpRequest) -> HttpResponse {
-    let prefix =
-        req.headers().get("X-Script-Name").and_then(|v| v.to_str().ok()).unwrap_or("").trim_end_matches('/');
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"><title>EOSC Performance API</title>\
-         <link rel=\"stylesheet\" href=\"{prefix}/swagger-ui/swagger-ui.css\"></head><body><div id=\"swagger-ui\"></div>\
-         <script src=\"{prefix}/swagger-ui/swagger-ui-bundle.js\"></script>\
-         <script>window.onload=function(){{window.ui=SwaggerUIBundle({{url:\"{prefix}/api-spec.json\",dom_id:\"#swagger-ui\"}});}};</script>\
-         </body></html>"
-    );
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
 }
 
 /// 405 with the original's body; but a path whose id is not a UUID matches no route at all

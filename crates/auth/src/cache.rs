@@ -1,75 +1,141 @@
-//! A small bounded cache of resolved identities, keyed by the SHA-256 of the token.
+//! Remembered answers, keyed by the SHA-256 of the token (tokens themselves are never kept):
+//! identities until their own deadline (at most the cache TTL, never past the token's expiry),
+//! and refused tokens for a short fixed window. Both are bounded moka caches, kept apart so
+//! that a flood of bad tokens cannot evict good identities. Concurrent lookups of the same
+//! token share one resolution.
 
 use std::{
-    collections::HashMap,
-    sync::Mutex,
+    future::Future,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
-use domain::Identity;
+use domain::{AuthError, Identity};
+use moka::{Expiry, future::Cache};
 use sha2::{Digest, Sha256};
 
-/// Identities by token hash, each with its own deadline.
-pub(crate) struct IdentityCache {
-    entries: Mutex<HashMap<[u8; 32], (Identity, Instant)>>,
-    capacity: usize,
-}
+use crate::failure::LookupFailure;
 
-pub(crate) fn token_key(token: &str) -> [u8; 32] {
+type TokenKey = [u8; 32];
+
+fn token_key(token: &str) -> TokenKey {
     Sha256::digest(token.as_bytes()).into()
 }
 
-impl IdentityCache {
-    pub(crate) fn new(capacity: usize) -> Self {
-        Self { entries: Mutex::new(HashMap::new()), capacity }
+/// An identity and how long it may be remembered.
+#[derive(Clone)]
+struct Remembered {
+    identity: Identity,
+    ttl: Duration,
+}
+
+/// Each identity expires after its own TTL.
+struct OwnTtl;
+
+impl Expiry<TokenKey, Remembered> for OwnTtl {
+    fn expire_after_create(&self, _: &TokenKey, value: &Remembered, _: Instant) -> Option<Duration> {
+        Some(value.ttl)
+    }
+}
+
+/// Identities and refusals by token hash.
+pub(crate) struct TokenCache {
+    identities: Cache<TokenKey, Remembered>,
+    refusals: Option<Cache<TokenKey, AuthError>>,
+}
+
+impl TokenCache {
+    /// Each cache holds at most `capacity` tokens; refusals are remembered `refusal_ttl`
+    /// (not at all when zero).
+    pub(crate) fn new(capacity: u64, refusal_ttl: Duration) -> Self {
+        let identities = Cache::builder().max_capacity(capacity).expire_after(OwnTtl).build();
+        let refusals = (!refusal_ttl.is_zero())
+            .then(|| Cache::builder().max_capacity(capacity).time_to_live(refusal_ttl).build());
+        Self { identities, refusals }
     }
 
-    pub(crate) fn get(&self, token: &str) -> Option<Identity> {
+    /// The identity behind `token`: remembered, or from `resolve`, which yields the identity
+    /// and how long it may be remembered. A refusal is remembered; an unavailable provider is not.
+    pub(crate) async fn get_or_resolve(
+        &self,
+        token: &str,
+        resolve: impl Future<Output = Result<(Identity, Duration), LookupFailure>> + Send,
+    ) -> Result<Identity, AuthError> {
         let key = token_key(token);
-        let mut map = self.entries.lock().ok()?;
-        match map.get(&key) {
-            Some((id, deadline)) if *deadline > Instant::now() => Some(id.clone()),
-            Some(_) => {
-                map.remove(&key);
-                None
-            }
-            None => None,
+        if let Some(refusal) = self.refused(&key).await {
+            return Err(refusal);
         }
+        let resolved = self
+            .identities
+            .try_get_with(key, async move {
+                match resolve.await {
+                    Ok((identity, ttl)) => Ok(Remembered { identity, ttl }),
+                    Err(LookupFailure::Refused(refusal)) => {
+                        if let Some(refusals) = &self.refusals {
+                            refusals.insert(key, refusal.clone()).await;
+                        }
+                        Err(LookupFailure::Refused(refusal))
+                    }
+                    Err(LookupFailure::Unavailable) => Err(LookupFailure::Unavailable),
+                }
+            })
+            .await;
+        resolved
+            .map(|remembered| remembered.identity)
+            .map_err(|failure: Arc<LookupFailure>| LookupFailure::clone(&failure).into_auth_error())
     }
 
-    pub(crate) fn put(&self, token: &str, identity: Identity, ttl: Duration) {
-        if ttl.is_zero() || self.capacity == 0 {
-            return;
-        }
-        let Ok(mut map) = self.entries.lock() else { return };
-        if map.len() >= self.capacity {
-            let now = Instant::now();
-            map.retain(|_, (_, deadline)| *deadline > now);
-            if map.len() >= self.capacity {
-                map.clear();
-            }
-        }
-        map.insert(token_key(token), (identity, Instant::now() + ttl));
+    async fn refused(&self, key: &TokenKey) -> Option<AuthError> {
+        self.refusals.as_ref()?.get(key).await
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
 
     fn id() -> Identity {
         Identity { sub: "s".into(), iss: "i".into(), email: None, email_verified: None, entitlements: vec![] }
     }
 
-    #[test]
-    fn entries_expire_and_capacity_is_bounded() {
-        let cache = IdentityCache::new(2);
-        cache.put("a", id(), Duration::from_secs(60));
-        cache.put("b", id(), Duration::from_secs(60));
-        cache.put("c", id(), Duration::from_secs(60));
-        assert!(cache.entries.lock().unwrap().len() <= 2);
-        cache.put("d", id(), Duration::from_nanos(1));
-        std::thread::sleep(Duration::from_millis(2));
-        assert!(cache.get("d").is_none());
+    async fn lookup(
+        calls: &AtomicUsize,
+        answer: Result<(Identity, Duration), LookupFailure>,
+    ) -> Result<(Identity, Duration), LookupFailure> {
+        calls.fetch_add(1, Ordering::SeqCst);
+        answer
+    }
+
+    #[tokio::test]
+    async fn identities_live_their_own_ttl() {
+        let (cache, calls) = (TokenCache::new(10, Duration::from_secs(10)), AtomicUsize::new(0));
+        let long = Ok((id(), Duration::from_secs(60)));
+        assert!(cache.get_or_resolve("a", lookup(&calls, long.clone())).await.is_ok());
+        assert!(cache.get_or_resolve("a", lookup(&calls, long)).await.is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let brief = Ok((id(), Duration::from_millis(1)));
+        cache.get_or_resolve("b", lookup(&calls, brief.clone())).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        cache.get_or_resolve("b", lookup(&calls, brief)).await.unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn refusals_are_remembered_briefly_and_outages_not_at_all() {
+        let (cache, calls) = (TokenCache::new(10, Duration::from_millis(50)), AtomicUsize::new(0));
+        for _ in 0..3 {
+            let err = cache.get_or_resolve("bad", lookup(&calls, Err(LookupFailure::undetermined()))).await;
+            assert_eq!(err.unwrap_err(), AuthError::undetermined());
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        let _ = cache.get_or_resolve("bad", lookup(&calls, Err(LookupFailure::undetermined()))).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "the refusal outlived its window");
+        for _ in 0..3 {
+            let _ = cache.get_or_resolve("down", lookup(&calls, Err(LookupFailure::Unavailable))).await;
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 5);
     }
 }

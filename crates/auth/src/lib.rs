@@ -2,18 +2,26 @@
 //!
 //! - A JWT access token must name a trusted issuer (`TRUSTED_OP_LIST`) in its `iss` claim; its
 //!   signature is verified against that issuer's JWKS (found by OIDC discovery). An issuer that
-//!   is not configured is never contacted.
-//! - An opaque token is resolved through RFC 7662 introspection when client credentials are
-//!   configured, otherwise through each trusted issuer's userinfo endpoint in turn.
+//!   is not configured is never contacted. An unknown `kid` refreshes the JWKS at most once per
+//!   refresh interval (a minute) per issuer.
+//! - An opaque token goes to every trusted issuer at once, under one overall timeout: RFC 7662
+//!   introspection at an issuer with client credentials of its own, userinfo at the others.
+//!   Credentials are per issuer and never sent to another one.
 //! - Userinfo supplies the e-mail and the `eduperson_entitlement` list used for admin checks.
-//! - Answers are cached briefly in a bounded map keyed by a hash of the token, never past the
-//!   token's expiry. Every outbound call has a timeout, so a slow provider yields a clear 401
+//!   The identity's `iss` is the trusted issuer that answered, never an `iss` in its JSON.
+//! - Answers are cached in bounded moka caches keyed by a hash of the token: identities briefly
+//!   and never past the token's expiry, refusals for a short window. An unavailable provider is
+//!   not remembered. Every outbound call has a timeout, so a slow provider yields a clear 401
 //!   instead of a hang.
 
 mod cache;
 mod config;
+mod failure;
+mod identity;
+mod issuer;
 mod jwt;
+mod keys;
 mod provider;
 
-pub use config::{ConfigError, OidcConfig};
+pub use config::{ClientCredentials, ConfigError, OidcConfig};
 pub use provider::OidcIdentityProvider;

@@ -7,6 +7,8 @@ use api::HttpConfig;
 use auth::OidcConfig;
 use infra::{DbConfig, outbox::MailConfig, registry::RegistryConfig};
 
+mod oidc;
+
 /// The default trusted issuers of the original (EGI Check-in).
 pub const DEFAULT_TRUSTED_OPS: &str =
     "https://aai.egi.eu/oidc,https://aai-demo.egi.eu/auth/realms/egi,https://aai-dev.egi.eu/auth/realms/egi";
@@ -81,15 +83,7 @@ impl Settings {
         let bind =
             read(env, "BIND_ADDRESS")?.filter(|b| !b.is_empty()).unwrap_or_else(|| "127.0.0.1:5000".into());
         let database = DbConfig::new(database_url(env)?);
-        let trusted = read(env, "TRUSTED_OP_LIST")?.unwrap_or_else(|| DEFAULT_TRUSTED_OPS.into());
-        let client = match (read(env, "OIDC_CLIENT_ID")?, read(env, "OIDC_CLIENT_SECRET")?) {
-            (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Some((id, secret)),
-            (Some(id), _) if !id.is_empty() => {
-                return Err(bad("OIDC_CLIENT_SECRET", "required with OIDC_CLIENT_ID"));
-            }
-            _ => None,
-        };
-        let oidc = OidcConfig::new(&list(&trusted), client).map_err(|e| bad("TRUSTED_OP_LIST", e))?;
+        let oidc = oidc::oidc_from_env(env)?;
         let admin_entitlements = list(&read(env, "ADMIN_ENTITLEMENTS")?.unwrap_or_default());
         let port = match read(env, "MAIL_PORT")?.filter(|p| !p.is_empty()) {
             Some(p) => p.parse::<u16>().map_err(|e| bad("MAIL_PORT", e))?,

@@ -5,12 +5,19 @@
 //! bodies, the documented responses, the component schemas of the wire format, global
 //! `bearerAuth` security, tags and info. (Paperclip's own v2→v3 conversion drops defaults and
 //! cannot express the uuid format, hence this one.)
+//!
+//! The component schemas (`components.json`) describe what the server sends, which is where
+//! they differ from the original's document: naive datetimes, page numbers and a claim's
+//! `resource_id` that may be absent, and every error body shape (docs/compatibility.md).
+//! The Swagger UI page served at `/` lives in `swagger`.
 
 mod responses;
+mod swagger;
 
 use serde_json::{Map, Value, json};
 
 pub use responses::RESPONSES;
+pub use swagger::swagger_page;
 
 const COMPONENTS: &str = include_str!("components.json");
 
