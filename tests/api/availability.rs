@@ -10,7 +10,7 @@ async fn requests_answer_503_while_the_database_is_unreachable() {
     let (status, _) = app.get("/tags").await;
     assert_eq!(status, StatusCode::OK);
     // Terminate the server's connections and make new ones impossible.
-    let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+    let admin_url = eosc_perf_tests::db::postgres_admin_url().await.expect("PostgreSQL admin URL");
     let name = app.database_name();
     let admin = Database::connect(&admin_url).await.expect("admin connection");
     admin

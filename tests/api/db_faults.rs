@@ -93,7 +93,7 @@ async fn reader(app: &TestApp, f: &Fixture) -> Seen {
 async fn terminated_backends_lose_no_acknowledged_write_and_never_answer_500() {
     let Some(app) = spawn_app(Backend::Postgres).await else { return };
     let f = fixture(&app).await;
-    let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+    let admin_url = eosc_perf_tests::db::postgres_admin_url().await.expect("PostgreSQL admin URL");
     let admin = Database::connect(&admin_url).await.expect("admin connection");
     let name = app.database_name();
     let done = AtomicBool::new(false);

@@ -49,8 +49,8 @@ pub struct TestUser {
     pub email: String,
 }
 
-/// Starts the app on `backend` with the default test settings; `None` when the backend is not
-/// configured (PostgreSQL without `TEST_DATABASE_URL`).
+/// Starts the app on `backend` with the default test settings; `None` when there is no
+/// PostgreSQL server to use (the case is then reported as skipped, see [`crate::db`]).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, &[]).await
 }

@@ -19,8 +19,9 @@ pub mod smtp;
 pub use app::{TestApp, TestUser, spawn_app, spawn_app_with};
 pub use db::{Backend, TestDb};
 
-/// Runs an async test body once per backend: `sqlite` always, `postgres` when
-/// `TEST_DATABASE_URL` is set (required when `REQUIRE_POSTGRES=1`).
+/// Runs an async test body once per backend: `sqlite` always, `postgres` on the server
+/// [`db`] finds (`TEST_DATABASE_URL` or a throw-away one); with none, the `postgres` case returns
+/// and is reported as skipped (a failure when `REQUIRE_POSTGRES=1`).
 #[macro_export]
 macro_rules! backend_test {
     ($name:ident, |$app:ident| $body:block) => {

@@ -33,8 +33,10 @@ pub fn classify(err: DbErr) -> RepoError {
 /// succeed on a fresh connection or a little later.
 pub fn is_transient(err: &DbErr) -> bool {
     match err {
-        DbErr::ConnectionAcquire(_) => true,
-        DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => match runtime {
+        // Taking a connection from the pool failed, including opening a new one (refused,
+        // reset, authentication, "not currently accepting connections").
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => match runtime {
             RuntimeErr::SqlxError(e) => is_transient_sqlx(e),
             RuntimeErr::Internal(_) => false,
         },

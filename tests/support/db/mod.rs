@@ -1,15 +1,28 @@
 //! A fresh database per test: a SQLite file in the temp directory, or a PostgreSQL database
-//! `eosc_perf_test_<uuid>` created from `TEST_DATABASE_URL` and dropped afterwards (unless
+//! `eosc_perf_test_<uuid>` created from a migrated template and dropped afterwards (unless
 //! `KEEP_TEST_DB` is set).
+//!
+//! The PostgreSQL server is `TEST_DATABASE_URL`'s; else a throw-away one started for the run
+//! and shared by the test processes running meanwhile (a `postgres:15` container when a Docker
+//! engine answers, else a local `initdb` cluster), removed after the last of them exits; else
+//! none, and each PostgreSQL case is reported as skipped on stderr, with a count once the test
+//! binary has exited. The README's Test section describes it for people.
 
 use sea_orm::{ConnectionTrait, Database};
+
+mod after_exit;
+mod docker;
+mod local;
+mod server;
+mod shared;
+mod skip;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// SQLite file.
     Sqlite,
-    /// PostgreSQL from `TEST_DATABASE_URL`.
+    /// PostgreSQL: `TEST_DATABASE_URL`'s server or a throw-away one.
     Postgres,
 }
 
@@ -42,19 +55,24 @@ impl TestDb {
         }
     }
 
-    /// A new PostgreSQL database, or `None` (with a notice) when `TEST_DATABASE_URL` is unset.
+    /// A new PostgreSQL database, or `None` when there is no PostgreSQL server to use: the case
+    /// is then reported as skipped on stderr and counted in the banner printed at exit.
     ///
     /// # Panics
-    /// When PostgreSQL is required (`REQUIRE_POSTGRES=1`) but not configured or reachable.
+    /// When PostgreSQL is required (`REQUIRE_POSTGRES=1`) but unavailable, when a throw-away
+    /// server was due but did not start, or when the server refuses the database.
     pub async fn postgres() -> Option<Self> {
-        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-            assert!(!postgres_required(), "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set");
-            eprintln!("TEST_DATABASE_URL unset: skipping the PostgreSQL case");
-            return None;
+        let admin_url = match server::admin_url().await {
+            Ok(url) => url,
+            Err(reason) => {
+                assert!(!postgres_required(), "REQUIRE_POSTGRES=1 but {reason}");
+                skip::record(&reason);
+                return None;
+            }
         };
         let template = TEMPLATE.get_or_init(|| migrated_template(&admin_url)).await;
         let name = format!("eosc_perf_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+        let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL server");
         admin
             .execute_unprepared(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
             .await
@@ -63,6 +81,22 @@ impl TestDb {
         let url = replace_db_name(&admin_url, &name);
         Some(Self { url, backend: Backend::Postgres, cleanup: Cleanup::Postgres { admin_url, name } })
     }
+}
+
+/// The superuser URL the PostgreSQL cases create their databases from (`TEST_DATABASE_URL` or
+/// the throw-away server's, password included), for tests that administer the server (terminate
+/// connections, forbid logins); `None` when PostgreSQL cases are skipped.
+///
+/// # Panics
+/// When a throw-away server was due but did not start.
+pub async fn postgres_admin_url() -> Option<String> {
+    server::admin_url().await.ok()
+}
+
+/// The directory whose `initdb` and `pg_ctl` a throw-away local cluster is made with, if any:
+/// `EOSC_PERF_TEST_PG_BIN`, else the newest `/usr/lib/postgresql/<version>/bin`, else `PATH`.
+pub fn postgres_server_binaries() -> Option<std::path::PathBuf> {
+    local::find_binaries().map(|binaries| binaries.dir().to_owned())
 }
 
 impl TestDb {
@@ -88,7 +122,7 @@ async fn migrated_template(admin_url: &str) -> String {
         .flat_map(|n| n.bytes())
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     let name = format!("eosc_perf_template_{hash:016x}");
-    let admin = Database::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
+    let admin = Database::connect(admin_url).await.expect("connect to the PostgreSQL server");
     let exists = admin
         .query_one_raw(sea_orm::Statement::from_string(
             admin.get_database_backend(),
