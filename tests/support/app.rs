@@ -60,6 +60,19 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// # Panics
 /// When the app cannot start.
 pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Option<TestApp> {
+    spawn_app_with_routes(backend, overrides, |_| {}).await
+}
+
+/// Like [`spawn_app_with`], with `extra_routes` served beside the API behind the same
+/// middleware (routes that fail on purpose).
+///
+/// # Panics
+/// When the app cannot start.
+pub async fn spawn_app_with_routes(
+    backend: Backend,
+    overrides: &[(&str, &str)],
+    extra_routes: fn(&mut actix_web::web::ServiceConfig),
+) -> Option<TestApp> {
     let db = match backend {
         Backend::Sqlite => TestDb::sqlite(),
         Backend::Postgres => TestDb::postgres().await?,
@@ -88,7 +101,7 @@ pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Opt
     settings = settings.with_fast_mail_retry();
     settings.oidc.timeout = Duration::from_secs(2);
     settings.oidc.cache_ttl = Duration::from_secs(2);
-    let app = server::Application::build(settings).await.expect("build app");
+    let app = server::Application::build_with_routes(settings, extra_routes).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     let conn = app.db();
     tokio::spawn(app.run_until_stopped());

@@ -4,7 +4,10 @@
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::{
+    error::ApiError,
+    limits::{RequestLimits, longer_than},
+};
 
 /// The type of a body field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,11 +69,15 @@ pub fn object(value: Value) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-/// Validates an object against a spec; returns only the declared fields.
+/// Validates an object against a spec, lists within `limits`; returns only the declared fields.
 ///
 /// # Errors
 /// 422 with each field's messages.
-pub fn validate(obj: Map<String, Value>, spec: &BodySpec) -> Result<Map<String, Value>, ApiError> {
+pub fn validate(
+    obj: Map<String, Value>,
+    spec: &BodySpec,
+    limits: &RequestLimits,
+) -> Result<Map<String, Value>, ApiError> {
     let mut errors = Map::new();
     let mut out = Map::new();
     for (name, value) in obj {
@@ -80,7 +87,7 @@ pub fn validate(obj: Map<String, Value>, spec: &BodySpec) -> Result<Map<String, 
             }
             continue;
         };
-        match check(field.kind, &value) {
+        match check(field.kind, &value, limits.max_items(field.name)) {
             Ok(()) => {
                 out.insert(name, value);
             }
@@ -97,7 +104,7 @@ pub fn validate(obj: Map<String, Value>, spec: &BodySpec) -> Result<Map<String, 
     if errors.is_empty() { Ok(out) } else { Err(ApiError::Validation { location: "json", errors }) }
 }
 
-fn check(kind: FieldKind, value: &Value) -> Result<(), Value> {
+fn check(kind: FieldKind, value: &Value, max_items: usize) -> Result<(), Value> {
     match (kind, value) {
         (_, Value::Null) => Err(json!(["Field may not be null."])),
         (FieldKind::Str, Value::String(s)) if s.contains('\0') => {
@@ -110,6 +117,7 @@ fn check(kind: FieldKind, value: &Value) -> Result<(), Value> {
         }
         (FieldKind::Object, Value::Object(_)) => Ok(()),
         (FieldKind::Object, _) => Err(json!(["Not a valid mapping type."])),
+        (FieldKind::UuidList, Value::Array(items)) if items.len() > max_items => Err(longer_than(max_items)),
         (FieldKind::UuidList, Value::Array(items)) => {
             let mut errs = Map::new();
             for (i, item) in items.iter().enumerate() {
@@ -161,12 +169,30 @@ mod tests {
     #[test]
     fn fields_get_marshmallow_messages() {
         let obj = object(json!({"description": null, "bad": 1, "id": "x"})).unwrap();
-        let ApiError::Validation { errors, .. } = validate(obj, &SPEC).unwrap_err() else { panic!() };
+        let limits = RequestLimits::default();
+        let ApiError::Validation { errors, .. } = validate(obj, &SPEC, &limits).unwrap_err() else {
+            panic!()
+        };
         assert_eq!(errors["name"], json!(["Missing data for required field."]));
         assert_eq!(errors["description"], json!(["Field may not be null."]));
         assert_eq!(errors["bad"], json!(["Unknown field."]));
         assert!(!errors.contains_key("id"));
         assert!(matches!(parse_json(b"{", true), Err(ApiError::BadJson)));
         assert_eq!(parse_json(b"{", false).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn uuid_lists_are_bounded_in_count() {
+        const TAGS: BodySpec = BodySpec {
+            component: "TagsIds",
+            fields: &[Field { name: "tags_ids", kind: FieldKind::UuidList, required: false }],
+            ignored: &[],
+        };
+        let limits = RequestLimits { max_tags_ids: 1, ..RequestLimits::default() };
+        let id = Uuid::new_v4().to_string();
+        assert!(validate(object(json!({"tags_ids": [id]})).unwrap(), &TAGS, &limits).is_ok());
+        let err = validate(object(json!({"tags_ids": [id, id]})).unwrap(), &TAGS, &limits).unwrap_err();
+        let ApiError::Validation { errors, .. } = err else { panic!() };
+        assert_eq!(errors["tags_ids"], json!(["Longer than maximum length 1."]));
     }
 }

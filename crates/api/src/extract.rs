@@ -4,7 +4,13 @@
 
 use std::{collections::BTreeMap, future::Future, marker::PhantomData, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{
+    FromRequest, HttpRequest,
+    dev::Payload,
+    error::PayloadError,
+    http::{StatusCode, header},
+    web,
+};
 use domain::{AuthError, Identity};
 use paperclip::{
     actix::OperationModifier,
@@ -22,8 +28,14 @@ use crate::{
     AppState,
     body::{self, BodySpec},
     error::ApiError,
+    limits::RequestLimits,
     params::{Kind, Param, Query},
 };
+
+/// The limits the app was built with (the defaults when none were registered).
+fn limits_of(req: &HttpRequest) -> RequestLimits {
+    req.app_data::<RequestLimits>().copied().unwrap_or_default()
+}
 
 /// The bearer token of the request, if any (checked lazily, see [`Auth::identify`]).
 pub struct Auth(Option<String>);
@@ -84,8 +96,8 @@ pub trait QuerySpec {
     const PARAMS: &'static [Param];
 }
 
-/// The raw query string, validated on demand against `S`.
-pub struct QueryArgs<S: QuerySpec>(String, PhantomData<S>);
+/// The raw query string, validated on demand against `S` within the app's limits.
+pub struct QueryArgs<S: QuerySpec>(String, RequestLimits, PhantomData<S>);
 
 impl<S: QuerySpec> QueryArgs<S> {
     /// Validates the query.
@@ -93,7 +105,7 @@ impl<S: QuerySpec> QueryArgs<S> {
     /// # Errors
     /// 422 with the messages of every bad or unknown parameter.
     pub fn parse(&self) -> Result<Query, ApiError> {
-        Query::parse(&self.0, S::PARAMS)
+        Query::parse_within(&self.0, S::PARAMS, &self.1)
     }
 }
 
@@ -101,7 +113,7 @@ impl<S: QuerySpec> FromRequest for QueryArgs<S> {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(Ok(QueryArgs(req.query_string().to_owned(), PhantomData)))
+        std::future::ready(Ok(QueryArgs(req.query_string().to_owned(), limits_of(req), PhantomData)))
     }
 }
 
@@ -176,10 +188,14 @@ pub trait BodySchema {
     const SPEC: BodySpec;
 }
 
-/// The raw body, validated on demand against `S`.
+/// The raw body, validated on demand against `S`. A body that could not be read (past the app's
+/// size limit, or corrupted in transit) keeps the status it answers, 413 or 400, until the
+/// handler asks for it, so that authentication and query errors keep their precedence
+/// (contract §2.6).
 pub struct JsonBody<S> {
-    bytes: web::Bytes,
+    bytes: Result<web::Bytes, StatusCode>,
     is_json: bool,
+    limits: RequestLimits,
     _spec: PhantomData<S>,
 }
 
@@ -187,9 +203,9 @@ impl<S: BodySchema> JsonBody<S> {
     /// Validates the body against `S`.
     ///
     /// # Errors
-    /// 400 malformed JSON, 422 field errors.
+    /// 413 too large, 400 malformed JSON, 422 field errors.
     pub fn fields(&self) -> Result<Map<String, Value>, ApiError> {
-        body::validate(self.object()?, &S::SPEC)
+        body::validate(self.object()?, &S::SPEC, &self.limits)
     }
 }
 
@@ -197,9 +213,26 @@ impl<S> JsonBody<S> {
     /// The body as a JSON object, without field validation (free-form documents).
     ///
     /// # Errors
-    /// 400 malformed JSON, 422 when not an object.
+    /// 413 too large, 400 malformed JSON, 422 when not an object.
     pub fn object(&self) -> Result<Map<String, Value>, ApiError> {
-        body::object(body::parse_json(&self.bytes, self.is_json)?)
+        body::object(body::parse_json(self.bytes()?, self.is_json)?)
+    }
+
+    /// The body as a result document: within the document size and depth limits, then an
+    /// object. Returns the object and its size in bytes as sent.
+    ///
+    /// # Errors
+    /// 413 too large, 422 too deep, 400 malformed JSON, 422 when not an object.
+    pub fn result_document(&self) -> Result<(Map<String, Value>, usize), ApiError> {
+        let bytes = self.bytes()?;
+        if self.is_json {
+            self.limits.check_result_document(bytes)?;
+        }
+        Ok((self.object()?, bytes.len()))
+    }
+
+    fn bytes(&self) -> Result<&[u8], ApiError> {
+        self.bytes.as_deref().map_err(|status| ApiError::Bare(*status))
     }
 }
 
@@ -212,11 +245,14 @@ impl<S: 'static> FromRequest for JsonBody<S> {
                 let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             });
+        let limits = limits_of(req);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes =
-                bytes.await.map_err(|_| ApiError::Bare(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE))?;
-            Ok(JsonBody { bytes, is_json, _spec: PhantomData })
+            let bytes = bytes.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::BAD_REQUEST,
+            });
+            Ok(JsonBody { bytes, is_json, limits, _spec: PhantomData })
         })
     }
 }
@@ -256,9 +292,7 @@ impl FromRequest for IdPath {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let id = req.match_info().iter().next().and_then(|(_, v)| path_uuid(v));
-        std::future::ready(
-            id.map(IdPath).ok_or_else(|| ApiError::Bare(actix_web::http::StatusCode::NOT_FOUND).into()),
-        )
+        std::future::ready(id.map(IdPath).ok_or_else(|| ApiError::Bare(StatusCode::NOT_FOUND).into()))
     }
 }
 

@@ -6,7 +6,9 @@ pub mod body;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod limits;
 pub mod openapi;
+pub mod panic;
 pub mod params;
 pub mod reply;
 pub mod routes;
@@ -55,11 +57,13 @@ pub struct HttpConfig {
     pub backend_route: String,
     /// Allowed CORS origin (off when `None`, like the original).
     pub cors_origin: Option<String>,
+    /// Request size and shape limits.
+    pub limits: limits::RequestLimits,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { backend_route: "/".into(), cors_origin: None }
+        Self { backend_route: "/".into(), cors_origin: None, limits: limits::RequestLimits::default() }
     }
 }
 
@@ -81,6 +85,24 @@ pub fn openapi_document(config: &HttpConfig) -> Value {
 pub fn build_app(
     state: AppState,
     config: HttpConfig,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    build_app_with(state, config, |_| {})
+}
+
+/// [`build_app`] with `extra_routes` registered beside the API's, behind the same middleware
+/// (the test suites add routes that fail on purpose this way).
+pub fn build_app_with(
+    state: AppState,
+    config: HttpConfig,
+    extra_routes: fn(&mut aweb::ServiceConfig),
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -117,14 +139,17 @@ pub fn build_app(
                 Ok(if is_head { http::without_body(res) } else { res })
             })
         })
+        .wrap(panic::CatchPanic)
         .app_data(aweb::Data::new(state))
-        .app_data(aweb::PayloadConfig::new(16 * 1024 * 1024))
+        .app_data(aweb::PayloadConfig::new(config.limits.max_body_bytes))
+        .app_data(config.limits)
         .wrap_api()
         .configure(routes::configure)
         // Swagger UI needs a spec path registered; the served document is `/api-spec.json`.
         .with_json_spec_at("/swagger-ui/swagger-v2.json")
         .with_swagger_ui_at("/swagger-ui")
         .build()
+        .configure(extra_routes)
         .route(
             "/api-spec.json",
             aweb::get().to(move || {

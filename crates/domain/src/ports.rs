@@ -40,3 +40,29 @@ impl ImageRegistry for NoImageCheck {
         Ok(())
     }
 }
+
+/// A piece of CPU-bound work handed to a [`BlockingPool`].
+pub type BlockingJob = Box<dyn FnOnce() -> Result<(), crate::DomainError> + Send + 'static>;
+
+/// Port: runs CPU-bound work (checking a large result document against its schema) where it
+/// cannot stall the tasks that serve other requests.
+#[async_trait::async_trait]
+pub trait BlockingPool: Send + Sync {
+    /// Runs `job` to completion and returns its answer.
+    ///
+    /// # Errors
+    /// The job's own error, or an internal error when the job could not run to completion.
+    async fn run(&self, job: BlockingJob) -> Result<(), crate::DomainError>;
+}
+
+/// A pool that runs each job at once on the caller's thread (tests, embedders without an async
+/// runtime).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RunInline;
+
+#[async_trait::async_trait]
+impl BlockingPool for RunInline {
+    async fn run(&self, job: BlockingJob) -> Result<(), crate::DomainError> {
+        job()
+    }
+}

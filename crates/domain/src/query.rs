@@ -45,14 +45,17 @@ impl Default for PageRequest {
     }
 }
 
-/// The largest row offset a database takes (`OFFSET` is a signed 64-bit integer in SQL and in
-/// the drivers' bindings, which panic on larger values).
-const MAX_OFFSET: u64 = i64::MAX.unsigned_abs();
+/// The largest row offset a database accepts: SQL `OFFSET` is a signed 64-bit integer on
+/// PostgreSQL and SQLite.
+pub const MAX_OFFSET: u64 = i64::MAX.unsigned_abs();
 
 impl PageRequest {
-    /// Rows to skip, at most [`MAX_OFFSET`]: a page that far is empty anyway.
-    pub fn offset(&self) -> u64 {
-        (self.page.saturating_sub(1)).saturating_mul(self.per_page).min(MAX_OFFSET)
+    /// Rows to skip, or `None` when the page would start beyond [`MAX_OFFSET`]. No table can
+    /// hold that many rows, so such a page lies past the last one: repositories answer it with
+    /// no items and never send the impossible offset to the database.
+    pub fn offset(&self) -> Option<u64> {
+        let offset = self.page.saturating_sub(1).checked_mul(self.per_page)?;
+        (offset <= MAX_OFFSET).then_some(offset)
     }
 }
 
@@ -245,9 +248,14 @@ mod tests {
     }
 
     #[test]
-    fn offsets_stop_at_the_largest_sql_offset() {
-        let far = PageRequest { page: 92_233_720_368_547_760, per_page: 100 };
-        assert_eq!(far.offset(), i64::MAX.unsigned_abs());
-        assert_eq!(PageRequest { page: 3, per_page: 10 }.offset(), 20);
+    fn offsets_past_what_sql_accepts_are_none() {
+        let offset = |page, per_page| PageRequest { page, per_page }.offset();
+        assert_eq!(offset(1, 100), Some(0));
+        assert_eq!(offset(3, 100), Some(200));
+        assert_eq!(offset(i64::MAX.unsigned_abs(), 1), Some(MAX_OFFSET - 1));
+        assert_eq!(offset(MAX_OFFSET / 100 + 1, 100), Some(MAX_OFFSET / 100 * 100));
+        assert_eq!(offset(100_000_000_000_000_000, 100), None);
+        assert_eq!(offset(MAX_OFFSET + 2, 1), None);
+        assert_eq!(offset(u64::MAX, 100), None);
     }
 }

@@ -2,7 +2,14 @@
 //! result documents are validated against their benchmark's schema in the dialect it names
 //! (default 2020-12), without asserting `format`. Errors carry the Python `deque([...])` path.
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use jsonschema::Validator;
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::DomainError;
 
@@ -37,17 +44,103 @@ pub fn check_benchmark_schema(schema: &Value) -> Result<(), DomainError> {
     jsonschema::draft7::meta::validate(schema).map_err(|e| violation(&e))
 }
 
+/// Compiles a benchmark's schema into a validator of result documents.
+///
+/// # Errors
+/// 422 when the stored schema itself is broken (Q9).
+pub fn compile_schema(schema: &Value) -> Result<Validator, DomainError> {
+    jsonschema::options().should_validate_formats(false).build(schema).map_err(|e| {
+        DomainError::SchemaViolation { error: format!("Invalid benchmark JSON Schema: {e}"), path: deque("") }
+    })
+}
+
+/// Validates a result document with a compiled schema.
+///
+/// # Errors
+/// 422 with the first violation.
+pub fn check_document(validator: &Validator, document: &Value) -> Result<(), DomainError> {
+    match validator.iter_errors(document).next() {
+        Some(e) => Err(violation(&e)),
+        None => Ok(()),
+    }
+}
+
 /// Validates a result document against its benchmark's schema.
 ///
 /// # Errors
 /// 422 with the first violation; 422 as well when the stored schema itself is broken (Q9).
 pub fn validate_document(schema: &Value, document: &Value) -> Result<(), DomainError> {
-    let validator = jsonschema::options().should_validate_formats(false).build(schema).map_err(|e| {
-        DomainError::SchemaViolation { error: format!("Invalid benchmark JSON Schema: {e}"), path: deque("") }
-    })?;
-    match validator.iter_errors(document).next() {
-        Some(e) => Err(violation(&e)),
-        None => Ok(()),
+    check_document(&compile_schema(schema)?, document)
+}
+
+/// Compiled validators, one per benchmark, reused until the benchmark's schema changes.
+/// Compiling a schema costs far more than checking a typical document against it, and schemas
+/// rarely change, so uploads compile each schema once. An entry is used only while the schema
+/// it was compiled from equals the benchmark's current one (compared in full, so no hash
+/// collision can apply a stale schema); a broken schema is never cached. At most `capacity`
+/// benchmarks are kept; past that an arbitrary entry makes room.
+#[derive(Debug)]
+pub struct SchemaCache {
+    entries: Mutex<HashMap<Uuid, CompiledSchema>>,
+    capacity: usize,
+}
+
+#[derive(Debug)]
+struct CompiledSchema {
+    source: Value,
+    validator: Arc<Validator>,
+}
+
+impl SchemaCache {
+    /// The default number of benchmarks whose compiled schema is kept.
+    pub const DEFAULT_CAPACITY: usize = 256;
+
+    /// An empty cache keeping at most `capacity` compiled schemas.
+    pub fn new(capacity: usize) -> Self {
+        Self { entries: Mutex::new(HashMap::new()), capacity: capacity.max(1) }
+    }
+
+    /// The validator of `benchmark_id`'s current `schema`, compiled on first use or after the
+    /// schema changed.
+    ///
+    /// # Errors
+    /// 422 when the schema is broken (Q9).
+    pub fn validator(&self, benchmark_id: Uuid, schema: &Value) -> Result<Arc<Validator>, DomainError> {
+        if let Some(hit) = self.lock().get(&benchmark_id).filter(|entry| entry.source == *schema) {
+            return Ok(hit.validator.clone());
+        }
+        // Compiled outside the lock: concurrent uploads for other benchmarks never wait on it.
+        let validator = Arc::new(compile_schema(schema)?);
+        let mut entries = self.lock();
+        if entries.len() >= self.capacity && !entries.contains_key(&benchmark_id) {
+            let evicted = entries.keys().next().copied();
+            if let Some(evicted) = evicted {
+                entries.remove(&evicted);
+            }
+        }
+        entries.insert(benchmark_id, CompiledSchema { source: schema.clone(), validator: validator.clone() });
+        Ok(validator)
+    }
+
+    /// How many compiled schemas are kept.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no schema is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, CompiledSchema>> {
+        // Nothing panics while the lock is held; a poisoned map is still consistent.
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Default for SchemaCache {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_CAPACITY)
     }
 }
 
@@ -79,5 +172,24 @@ mod tests {
         let err = validate_document(&schema, &json!({"time": "10"})).unwrap_err();
         assert!(matches!(err, DomainError::SchemaViolation { path, .. } if path == "deque(['time'])"));
         assert!(validate_document(&json!({"type": "x"}), &json!({})).is_err());
+    }
+
+    #[test]
+    fn compiled_schemas_are_reused_until_the_schema_changes() {
+        let cache = SchemaCache::new(2);
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let integer = json!({"properties": {"n": {"type": "integer"}}});
+        let first = cache.validator(a, &integer).unwrap();
+        assert!(Arc::ptr_eq(&first, &cache.validator(a, &integer).unwrap()));
+        assert!(check_document(&first, &json!({"n": "x"})).is_err());
+        let string = json!({"properties": {"n": {"type": "string"}}});
+        let changed = cache.validator(a, &string).unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed));
+        assert!(check_document(&changed, &json!({"n": "x"})).is_ok());
+        assert!(cache.validator(b, &json!({"type": "x"})).is_err());
+        assert_eq!(cache.len(), 1, "a broken schema is not kept");
+        cache.validator(b, &integer).unwrap();
+        cache.validator(c, &integer).unwrap();
+        assert_eq!(cache.len(), 2, "bounded");
     }
 }

@@ -7,6 +7,7 @@
 //!
 //! All SQL lives in this crate; backend differences are kept in [`sql`].
 
+pub mod blocking;
 pub mod config;
 pub mod entity;
 pub mod error;

@@ -23,7 +23,7 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-fn bad(variable: &'static str, reason: impl fmt::Display) -> ConfigError {
+pub(crate) fn bad(variable: &'static str, reason: impl fmt::Display) -> ConfigError {
     ConfigError { variable, reason: reason.to_string() }
 }
 
@@ -49,7 +49,10 @@ pub struct Settings {
 }
 
 /// Reads a variable, or the content of the file named by `NAME_FILE`.
-fn read(env: &dyn Fn(&str) -> Option<String>, name: &'static str) -> Result<Option<String>, ConfigError> {
+pub(crate) fn read(
+    env: &dyn Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<String>, ConfigError> {
     if let Some(path) = env(&format!("{name}_FILE")).filter(|p| !p.is_empty()) {
         let content =
             std::fs::read_to_string(&path).map_err(|e| bad(name, format!("{name}_FILE {path}: {e}")))?;
@@ -129,7 +132,7 @@ impl Settings {
             admin_entitlements,
             mail,
             mail_support: read(env, "MAIL_SUPPORT")?.unwrap_or_default(),
-            http: HttpConfig { backend_route, cors_origin },
+            http: HttpConfig { backend_route, cors_origin, limits: crate::limits::request_limits(env)? },
             registry,
         })
     }

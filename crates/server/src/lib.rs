@@ -3,6 +3,7 @@
 //! the HTTP layer. The only crate that knows every concrete type.
 
 pub mod config;
+pub mod limits;
 pub mod startup;
 pub mod telemetry;
 

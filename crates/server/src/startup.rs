@@ -13,6 +13,7 @@ use domain::{
 };
 use infra::{
     Repositories,
+    blocking::TokioBlockingPool,
     outbox::{MailDeliverer, MailSignal},
     registry::OciImageRegistry,
 };
@@ -36,6 +37,18 @@ impl Application {
     /// # Errors
     /// When the database cannot be reached or migrated, or the address cannot be bound.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_routes(settings, |_| {}).await
+    }
+
+    /// [`Application::build`] with `extra_routes` served beside the API, behind the same
+    /// middleware (the test suites register routes that fail on purpose this way).
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with_routes(
+        settings: Settings,
+        extra_routes: fn(&mut actix_web::web::ServiceConfig),
+    ) -> anyhow::Result<Self> {
         let db = infra::connect(&settings.database)
             .await
             .with_context(|| format!("connecting to {}", infra::config::redact(&settings.database.url)))?;
@@ -74,6 +87,7 @@ impl Application {
                     tags: repos.tags.clone(),
                     users: repos.users.clone(),
                     clock: clock.clone(),
+                    blocking: Arc::new(TokioBlockingPool),
                 },
                 access.clone(),
                 mails.clone(),
@@ -96,7 +110,7 @@ impl Application {
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let http = settings.http.clone();
-        let server = HttpServer::new(move || api::build_app(state.clone(), http.clone()))
+        let server = HttpServer::new(move || api::build_app_with(state.clone(), http.clone(), extra_routes))
             .listen(listener)?
             .shutdown_timeout(10)
             .run();

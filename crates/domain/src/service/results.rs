@@ -10,13 +10,13 @@ use uuid::Uuid;
 use crate::{
     DomainError, Identity, Page, PageRequest, SortKey, Status,
     access::Access,
-    benchmark::BenchmarkRepository,
+    benchmark::{Benchmark, BenchmarkRepository},
     claim::{Claim, ClaimFilter, ClaimRepository, NewClaim},
     flavor::FlavorRepository,
     mail::{ItemKind, MailTemplates},
-    ports::Clock,
+    ports::{BlockingPool, Clock},
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
-    schema::validate_document,
+    schema::{SchemaCache, check_document},
     submit::Moderated,
     tag::TagRepository,
     user::{User, UserRepository},
@@ -39,6 +39,8 @@ pub struct ResultPorts {
     pub users: Arc<dyn UserRepository>,
     /// Time.
     pub clock: Arc<dyn Clock>,
+    /// Where large result documents are checked against their schema.
+    pub blocking: Arc<dyn BlockingPool>,
 }
 
 /// What an upload carries (context from the query, document from the body).
@@ -54,7 +56,13 @@ pub struct Upload {
     pub tags_ids: Vec<Uuid>,
     /// The document.
     pub json: Value,
+    /// The document's size in bytes as sent (large ones are checked on the blocking pool).
+    pub document_bytes: usize,
 }
+
+/// Documents of this many bytes or more are checked against their schema on the
+/// [`BlockingPool`]; smaller ones take microseconds and are checked in place.
+pub const OFFLOAD_ABOVE_BYTES: usize = 64 * 1024;
 
 /// Result and claim use cases.
 #[derive(Clone)]
@@ -62,6 +70,7 @@ pub struct ResultService {
     ports: ResultPorts,
     access: Access,
     mails: MailTemplates,
+    schemas: Arc<SchemaCache>,
 }
 
 fn result_not_found(id: Uuid) -> DomainError {
@@ -80,7 +89,7 @@ fn reference_missing(id: Uuid) -> DomainError {
 impl ResultService {
     /// Wires the service.
     pub fn new(ports: ResultPorts, access: Access, mails: MailTemplates) -> Self {
-        Self { ports, access, mails }
+        Self { ports, access, mails, schemas: Arc::new(SchemaCache::default()) }
     }
 
     /// `POST /results`, checks in the contract's order (§4.3).
@@ -118,12 +127,12 @@ impl ResultService {
             return Err(DomainError::Invalid(format!("Flavor {} not approved", flavor.id)));
         }
         self.check_tags(&upload.tags_ids).await?;
-        validate_document(&benchmark.json_schema, &upload.json)?;
+        let json = self.checked_document(&benchmark, upload.json, upload.document_bytes).await?;
         let new = NewResult {
             id: Uuid::new_v4(),
             upload_datetime: now,
             execution_datetime: execution,
-            json: upload.json,
+            json,
             benchmark_id: benchmark.id,
             flavor_id: flavor.id,
             site_id: flavor.site_id,
@@ -135,6 +144,26 @@ impl ResultService {
         })?;
         tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
         self.get(new.id).await
+    }
+
+    /// Checks `document` against the benchmark's schema, compiled once per schema; documents
+    /// of [`OFFLOAD_ABOVE_BYTES`] or more are checked on the blocking pool.
+    async fn checked_document(
+        &self,
+        benchmark: &Benchmark,
+        document: Value,
+        size: usize,
+    ) -> Result<Value, DomainError> {
+        let validator = self.schemas.validator(benchmark.id, &benchmark.json_schema)?;
+        if size < OFFLOAD_ABOVE_BYTES {
+            check_document(&validator, &document)?;
+            return Ok(document);
+        }
+        let document = Arc::new(document);
+        let shared = document.clone();
+        self.ports.blocking.run(Box::new(move || check_document(&validator, &shared))).await?;
+        // The job, and with it its reference, is gone once `run` returned.
+        Ok(Arc::try_unwrap(document).unwrap_or_else(|still_shared| (*still_shared).clone()))
     }
 
     async fn check_tags(&self, ids: &[Uuid]) -> Result<(), DomainError> {

@@ -438,13 +438,14 @@ impl SeaResultRepository {
             }
         }
         let (generation, total) = self.total(&count_key, &count_q, now).await?;
-        let items = if total > page.offset() {
-            let mut page_q = base_query(backend, filter, &joins, Scope::Listing);
-            apply_sort(backend, &mut page_q, sort);
-            page_q.limit(page.per_page).offset(page.offset());
-            self.load(page_q).await?
-        } else {
-            Vec::new()
+        let items = match page.offset() {
+            Some(offset) if offset < total => {
+                let mut page_q = base_query(backend, filter, &joins, Scope::Listing);
+                apply_sort(backend, &mut page_q, sort);
+                page_q.limit(page.per_page).offset(offset);
+                self.load(page_q).await?
+            }
+            _ => Vec::new(),
         };
         // Each statement read its own committed snapshot; the counter being unchanged from the
         // total's to after the last statement proves they all saw the same data.

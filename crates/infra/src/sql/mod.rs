@@ -66,7 +66,8 @@ pub fn terms_condition(terms: &[String], columns: &[impl IntoColumnRef + Clone])
     all
 }
 
-/// Counts the rows, then loads the requested page.
+/// Counts the rows, then loads the requested page. A page starting past any offset SQL accepts
+/// is empty without a second query.
 ///
 /// # Errors
 /// Classified database errors.
@@ -84,7 +85,12 @@ where
         let select = select.clone();
         async move {
             let total = select.clone().count(db).await.repo()?;
-            let items = select.offset(page.offset()).limit(page.per_page).all(db).await.repo()?;
+            let items = match page.offset() {
+                Some(offset) if offset < total => {
+                    select.offset(offset).limit(page.per_page).all(db).await.repo()?
+                }
+                _ => Vec::new(),
+            };
             Ok(Page { items, total, request: page })
         }
     })

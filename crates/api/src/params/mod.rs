@@ -2,14 +2,18 @@
 //! messages, unknown names refused, `[]` suffix stripped, first value wins) and the OpenAPI
 //! parameter list, so the two never drift apart.
 
+mod dates;
+mod values;
+
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime};
+pub use dates::{parse_date, parse_datetime, to_utc};
 use domain::{DateRange, PageRequest, Status, mail::ItemKind};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, limits::RequestLimits};
 
 /// The type of a query parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,11 +141,23 @@ pub fn pairs(query: &str) -> Vec<(String, String)> {
 }
 
 impl Query {
-    /// Validates `query` against `spec`.
+    /// Validates `query` against `spec` under the default [`RequestLimits`].
     ///
     /// # Errors
     /// 422 with every field's messages.
     pub fn parse(query: &str, spec: &'static [Param]) -> Result<Self, ApiError> {
+        Self::parse_within(query, spec, &RequestLimits::default())
+    }
+
+    /// Validates `query` against `spec`; list parameters must stay within `limits`.
+    ///
+    /// # Errors
+    /// 422 with every field's messages.
+    pub fn parse_within(
+        query: &str,
+        spec: &'static [Param],
+        limits: &RequestLimits,
+    ) -> Result<Self, ApiError> {
         let pairs = pairs(query);
         let mut errors = Map::new();
         for (name, _) in &pairs {
@@ -153,7 +169,7 @@ impl Query {
         for param in spec {
             let given: Vec<&str> =
                 pairs.iter().filter(|(n, _)| n == param.name).map(|(_, v)| v.as_str()).collect();
-            match parse_one(param, &given) {
+            match values::parse_one(param, &given, limits) {
                 Ok(Some(v)) => {
                     values.insert(param.name, v);
                 }
@@ -248,150 +264,6 @@ impl Query {
     }
 }
 
-fn parse_one(param: &Param, given: &[&str]) -> Result<Option<Val>, Value> {
-    let list = matches!(param.kind, Kind::StrList | Kind::UuidList);
-    if given.is_empty() {
-        if param.required {
-            return Err(json!(["Missing data for required field."]));
-        }
-        return Ok(param.default.map(|d| default_value(param.kind, d)));
-    }
-    if let Some(bad) = given.iter().find(|v| v.contains('\0')) {
-        let _ = bad;
-        return Err(json!(["Not a valid string: NUL characters are not allowed."]));
-    }
-    if list {
-        return match param.kind {
-            Kind::UuidList => {
-                let mut ids = Vec::new();
-                let mut errs = Map::new();
-                for (i, v) in given.iter().enumerate() {
-                    match Uuid::parse_str(v) {
-                        Ok(u) => ids.push(u),
-                        Err(_) => {
-                            errs.insert(i.to_string(), json!(["Not a valid UUID."]));
-                        }
-                    }
-                }
-                if errs.is_empty() { Ok(Some(Val::UuidList(ids))) } else { Err(Value::Object(errs)) }
-            }
-            _ => Ok(Some(Val::StrList(given.iter().map(|s| (*s).to_owned()).collect()))),
-        };
-    }
-    let raw = given[0];
-    let msg = |m: &str| json!([m]);
-    let val = match param.kind {
-        Kind::Str => Val::Str(raw.to_owned()),
-        Kind::Int { min, max } => {
-            let n: i64 = raw.trim().parse().map_err(|_| msg("Not a valid integer."))?;
-            let out = n < min || max.is_some_and(|m| n > m);
-            if out {
-                return Err(match max {
-                    Some(m) => {
-                        msg(&format!("Must be greater than or equal to {min} and less than or equal to {m}."))
-                    }
-                    None => msg(&format!("Must be greater than or equal to {min}.")),
-                });
-            }
-            Val::Int(n)
-        }
-        Kind::Date => Val::Date(parse_date(raw).ok_or_else(|| msg("Not a valid date."))?),
-        Kind::DateTime => {
-            let (dt, zone) = parse_datetime(raw).ok_or_else(|| msg("Not a valid datetime."))?;
-            Val::DateTime(dt, zone)
-        }
-        Kind::Uuid => Val::Uuid(Uuid::parse_str(raw).map_err(|_| msg("Not a valid UUID."))?),
-        Kind::Status => {
-            Val::Status(Status::parse(raw).ok_or_else(|| msg("Must be one of: on_review, approved."))?)
-        }
-        Kind::ResourceType => Val::ResourceType(
-            ItemKind::parse(raw).ok_or_else(|| msg("Must be one of: benchmark, claim, site, flavor."))?,
-        ),
-        Kind::StrList | Kind::UuidList => return Ok(None),
-    };
-    Ok(Some(val))
-}
-
-fn default_value(kind: Kind, literal: &str) -> Val {
-    let v: Value = serde_json::from_str(literal).unwrap_or(Value::Null);
-    match (kind, v) {
-        (Kind::Int { .. }, Value::Number(n)) => Val::Int(n.as_i64().unwrap_or(1)),
-        (Kind::Status, Value::String(s)) => Val::Status(Status::parse(&s).unwrap_or(Status::Approved)),
-        (Kind::StrList, _) => Val::StrList(Vec::new()),
-        (Kind::UuidList, _) => Val::UuidList(Vec::new()),
-        (_, Value::String(s)) => Val::Str(s),
-        _ => Val::Str(String::new()),
-    }
-}
-
-/// `YYYY-MM-DD`, one-digit month and day tolerated.
-pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let mut parts = raw.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
-        return None;
-    }
-    if ![y, m, d].iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
-/// ISO-8601 date and time (contract §2.5): date, `T` or space, `HH:MM[:SS][.fraction]`, then an
-/// optional `Z`, `±HH`, `±HHMM` or `±HH:MM`.
-pub fn parse_datetime(raw: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
-    let split = raw.find(['T', ' '])?;
-    let date = parse_date(&raw[..split])?;
-    let rest = &raw[split + 1..];
-    let zone_at = rest.find(['Z', '+', '-']).unwrap_or(rest.len());
-    let (clock, zone) = rest.split_at(zone_at);
-    let (hms, fraction) = match clock.split_once('.') {
-        Some((hms, f)) => (hms, Some(f)),
-        None => (clock, None),
-    };
-    let fields: Vec<&str> = hms.split(':').collect();
-    if !(2..=3).contains(&fields.len())
-        || fields.iter().any(|f| !(1..=2).contains(&f.len()) || !f.chars().all(|c| c.is_ascii_digit()))
-    {
-        return None;
-    }
-    let (h, mi) = (fields[0].parse().ok()?, fields[1].parse().ok()?);
-    let s = fields.get(2).map_or(Some(0), |f| f.parse().ok())?;
-    let micros = match fraction {
-        Some(f) if !f.is_empty() && f.len() <= 12 && f.chars().all(|c| c.is_ascii_digit()) => {
-            let six: String = f.chars().chain(std::iter::repeat('0')).take(6).collect();
-            six.parse().ok()?
-        }
-        Some(_) => return None,
-        None => 0,
-    };
-    let time = chrono::NaiveTime::from_hms_micro_opt(h, mi, s, micros)?;
-    let offset = match zone {
-        "" => None,
-        "Z" => Some(FixedOffset::east_opt(0)?),
-        z => Some(parse_offset(z)?),
-    };
-    Some((date.and_time(time), offset))
-}
-
-fn parse_offset(z: &str) -> Option<FixedOffset> {
-    let sign = if z.starts_with('-') { -1 } else { 1 };
-    let digits: String = z[1..].chars().filter(|c| *c != ':').collect();
-    if !digits.chars().all(|c| c.is_ascii_digit())
-        || !(z[1..].len() == 2 || z[1..].len() == 4 || (z[1..].len() == 5 && z.as_bytes()[3] == b':'))
-    {
-        return None;
-    }
-    let hours: i32 = digits.get(0..2)?.parse().ok()?;
-    let minutes: i32 = if digits.len() == 4 { digits.get(2..4)?.parse().ok()? } else { 0 };
-    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
-}
-
-/// The UTC instant of a zoned date-time.
-pub fn to_utc(naive: NaiveDateTime, zone: FixedOffset) -> Option<DateTime<chrono::Utc>> {
-    naive.and_local_timezone(zone).single().map(|d| d.with_timezone(&chrono::Utc))
-}
-
 /// The common list arguments (status, upload dates, terms, sort, page) of a validated query.
 ///
 /// # Errors
@@ -434,15 +306,14 @@ mod tests {
     }
 
     #[test]
-    fn datetimes_follow_the_contract_grammar() {
-        let (dt, z) = parse_datetime("2020-05-21T10:31:00.000+03:00").unwrap();
-        assert_eq!(to_utc(dt, z.unwrap()).unwrap().to_rfc3339(), "2020-05-21T07:31:00+00:00");
-        assert!(parse_datetime("2020-5-1 1:2").unwrap().1.is_none());
-        assert!(parse_datetime("2020-05-21").is_none());
-        assert!(parse_datetime("2020-05-21T10:31:00,5Z").is_none());
-        assert_eq!(parse_datetime("2020-05-21T10:31Z").unwrap().1, FixedOffset::east_opt(0));
-        assert_eq!(parse_datetime("2020-05-21T10:31-0130").unwrap().1, FixedOffset::east_opt(-5400));
-        assert_eq!(parse_date("2021-1-5"), NaiveDate::from_ymd_opt(2021, 1, 5));
-        assert!(parse_date("2021-01-05T00:00").is_none());
+    fn lists_are_bounded_in_count_and_value_length() {
+        let limits = RequestLimits { max_terms: 2, max_value_chars: 3, ..RequestLimits::default() };
+        assert!(Query::parse_within("terms=a&terms=b", SPEC, &limits).is_ok());
+        let err = Query::parse_within("terms=a&terms=b&terms=c", SPEC, &limits).unwrap_err();
+        let ApiError::Validation { errors, .. } = err else { panic!() };
+        assert_eq!(errors["terms"], json!(["Longer than maximum length 2."]));
+        let err = Query::parse_within("terms=abc&terms=abcd", SPEC, &limits).unwrap_err();
+        let ApiError::Validation { errors, .. } = err else { panic!() };
+        assert_eq!(errors["terms"], json!({"1": ["Longer than maximum length 3."]}));
     }
 }
