@@ -18,6 +18,8 @@ pub mod filter;
 pub mod flavor;
 pub mod identity;
 pub mod mail;
+#[cfg(feature = "memory")]
+pub mod memory;
 pub mod ports;
 pub mod query;
 pub mod result;
