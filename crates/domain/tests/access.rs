@@ -12,7 +12,9 @@ use serde_json::json;
 async fn an_unknown_token_is_unauthenticated() {
     let f = Fixture::new().await;
     let err = f.domain.identify("forged").await.unwrap_err();
-    assert!(matches!(&err, DomainError::Unauthenticated(e) if e.0 == "User identity could not be determined"));
+    assert!(
+        matches!(&err, DomainError::Unauthenticated(e) if e.0 == "User identity could not be determined")
+    );
     assert_eq!(f.domain.identify("alice-token").await.unwrap(), f.alice);
 }
 
@@ -64,8 +66,12 @@ async fn only_the_owner_or_an_admin_may_read_the_claims_of_a_result() {
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let result = f.upload(&f.alice, &catalog, json!({"time": 1}), 1, vec![]).await;
     f.domain.results.claim(&f.user(&f.bob).await, result.id, "wrong".into()).await.unwrap();
-    let claims_as = |who| f.domain.results.claims_of(who, result.id, ClaimFilter::default(), &[], first_page());
+    let claims_as =
+        |who| f.domain.results.claims_of(who, result.id, ClaimFilter::default(), &[], first_page());
     assert_eq!(claims_as(&f.alice).await.unwrap().total, 1);
     assert_eq!(claims_as(&f.admin).await.unwrap().total, 1);
-    assert!(matches!(claims_as(&f.bob).await.unwrap_err(), DomainError::Forbidden), "the claimer is not the owner");
+    assert!(
+        matches!(claims_as(&f.bob).await.unwrap_err(), DomainError::Forbidden),
+        "the claimer is not the owner"
+    );
 }

@@ -55,7 +55,9 @@ async fn claiming_a_missing_result_is_not_found() {
     let (f, _, _) = setup().await;
     let id = Uuid::new_v4();
     let err = f.domain.results.claim(&f.user(&f.bob).await, id, "x".into()).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("Result {id} not found in the database")));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if *m == format!("Result {id} not found in the database"))
+    );
 }
 
 #[tokio::test]
@@ -67,10 +69,15 @@ async fn an_approved_claim_keeps_the_result_hidden_and_cannot_be_decided_again()
     assert!(!publicly_listed(&f, result.id).await);
     for approve in [true, false] {
         let err = f.domain.results.decide_claim(c.id, approve).await.unwrap_err();
-        assert!(matches!(&err, DomainError::Invalid(m) if *m == format!("Resource {} was already approved", c.id)));
+        assert!(
+            matches!(&err, DomainError::Invalid(m) if *m == format!("Resource {} was already approved", c.id))
+        );
     }
     let mail = f.domain.store.outbox().pop().unwrap();
-    assert_eq!((mail.subject, mail.to), (format!("Resource approved: {}", c.id), vec!["bob@example.org".into()]));
+    assert_eq!(
+        (mail.subject, mail.to),
+        (format!("Resource approved: {}", c.id), vec!["bob@example.org".into()])
+    );
 }
 
 #[tokio::test]
@@ -83,7 +90,10 @@ async fn rejecting_the_last_pending_claim_restores_the_result() {
     assert!(f.domain.results.claim_by_id(c.id).await.is_err(), "the claim is deleted");
     let mails = f.domain.store.take_outbox();
     let subjects: Vec<_> = mails.iter().map(|m| m.subject.clone()).collect();
-    assert_eq!(subjects, vec![format!("Resource rejected: {}", c.id), format!("Result restored: {}", result.id)]);
+    assert_eq!(
+        subjects,
+        vec![format!("Resource rejected: {}", c.id), format!("Result restored: {}", result.id)]
+    );
     assert_eq!(mails[1].to, vec!["alice@example.org".to_string()]);
 }
 

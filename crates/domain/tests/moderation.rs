@@ -59,7 +59,9 @@ async fn an_approved_item_cannot_be_approved_or_rejected_again() {
     f.approve(ItemKind::Benchmark, b.id).await;
     for decision in [Decision::Approve, Decision::Reject] {
         let err = f.domain.catalog.decide(ItemKind::Benchmark, b.id, decision).await.unwrap_err();
-        assert!(matches!(&err, DomainError::Invalid(m) if *m == format!("Benchmark {} was already approved", b.id)));
+        assert!(
+            matches!(&err, DomainError::Invalid(m) if *m == format!("Benchmark {} was already approved", b.id))
+        );
     }
     assert!(f.domain.catalog.benchmark(b.id).await.is_ok(), "still there");
 }
@@ -71,11 +73,16 @@ async fn rejecting_deletes_the_item_and_its_submit() {
     let flavor = f.submit_flavor(&f.bob, site.id, "small").await;
     f.domain.catalog.decide(ItemKind::Flavor, flavor.id, Decision::Reject).await.unwrap();
     let err = f.domain.catalog.flavor(flavor.id).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", flavor.id)));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", flavor.id))
+    );
     let submits = f.domain.catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap();
     assert_eq!(submits.items.iter().map(|s| s.resource_id).collect::<Vec<_>>(), vec![site.id]);
     let last = f.domain.store.outbox().pop().unwrap();
-    assert_eq!((last.subject, last.to), (format!("Resource rejected: {}", flavor.id), vec!["bob@example.org".into()]));
+    assert_eq!(
+        (last.subject, last.to),
+        (format!("Resource rejected: {}", flavor.id), vec!["bob@example.org".into()])
+    );
 }
 
 #[tokio::test]
@@ -83,9 +90,13 @@ async fn deciding_on_a_missing_item_is_not_found() {
     let f = Fixture::new().await;
     let id = Uuid::new_v4();
     let err = f.domain.catalog.decide(ItemKind::Benchmark, id, Decision::Approve).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("Benchmark {id} not found in the database")));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if *m == format!("Benchmark {id} not found in the database"))
+    );
     let err = f.domain.results.decide_claim(id, true).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("Claim {id} not found in the database")));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if *m == format!("Claim {id} not found in the database"))
+    );
 }
 
 #[tokio::test]
@@ -110,12 +121,16 @@ async fn results_need_an_approved_benchmark_and_flavor() {
     let approved = std::mem::replace(&mut catalog.benchmark, pending.clone());
     let upload = upload_of(&catalog, json!({"time": 1}), f.executed(1), vec![]);
     let err = f.domain.results.upload(&alice, upload).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Invalid(m) if *m == format!("Benchmark {} not approved", pending.id)));
+    assert!(
+        matches!(&err, DomainError::Invalid(m) if *m == format!("Benchmark {} not approved", pending.id))
+    );
     catalog.benchmark = approved;
     catalog.flavor = f.submit_flavor(&f.alice, catalog.site.id, "large").await;
     let upload = upload_of(&catalog, json!({"time": 1}), f.executed(1), vec![]);
     let err = f.domain.results.upload(&alice, upload).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Invalid(m) if *m == format!("Flavor {} not approved", catalog.flavor.id)));
+    assert!(
+        matches!(&err, DomainError::Invalid(m) if *m == format!("Flavor {} not approved", catalog.flavor.id))
+    );
 }
 
 #[tokio::test]

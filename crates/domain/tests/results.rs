@@ -26,7 +26,10 @@ async fn an_upload_stores_the_document_with_its_context_in_utc() {
     let result = f.upload(&f.alice, &catalog, json!({"time": 7}), 3, vec![]).await;
     assert_eq!(result.execution_datetime, f.now() - TimeDelta::hours(3), "offset +02:00 converted");
     assert_eq!((result.site.id, result.flavor.id), (catalog.site.id, catalog.flavor.id), "site from flavor");
-    assert_eq!((result.json, result.hidden, result.uploader.sub.as_str()), (json!({"time": 7}), false, "alice"));
+    assert_eq!(
+        (result.json, result.hidden, result.uploader.sub.as_str()),
+        (json!({"time": 7}), false, "alice")
+    );
     assert_eq!(f.domain.results.uploader(result.id).await.unwrap().email, "alice@example.org");
 }
 
@@ -53,8 +56,11 @@ async fn documents_must_follow_the_benchmark_schema() {
     let alice = f.user(&f.alice).await;
     let upload = upload_of(&catalog, json!({"time": "10"}), f.executed(1), vec![]);
     let err = f.domain.results.upload(&alice, upload).await.unwrap_err();
-    assert!(matches!(&err, DomainError::SchemaViolation { error, path }
-        if error == "\"10\" is not of type \"integer\"" && path == "deque(['time'])"), "{err:?}");
+    assert!(
+        matches!(&err, DomainError::SchemaViolation { error, path }
+        if error == "\"10\" is not of type \"integer\"" && path == "deque(['time'])"),
+        "{err:?}"
+    );
     let upload = upload_of(&catalog, json!({}), f.executed(1), vec![]);
     let err = f.domain.results.upload(&alice, upload).await.unwrap_err();
     assert!(matches!(&err, DomainError::SchemaViolation { path, .. } if path == "deque([])"), "{err:?}");
@@ -69,7 +75,12 @@ async fn large_documents_are_checked_on_the_blocking_pool() {
     let result = f.upload(&f.alice, &catalog, json!({"time": 1, "log": padding}), 1, vec![]).await;
     assert_eq!(f.domain.pool.jobs(), 1);
     assert_eq!(result.json["time"], 1);
-    let bad = upload_of(&catalog, json!({"time": "1", "log": "x".repeat(OFFLOAD_ABOVE_BYTES)}), f.executed(1), vec![]);
+    let bad = upload_of(
+        &catalog,
+        json!({"time": "1", "log": "x".repeat(OFFLOAD_ABOVE_BYTES)}),
+        f.executed(1),
+        vec![],
+    );
     let err = f.domain.results.upload(&f.user(&f.alice).await, bad).await.unwrap_err();
     assert!(matches!(err, DomainError::SchemaViolation { .. }), "the pool's verdict is kept");
 }
@@ -116,7 +127,9 @@ async fn the_owner_replaces_the_tags_of_a_result() {
     results.set_tags(&f.alice, result.id, Some(vec![])).await.unwrap();
     assert!(results.get(result.id).await.unwrap().tags.is_empty());
     let err = results.set_tags(&f.alice, missing, Some(vec![])).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("Result {missing} not found in the database")));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if *m == format!("Result {missing} not found in the database"))
+    );
 }
 
 #[tokio::test]
@@ -128,7 +141,9 @@ async fn deleting_a_tag_unlinks_it_and_keeps_the_results() {
     f.domain.tags.delete(gpu.id).await.unwrap();
     assert!(f.domain.results.get(result.id).await.unwrap().tags.is_empty());
     let err = f.domain.tags.delete(gpu.id).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", gpu.id)));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", gpu.id))
+    );
 }
 
 #[tokio::test]

@@ -81,8 +81,9 @@ pub(super) fn compare_values(a: &Value, b: &Value) -> Ordering {
         (Value::Object(x), Value::Object(y)) => x.len().cmp(&y.len()).then_with(|| {
             let mut left: Vec<_> = x.iter().collect();
             let mut right: Vec<_> = y.iter().collect();
-            left.sort_by(|p, q| p.0.cmp(q.0));
-            right.sort_by(|p, q| p.0.cmp(q.0));
+            // jsonb stores keys shorter first, then byte-wise, and compares in that order.
+            left.sort_by(|p, q| (p.0.len(), p.0).cmp(&(q.0.len(), q.0)));
+            right.sort_by(|p, q| (p.0.len(), p.0).cmp(&(q.0.len(), q.0)));
             left.iter()
                 .zip(&right)
                 .map(|((lk, lv), (rk, rv))| lk.cmp(rk).then_with(|| compare_values(lv, rv)))
