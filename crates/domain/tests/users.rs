@@ -94,3 +94,16 @@ async fn removing_a_user_removes_everything_they_uploaded_and_what_depends_on_it
         f.domain.catalog.list_sites(&Default::default(), &with_status(Status::Approved)).await.unwrap();
     assert_eq!(sites.total, 0, "her approved site");
 }
+
+#[tokio::test]
+async fn removing_a_user_removes_their_results_on_other_peoples_catalog() {
+    let f = Fixture::new().await;
+    let catalog = f.approved_catalog("img/a", "site-a", "small").await; // alice's
+    let bobs = f.upload(&f.bob, &catalog, json!({"time": 1}), 1, vec![]).await;
+    let alices = f.upload(&f.alice, &catalog, json!({"time": 2}), 1, vec![]).await;
+    let selector = UserFilter { email: Some("bob@example.org".into()), ..UserFilter::default() };
+    f.domain.users.remove(&selector).await.unwrap();
+    assert!(f.domain.results.get(bobs.id).await.is_err());
+    assert!(f.domain.results.get(alices.id).await.is_ok());
+    assert!(f.domain.catalog.benchmark(catalog.benchmark.id).await.is_ok());
+}
