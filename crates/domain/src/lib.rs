@@ -9,6 +9,36 @@
 //! This crate holds entities, the rules of the contract, the ports (repository traits, identity
 //! provider, image registry, clock) and the services that enforce the rules. It depends on no
 //! web, database or HTTP-client crate.
+//!
+//! # Embedding
+//!
+//! Another Rust service can use the rules with its own adapters (implement the traits of
+//! [`ports`], [`identity`] and the repository trait of each aggregate), or, with the feature
+//! `memory`, with the in-memory adapters of the module `memory` (std only: a mutex over B-tree
+//! maps).
+//! `memory::InMemory` wires every service over them:
+//!
+//! ```
+//! # #[cfg(feature = "memory")]
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use eosc_perf_domain::{mail::ItemKind, memory::InMemory, service::Decision, site::SiteDraft};
+//!
+//! let domain = InMemory::with_admins(["urn:example:admin"]);
+//! let admin = domain.identities.add("t1", "root", Some("root@example.org"), &["urn:example:admin"]);
+//! let alice = domain.identities.add("t2", "alice", Some("alice@example.org"), &[]);
+//! domain.users.register(&admin).await?;
+//! let alice = domain.users.register(&alice).await?;
+//!
+//! let draft = SiteDraft { name: "KIT".into(), address: "Karlsruhe".into(), description: None };
+//! let site = domain.catalog.create_site(&alice, draft).await?;
+//! domain.catalog.decide(ItemKind::Site, site.id, Decision::Approve).await?;
+//! let again = domain.catalog.decide(ItemKind::Site, site.id, Decision::Approve).await;
+//! assert_eq!(again.unwrap_err().to_string(), format!("Site {} was already approved", site.id));
+//! # Ok::<(), eosc_perf_domain::DomainError>(())
+//! # }).unwrap();
+//! ```
+//!
+//! `cargo run -p eosc-perf-domain --example embed` runs a longer walk through the use cases.
 
 pub mod access;
 pub mod benchmark;
@@ -18,6 +48,8 @@ pub mod filter;
 pub mod flavor;
 pub mod identity;
 pub mod mail;
+#[cfg(feature = "memory")]
+pub mod memory;
 pub mod ports;
 pub mod query;
 pub mod result;

@@ -1,0 +1,188 @@
+//! [`ResultRepository`] in memory: lists with every filter of the SQL adapter (owner scope,
+//! references, tags, date ranges, JSON filters, search terms), column and JSON sort keys.
+
+use uuid::Uuid;
+
+use crate::{
+    Page, PageRequest, RepoError, SortKey,
+    query::SortField,
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
+    tag::Tag,
+    user::User,
+};
+
+use super::{
+    MemoryStore,
+    json::{compare_at, passes},
+    listing::{Comparator, SortValue, by, in_range, like_contains, page_of, sort_rows},
+    state::{ResultRow, Tables},
+};
+
+/// A result with its context, tags ordered by name.
+fn to_result(tables: &Tables, row: &ResultRow) -> Result<BenchmarkResult, RepoError> {
+    let mut tags: Vec<Tag> = row.tags_ids.iter().filter_map(|t| tables.tags.get(t).cloned()).collect();
+    tags.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(BenchmarkResult {
+        id: row.id,
+        upload_datetime: row.upload_datetime,
+        execution_datetime: row.execution_datetime,
+        json: row.json.clone(),
+        benchmark: tables.benchmarks.get(&row.benchmark_id).cloned().ok_or(RepoError::NotFound)?,
+        site: tables.sites.get(&row.site_id).cloned().ok_or(RepoError::NotFound)?,
+        flavor: tables.flavors.get(&row.flavor_id).cloned().ok_or(RepoError::NotFound)?,
+        tags,
+        uploader: row.uploader.clone(),
+        hidden: row.deleted,
+    })
+}
+
+/// Whether a search term matches: the benchmark name, site name or address, or flavor name
+/// contain it, or a tag is named exactly so.
+fn term_matches(tables: &Tables, row: &ResultRow, term: &str) -> bool {
+    let benchmark = tables.benchmarks.get(&row.benchmark_id);
+    let site = tables.sites.get(&row.site_id);
+    let flavor = tables.flavors.get(&row.flavor_id);
+    benchmark.is_some_and(|b| like_contains(&format!("{}:{}", b.docker_image, b.docker_tag), term))
+        || site.is_some_and(|s| like_contains(&s.name, term) || like_contains(&s.address, term))
+        || flavor.is_some_and(|f| like_contains(&f.name, term))
+        || row.tags_ids.iter().filter_map(|t| tables.tags.get(t)).any(|t| t.name == term)
+}
+
+fn selected(tables: &Tables, filter: &ResultFilter, row: &ResultRow) -> bool {
+    let in_scope = match &filter.owner {
+        Some(owner) => row.uploader == *owner,
+        None => !row.deleted,
+    };
+    in_scope
+        && filter.benchmark_id.is_none_or(|id| id == row.benchmark_id)
+        && filter.site_id.is_none_or(|id| id == row.site_id)
+        && filter.flavor_id.is_none_or(|id| id == row.flavor_id)
+        && filter.tags_ids.iter().all(|t| row.tags_ids.contains(t))
+        && in_range(&filter.uploaded, row.upload_datetime)
+        && in_range(&filter.executed, row.execution_datetime)
+        && filter.filters.iter().all(|f| passes(&row.json, f))
+        && filter.terms.iter().all(|term| term_matches(tables, row, term))
+}
+
+fn result_column(field: &SortField) -> Option<Comparator<BenchmarkResult>> {
+    type R = BenchmarkResult;
+    let text = |v: &str| SortValue::Text(v.to_owned());
+    let name = match field {
+        SortField::Json(path) => {
+            let path = path.clone();
+            return Some(Box::new(move |a: &R, b: &R| compare_at(&a.json, &b.json, &path)));
+        }
+        SortField::Column(name) => name.as_str(),
+    };
+    match name {
+        "id" => by(|r: &R| vec![SortValue::Id(r.id)]),
+        "execution_datetime" => by(|r: &R| vec![SortValue::Time(r.execution_datetime)]),
+        "upload_datetime" => by(|r: &R| vec![SortValue::Time(r.upload_datetime)]),
+        "benchmark_id" => by(|r: &R| vec![SortValue::Id(r.benchmark.id)]),
+        "benchmark_name" => {
+            by(move |r: &R| vec![text(&format!("{}:{}", r.benchmark.docker_image, r.benchmark.docker_tag))])
+        }
+        "site_id" => by(|r: &R| vec![SortValue::Id(r.site.id)]),
+        "site_name" => by(move |r: &R| vec![text(&r.site.name)]),
+        "site_address" => by(move |r: &R| vec![text(&r.site.address)]),
+        "flavor_id" => by(|r: &R| vec![SortValue::Id(r.flavor.id)]),
+        "flavor_name" => by(move |r: &R| vec![text(&r.flavor.name)]),
+        "deleted" => by(|r: &R| vec![SortValue::Bool(r.hidden)]),
+        "uploader_sub" => by(move |r: &R| vec![text(&r.uploader.sub)]),
+        "uploader_iss" => by(move |r: &R| vec![text(&r.uploader.iss)]),
+        _ => None,
+    }
+}
+
+#[async_trait::async_trait]
+impl ResultRepository for MemoryStore {
+    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
+        let tables = self.lock();
+        tables.results.get(&id).map(|row| to_result(&tables, row)).transpose()
+    }
+
+    async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
+        let mut tables = self.lock();
+        let references_exist = tables.benchmarks.contains_key(&new.benchmark_id)
+            && tables.sites.contains_key(&new.site_id)
+            && tables.flavors.contains_key(&new.flavor_id)
+            && new.tags_ids.iter().all(|t| tables.tags.contains_key(t));
+        if !references_exist {
+            return Err(RepoError::NotFound);
+        }
+        tables.require_user(&new.uploader)?;
+        let mut unique = new.tags_ids.clone();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != new.tags_ids.len() || tables.results.contains_key(&new.id) {
+            return Err(RepoError::Conflict("duplicate (result, tag) link".into()));
+        }
+        tables.results.insert(
+            new.id,
+            ResultRow {
+                id: new.id,
+                upload_datetime: new.upload_datetime,
+                execution_datetime: new.execution_datetime,
+                json: new.json.clone(),
+                benchmark_id: new.benchmark_id,
+                site_id: new.site_id,
+                flavor_id: new.flavor_id,
+                tags_ids: new.tags_ids.clone(),
+                uploader: new.uploader.clone(),
+                deleted: false,
+                deleted_by_admin: false,
+            },
+        );
+        Ok(())
+    }
+
+    async fn list(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<BenchmarkResult>, RepoError> {
+        let tables = self.lock();
+        let mut rows = tables
+            .results
+            .values()
+            .filter(|row| selected(&tables, filter, row))
+            .map(|row| to_result(&tables, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        sort_rows(&mut rows, sort, result_column, |a: &BenchmarkResult, b| a.id.cmp(&b.id));
+        Ok(page_of(rows, page))
+    }
+
+    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
+        let mut tables = self.lock();
+        let row = tables.results.get_mut(&id).ok_or(RepoError::NotFound)?;
+        row.deleted = true;
+        row.deleted_by_admin = true;
+        Ok(())
+    }
+
+    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError> {
+        let mut tables = self.lock();
+        if !tables.results.contains_key(&id) {
+            return Err(RepoError::NotFound);
+        }
+        if !tags_ids.iter().all(|t| tables.tags.contains_key(t)) {
+            return Err(RepoError::Conflict("unknown tag".into()));
+        }
+        let mut unique = tags_ids.to_vec();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != tags_ids.len() {
+            return Err(RepoError::Conflict("duplicate (result, tag) link".into()));
+        }
+        let row = tables.results.get_mut(&id).ok_or(RepoError::NotFound)?;
+        row.tags_ids = tags_ids.to_vec();
+        Ok(())
+    }
+
+    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
+        let tables = self.lock();
+        let Some(row) = tables.results.get(&id) else { return Ok(None) };
+        Ok(tables.users.get(&(row.uploader.sub.clone(), row.uploader.iss.clone())).cloned())
+    }
+}

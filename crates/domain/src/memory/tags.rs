@@ -1,0 +1,85 @@
+//! [`TagRepository`] in memory.
+
+use uuid::Uuid;
+
+use crate::{
+    Page, PageRequest, RepoError, SortKey,
+    tag::{Tag, TagDraft, TagFilter, TagRepository},
+};
+
+use super::{
+    MemoryStore,
+    listing::{SortValue, by, column_name, matches_terms, page_of, sort_rows},
+};
+
+#[async_trait::async_trait]
+impl TagRepository for MemoryStore {
+    async fn find(&self, id: Uuid) -> Result<Option<Tag>, RepoError> {
+        Ok(self.lock().tags.get(&id).cloned())
+    }
+
+    async fn insert(&self, tag: &Tag) -> Result<(), RepoError> {
+        let mut tables = self.lock();
+        if tables.tags.values().any(|t| t.name == tag.name) || tables.tags.contains_key(&tag.id) {
+            return Err(RepoError::Conflict(format!("tag name {} taken", tag.name)));
+        }
+        tables.tags.insert(tag.id, tag.clone());
+        Ok(())
+    }
+
+    async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError> {
+        let mut tables = self.lock();
+        if !tables.tags.contains_key(&id) {
+            return Err(RepoError::NotFound);
+        }
+        if tables.tags.values().any(|t| t.id != id && t.name == draft.name) {
+            return Err(RepoError::Conflict(format!("tag name {} taken", draft.name)));
+        }
+        let tag = tables.tags.get_mut(&id).ok_or(RepoError::NotFound)?;
+        tag.name.clone_from(&draft.name);
+        if let Some(description) = &draft.description {
+            tag.description = Some(description.clone());
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, id: Uuid) -> Result<(), RepoError> {
+        if self.lock().delete_tag(id) { Ok(()) } else { Err(RepoError::NotFound) }
+    }
+
+    async fn list(
+        &self,
+        filter: &TagFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Tag>, RepoError> {
+        let mut rows: Vec<Tag> = self
+            .lock()
+            .tags
+            .values()
+            .filter(|t| filter.name.as_ref().is_none_or(|n| *n == t.name))
+            .filter(|t| matches_terms(&filter.terms, &[Some(&t.name), t.description.as_deref()]))
+            .cloned()
+            .collect();
+        sort_rows(
+            &mut rows,
+            sort,
+            |field| match column_name(field)? {
+                "id" => by(|t: &Tag| vec![SortValue::Id(t.id)]),
+                "name" => by(|t: &Tag| vec![SortValue::Text(t.name.clone())]),
+                "description" => by(|t: &Tag| vec![SortValue::text(t.description.as_deref())]),
+                _ => None,
+            },
+            |a, b| a.id.cmp(&b.id),
+        );
+        Ok(page_of(rows, page))
+    }
+
+    async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+        let tables = self.lock();
+        let mut found: Vec<Uuid> = ids.iter().copied().filter(|id| tables.tags.contains_key(id)).collect();
+        found.sort();
+        found.dedup();
+        Ok(found)
+    }
+}

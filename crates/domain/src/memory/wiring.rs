@@ -1,0 +1,110 @@
+//! Every service of the domain wired over the in-memory adapters.
+
+use std::sync::Arc;
+
+use crate::{
+    DomainError, Identity, IdentityProvider,
+    access::Access,
+    mail::MailTemplates,
+    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+};
+
+use super::{CountingPool, ManualClock, MemoryStore, StaticIdentityProvider, StaticImageRegistry};
+
+/// The domain embedded with in-memory adapters: one store, the fakes of the other ports, and
+/// the services built on them exactly as the server builds them on SQL.
+///
+/// The image registry starts empty: publish an image with [`StaticImageRegistry::publish`]
+/// before submitting a benchmark for it.
+#[derive(Clone)]
+pub struct InMemory {
+    /// The tables, and the outbox of queued mails.
+    pub store: MemoryStore,
+    /// Bearer tokens and the identities they stand for.
+    pub identities: Arc<StaticIdentityProvider>,
+    /// The container images that exist.
+    pub registry: Arc<StaticImageRegistry>,
+    /// The services' time.
+    pub clock: Arc<ManualClock>,
+    /// Where large result documents are checked.
+    pub pool: Arc<CountingPool>,
+    /// Access levels (registered, admin).
+    pub access: Access,
+    /// Registration and user administration.
+    pub users: UserService,
+    /// Tags.
+    pub tags: TagService,
+    /// Benchmarks, sites, flavors and their moderation.
+    pub catalog: CatalogService,
+    /// Results and claims.
+    pub results: ResultService,
+}
+
+impl std::fmt::Debug for InMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InMemory").field("store", &self.store).finish_non_exhaustive()
+    }
+}
+
+impl InMemory {
+    /// Wires the domain; identities holding one of `admin_entitlements` are admins once
+    /// registered (none: nobody is admin). Mails carry no Cc.
+    pub fn with_admins<S: Into<String>>(admin_entitlements: impl IntoIterator<Item = S>) -> Self {
+        Self::new(admin_entitlements.into_iter().map(Into::into).collect(), MailTemplates::default())
+    }
+
+    /// Wires the domain with these admin entitlements and mail templates.
+    pub fn new(admin_entitlements: Vec<String>, mails: MailTemplates) -> Self {
+        let store = MemoryStore::new();
+        let identities = Arc::new(StaticIdentityProvider::new());
+        let registry = Arc::new(StaticImageRegistry::default());
+        let clock = Arc::new(ManualClock::default());
+        let pool = Arc::new(CountingPool::default());
+        let shared = Arc::new(store.clone());
+        let access = Access::new(shared.clone(), admin_entitlements);
+        let users = UserService::new(shared.clone(), access.clone(), clock.clone(), mails.clone());
+        let tags = TagService::new(shared.clone());
+        let catalog = CatalogService::new(
+            CatalogPorts {
+                benchmarks: shared.clone(),
+                sites: shared.clone(),
+                flavors: shared.clone(),
+                moderation: shared.clone(),
+                users: shared.clone(),
+                registry: registry.clone(),
+                clock: clock.clone(),
+            },
+            mails.clone(),
+        );
+        let results = ResultService::new(
+            ResultPorts {
+                results: shared.clone(),
+                claims: shared.clone(),
+                benchmarks: shared.clone(),
+                flavors: shared.clone(),
+                tags: shared.clone(),
+                users: shared,
+                clock: clock.clone(),
+                blocking: pool.clone(),
+            },
+            access.clone(),
+            mails,
+        );
+        Self { store, identities, registry, clock, pool, access, users, tags, catalog, results }
+    }
+
+    /// The identity behind a bearer token.
+    ///
+    /// # Errors
+    /// `Unauthenticated` for an unknown token.
+    pub async fn identify(&self, token: &str) -> Result<Identity, DomainError> {
+        Ok(self.identities.identify(token).await?)
+    }
+}
+
+impl Default for InMemory {
+    /// Nobody is admin.
+    fn default() -> Self {
+        Self::with_admins(Vec::<String>::new())
+    }
+}
