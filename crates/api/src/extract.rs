@@ -11,7 +11,10 @@ use actix_web::{
     http::{StatusCode, header},
     web,
 };
-use domain::{AuthError, Identity};
+use domain::{
+    AuthError, Identity,
+    access::{Admin, Registered},
+};
 use paperclip::{
     actix::OperationModifier,
     v2::{
@@ -63,7 +66,7 @@ impl Auth {
     ///
     /// # Errors
     /// 401, or 403 (flaat body) when not registered.
-    pub async fn user(&self, state: &AppState) -> Result<domain::user::User, ApiError> {
+    pub async fn user(&self, state: &AppState) -> Result<Registered, ApiError> {
         let who = self.identify(state).await?;
         Ok(state.access.user(&who).await?)
     }
@@ -72,7 +75,7 @@ impl Auth {
     ///
     /// # Errors
     /// 401, or 403 (flaat body).
-    pub async fn admin(&self, state: &AppState) -> Result<domain::user::User, ApiError> {
+    pub async fn admin(&self, state: &AppState) -> Result<Admin, ApiError> {
         let who = self.identify(state).await?;
         Ok(state.access.admin(&who).await?)
     }

@@ -1,11 +1,67 @@
 //! Access levels of contract §2.8: token, user (registered), admin (registered and entitled).
+//!
+//! Access is a capability: [`Registered`] and [`Admin`] can only be built here, by checking an
+//! [`Identity`] against the user table and the admin entitlements. Every service operation that
+//! needs a level takes the matching value, so no caller (a new handler, an embedding service)
+//! can skip the check: without the capability the call does not compile.
 
 use std::sync::Arc;
 
 use crate::{
     DomainError, Identity,
-    user::{User, UserRepository},
+    user::{User, UserKey, UserRepository},
 };
+
+/// Proof that the caller is a registered user (level *user*).
+#[derive(Debug, Clone)]
+pub struct Registered {
+    user: User,
+    identity: Identity,
+    admin: bool,
+}
+
+impl Registered {
+    /// The caller's user record.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    /// The token's identity the capability was granted to (its e-mail claims, entitlements).
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// The caller's `(sub, iss)`.
+    pub fn key(&self) -> UserKey {
+        self.user.key()
+    }
+
+    /// Whether the caller also holds an admin entitlement (for owner-or-admin rules).
+    pub fn is_admin(&self) -> bool {
+        self.admin
+    }
+
+    /// Whether the caller may act on something `owner` uploaded: the owner or an admin.
+    pub fn owns_or_administers(&self, owner: &UserKey) -> bool {
+        self.admin || self.user.key() == *owner
+    }
+}
+
+/// Proof that the caller is a registered user holding an admin entitlement (level *admin*).
+#[derive(Debug, Clone)]
+pub struct Admin(Registered);
+
+impl Admin {
+    /// The admin's user record.
+    pub fn user(&self) -> &User {
+        self.0.user()
+    }
+
+    /// The admin as a registered user.
+    pub fn registered(&self) -> &Registered {
+        &self.0
+    }
+}
 
 /// Decides what an identity may do.
 #[derive(Clone)]
@@ -29,21 +85,22 @@ impl Access {
     ///
     /// # Errors
     /// `AccessDenied(is_registered)` when not registered.
-    pub async fn user(&self, who: &Identity) -> Result<User, DomainError> {
-        self.users.find(&who.sub, &who.iss).await?.ok_or_else(|| DomainError::AccessDenied {
+    pub async fn user(&self, who: &Identity) -> Result<Registered, DomainError> {
+        let user = self.users.find(&who.sub, &who.iss).await?.ok_or_else(|| DomainError::AccessDenied {
             who: who.display_name(),
             requirement: "is_registered",
-        })
+        })?;
+        Ok(Registered { user, identity: who.clone(), admin: self.is_entitled_admin(who) })
     }
 
     /// Level *admin*: registered and entitled.
     ///
     /// # Errors
     /// `AccessDenied(is_registered)` or `AccessDenied(is_admin)`.
-    pub async fn admin(&self, who: &Identity) -> Result<User, DomainError> {
-        let user = self.user(who).await?;
-        if self.is_entitled_admin(who) {
-            Ok(user)
+    pub async fn admin(&self, who: &Identity) -> Result<Admin, DomainError> {
+        let registered = self.user(who).await?;
+        if registered.admin {
+            Ok(Admin(registered))
         } else {
             Err(DomainError::AccessDenied { who: who.display_name(), requirement: "is_admin" })
         }

@@ -43,7 +43,12 @@ async fn a_claim_hides_its_result_files_a_submit_and_mails_the_owner() {
     let own = ResultFilter { owner: Some(f.user(&f.alice).await.key()), ..ResultFilter::default() };
     let page = f.domain.results.list(&own, &[], first_page()).await.unwrap();
     assert_eq!(page.items[0].id, result.id, "the owner still sees it");
-    let submits = f.domain.catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap();
+    let submits = f
+        .domain
+        .catalog
+        .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
+        .await
+        .unwrap();
     assert_eq!((submits.items[0].resource_type, submits.items[0].resource_id), (ItemKind::Claim, c.id));
     let mail = f.domain.store.outbox().pop().unwrap();
     assert_eq!(mail.subject, format!("Claim submitted on result: {}", result.id));
@@ -64,11 +69,11 @@ async fn claiming_a_missing_result_is_not_found() {
 async fn an_approved_claim_keeps_the_result_hidden_and_cannot_be_decided_again() {
     let (f, _, result) = setup().await;
     let c = claim(&f, result.id).await;
-    f.domain.results.decide_claim(c.id, true).await.unwrap();
-    assert_eq!(f.domain.results.claim_by_id(c.id).await.unwrap().status, Status::Approved);
+    f.domain.results.decide_claim(&f.root().await, c.id, true).await.unwrap();
+    assert_eq!(f.domain.results.claim_by_id(&f.root().await, c.id).await.unwrap().status, Status::Approved);
     assert!(!publicly_listed(&f, result.id).await);
     for approve in [true, false] {
-        let err = f.domain.results.decide_claim(c.id, approve).await.unwrap_err();
+        let err = f.domain.results.decide_claim(&f.root().await, c.id, approve).await.unwrap_err();
         assert!(
             matches!(&err, DomainError::Invalid(m) if *m == format!("Resource {} was already approved", c.id))
         );
@@ -85,9 +90,9 @@ async fn rejecting_the_last_pending_claim_restores_the_result() {
     let (f, _, result) = setup().await;
     let c = claim(&f, result.id).await;
     f.domain.store.take_outbox();
-    f.domain.results.decide_claim(c.id, false).await.unwrap();
+    f.domain.results.decide_claim(&f.root().await, c.id, false).await.unwrap();
     assert!(publicly_listed(&f, result.id).await, "visible again (Q1 fixed)");
-    assert!(f.domain.results.claim_by_id(c.id).await.is_err(), "the claim is deleted");
+    assert!(f.domain.results.claim_by_id(&f.root().await, c.id).await.is_err(), "the claim is deleted");
     let mails = f.domain.store.take_outbox();
     let subjects: Vec<_> = mails.iter().map(|m| m.subject.clone()).collect();
     assert_eq!(
@@ -102,9 +107,9 @@ async fn another_claim_keeps_the_result_hidden() {
     let (f, _, result) = setup().await;
     let first = claim(&f, result.id).await;
     let second = claim(&f, result.id).await;
-    f.domain.results.decide_claim(first.id, false).await.unwrap();
+    f.domain.results.decide_claim(&f.root().await, first.id, false).await.unwrap();
     assert!(!publicly_listed(&f, result.id).await, "a pending claim remains");
-    f.domain.results.decide_claim(second.id, false).await.unwrap();
+    f.domain.results.decide_claim(&f.root().await, second.id, false).await.unwrap();
     assert!(publicly_listed(&f, result.id).await, "the last one rejected");
 }
 
@@ -113,8 +118,8 @@ async fn an_approved_claim_keeps_the_result_hidden_when_another_is_rejected() {
     let (f, _, result) = setup().await;
     let confirmed = claim(&f, result.id).await;
     let other = claim(&f, result.id).await;
-    f.domain.results.decide_claim(confirmed.id, true).await.unwrap();
-    f.domain.results.decide_claim(other.id, false).await.unwrap();
+    f.domain.results.decide_claim(&f.root().await, confirmed.id, true).await.unwrap();
+    f.domain.results.decide_claim(&f.root().await, other.id, false).await.unwrap();
     assert!(!publicly_listed(&f, result.id).await);
 }
 
@@ -122,9 +127,9 @@ async fn an_approved_claim_keeps_the_result_hidden_when_another_is_rejected() {
 async fn a_result_deleted_by_an_admin_stays_hidden_after_its_claim_is_rejected() {
     let (f, _, result) = setup().await;
     let c = claim(&f, result.id).await;
-    f.domain.results.hide(result.id).await.unwrap();
+    f.domain.results.hide(&f.root().await, result.id).await.unwrap();
     f.domain.store.take_outbox();
-    f.domain.results.decide_claim(c.id, false).await.unwrap();
+    f.domain.results.decide_claim(&f.root().await, c.id, false).await.unwrap();
     assert!(!publicly_listed(&f, result.id).await);
     let subjects: Vec<_> = f.domain.store.take_outbox().into_iter().map(|m| m.subject).collect();
     assert_eq!(subjects, vec![format!("Resource rejected: {}", c.id)], "no restore mail");
@@ -136,10 +141,11 @@ async fn claim_lists_filter_by_status_claimer_and_result() {
     let other = f.upload(&f.alice, &catalog, json!({"time": 2}), 2, vec![]).await;
     let pending = claim(&f, result.id).await;
     let approved = claim(&f, other.id).await;
-    f.domain.results.decide_claim(approved.id, true).await.unwrap();
+    f.domain.results.decide_claim(&f.root().await, approved.id, true).await.unwrap();
     let results = &f.domain.results;
+    let root = &f.root().await;
     let list = |filter: ClaimFilter| async move {
-        let page = results.list_claims(&filter, &[], first_page()).await.unwrap();
+        let page = results.list_claims(root, &filter, &[], first_page()).await.unwrap();
         page.items.into_iter().map(|c| c.id).collect::<Vec<_>>()
     };
     let approved_only = ClaimFilter { status: Some(Status::Approved), ..ClaimFilter::default() };

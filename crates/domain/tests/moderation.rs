@@ -30,7 +30,8 @@ async fn a_submitted_benchmark_is_pending_with_a_submit_and_a_mail() {
     assert_eq!(approved.unwrap().total, 0, "pending items are not listed by default");
     let pending = catalog.list_benchmarks(&BenchmarkFilter::default(), &with_status(Status::OnReview)).await;
     assert_eq!(pending.unwrap().items[0].id, b.id);
-    let submits = catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap();
+    let submits =
+        catalog.list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page()).await.unwrap();
     assert_eq!((submits.items[0].resource_type, submits.items[0].resource_id), (ItemKind::Benchmark, b.id));
     assert_eq!(submits.items[0].uploader.email, "alice@example.org");
     let mails = f.domain.store.outbox();
@@ -46,7 +47,14 @@ async fn approving_lists_the_item_removes_its_submit_and_mails_the_uploader() {
     let catalog = &f.domain.catalog;
     let listed = catalog.list_sites(&SiteFilter::default(), &with_status(Status::Approved)).await.unwrap();
     assert_eq!(listed.items[0].id, site.id);
-    assert_eq!(catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap().total, 0);
+    assert_eq!(
+        catalog
+            .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
     let last = f.domain.store.outbox().pop().unwrap();
     assert_eq!(last.subject, format!("Resource approved: {}", site.id));
     assert_eq!(last.to, vec!["alice@example.org".to_string()]);
@@ -58,7 +66,8 @@ async fn an_approved_item_cannot_be_approved_or_rejected_again() {
     let b = f.submit_benchmark(&f.alice, "img/a", "1.0").await;
     f.approve(ItemKind::Benchmark, b.id).await;
     for decision in [Decision::Approve, Decision::Reject] {
-        let err = f.domain.catalog.decide(ItemKind::Benchmark, b.id, decision).await.unwrap_err();
+        let err =
+            f.domain.catalog.decide(&f.root().await, ItemKind::Benchmark, b.id, decision).await.unwrap_err();
         assert!(
             matches!(&err, DomainError::Invalid(m) if *m == format!("Benchmark {} was already approved", b.id))
         );
@@ -71,12 +80,17 @@ async fn rejecting_deletes_the_item_and_its_submit() {
     let f = Fixture::new().await;
     let site = f.submit_site(&f.alice, "site-a").await;
     let flavor = f.submit_flavor(&f.bob, site.id, "small").await;
-    f.domain.catalog.decide(ItemKind::Flavor, flavor.id, Decision::Reject).await.unwrap();
+    f.domain.catalog.decide(&f.root().await, ItemKind::Flavor, flavor.id, Decision::Reject).await.unwrap();
     let err = f.domain.catalog.flavor(flavor.id).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", flavor.id))
     );
-    let submits = f.domain.catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap();
+    let submits = f
+        .domain
+        .catalog
+        .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
+        .await
+        .unwrap();
     assert_eq!(submits.items.iter().map(|s| s.resource_id).collect::<Vec<_>>(), vec![site.id]);
     let last = f.domain.store.outbox().pop().unwrap();
     assert_eq!(
@@ -89,11 +103,16 @@ async fn rejecting_deletes_the_item_and_its_submit() {
 async fn deciding_on_a_missing_item_is_not_found() {
     let f = Fixture::new().await;
     let id = Uuid::new_v4();
-    let err = f.domain.catalog.decide(ItemKind::Benchmark, id, Decision::Approve).await.unwrap_err();
+    let err = f
+        .domain
+        .catalog
+        .decide(&f.root().await, ItemKind::Benchmark, id, Decision::Approve)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if *m == format!("Benchmark {id} not found in the database"))
     );
-    let err = f.domain.results.decide_claim(id, true).await.unwrap_err();
+    let err = f.domain.results.decide_claim(&f.root().await, id, true).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if *m == format!("Claim {id} not found in the database"))
     );
@@ -149,9 +168,12 @@ async fn uniqueness_clashes_are_conflicts_across_statuses() {
     assert!(matches!(&err, DomainError::Conflict(m) if m == "Benchmark img/a:1.0 already submitted/exists"));
     f.domain.registry.publish("img/a", "2.0");
     let second = f.domain.catalog.create_benchmark(&alice, draft("2.0")).await.unwrap();
-    let err = f.domain.catalog.update_benchmark(second.id, draft("1.0")).await.unwrap_err();
+    let err = f.domain.catalog.update_benchmark(&f.root().await, second.id, draft("1.0")).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict(m) if m == "Changes conflict submitted/existing benchmark"));
-    assert!(f.domain.catalog.update_benchmark(first.id, draft("1.0")).await.is_ok(), "its own key");
+    assert!(
+        f.domain.catalog.update_benchmark(&f.root().await, first.id, draft("1.0")).await.is_ok(),
+        "its own key"
+    );
     let site = f.submit_site(&f.alice, "site-a").await;
     let other = f.submit_site(&f.alice, "site-b").await;
     f.submit_flavor(&f.alice, site.id, "small").await;
@@ -190,14 +212,19 @@ async fn deleting_a_site_cascades_to_its_flavors_results_and_submits() {
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let pending_flavor = f.submit_flavor(&f.bob, catalog.site.id, "large").await;
     let result = f.upload(&f.bob, &catalog, json!({"time": 1}), 1, vec![]).await;
-    f.domain.catalog.delete(ItemKind::Site, catalog.site.id).await.unwrap();
+    f.domain.catalog.delete(&f.root().await, ItemKind::Site, catalog.site.id).await.unwrap();
     assert!(f.domain.catalog.flavor(catalog.flavor.id).await.is_err(), "approved flavors go too");
     assert!(f.domain.catalog.flavor(pending_flavor.id).await.is_err());
     assert!(f.domain.results.get(result.id).await.is_err(), "results on the site go too");
     assert!(f.domain.catalog.benchmark(catalog.benchmark.id).await.is_ok(), "the benchmark stays");
-    let submits = f.domain.catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap();
+    let submits = f
+        .domain
+        .catalog
+        .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
+        .await
+        .unwrap();
     assert_eq!(submits.total, 0);
-    let err = f.domain.catalog.delete(ItemKind::Site, catalog.site.id).await.unwrap_err();
+    let err = f.domain.catalog.delete(&f.root().await, ItemKind::Site, catalog.site.id).await.unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)));
 }
 
@@ -207,13 +234,23 @@ async fn deleting_a_benchmark_deletes_its_results_and_orphans_their_claims() {
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let result = f.upload(&f.alice, &catalog, json!({"time": 1}), 1, vec![]).await;
     let claim = f.domain.results.claim(&f.user(&f.bob).await, result.id, "bad".into()).await.unwrap();
-    f.domain.catalog.delete(ItemKind::Benchmark, catalog.benchmark.id).await.unwrap();
+    f.domain.catalog.delete(&f.root().await, ItemKind::Benchmark, catalog.benchmark.id).await.unwrap();
     assert!(f.domain.results.get(result.id).await.is_err());
-    let orphan = f.domain.results.claim_by_id(claim.id).await.unwrap();
+    let orphan = f.domain.results.claim_by_id(&f.root().await, claim.id).await.unwrap();
     assert_eq!(orphan.result_id, None, "the claim stays, without its result");
-    let submits = f.domain.catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap();
+    let submits = f
+        .domain
+        .catalog
+        .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
+        .await
+        .unwrap();
     assert_eq!(submits.items[0].resource_id, claim.id, "a pending claim's submit stays");
-    let claims = f.domain.results.list_claims(&ClaimFilter::default(), &[], first_page()).await.unwrap();
+    let claims = f
+        .domain
+        .results
+        .list_claims(&f.root().await, &ClaimFilter::default(), &[], first_page())
+        .await
+        .unwrap();
     assert_eq!(claims.total, 1);
 }
 
@@ -222,6 +259,6 @@ async fn deletes_send_no_mail() {
     let f = Fixture::new().await;
     let site = f.submit_site(&f.bob, "doomed").await;
     let before = f.domain.store.outbox().len();
-    f.domain.catalog.delete(ItemKind::Site, site.id).await.unwrap();
+    f.domain.catalog.delete(&f.root().await, ItemKind::Site, site.id).await.unwrap();
     assert_eq!(f.domain.store.outbox().len(), before);
 }

@@ -25,7 +25,12 @@ async fn results_fixture() -> (Fixture, Catalog, Catalog, Vec<BenchmarkResult>) 
     let f = Fixture::new().await;
     let a = f.approved_catalog("img/alpha", "site-north", "small").await;
     let b = f.approved_catalog("img/beta", "site-south", "large").await;
-    let gpu = f.domain.tags.create(TagDraft { name: "gpu".into(), description: None }).await.unwrap();
+    let gpu = f
+        .domain
+        .tags
+        .create(&f.user(&f.alice).await, TagDraft { name: "gpu".into(), description: None })
+        .await
+        .unwrap();
     let r1 = f.upload(&f.alice, &a, json!({"time": 5, "cpu": {"model": "x86"}}), 48, vec![]).await;
     let r2 = f.upload(&f.alice, &a, json!({"time": 20, "cpu": {"model": "arm"}}), 24, vec![gpu.id]).await;
     let r3 = f.upload(&f.bob, &a, json!({"time": 11.0, "ok": true}), 2, vec![]).await;
@@ -62,7 +67,7 @@ async fn tag_names(f: &Fixture, filter: TagFilter, sort: &str) -> Vec<String> {
 async fn user_subs(f: &Fixture, terms: Vec<String>, sort: &str) -> Vec<String> {
     let sort = parse_sort(sort, USER_SORT_FIELDS, false).unwrap();
     let filter = UserFilter { terms, ..UserFilter::default() };
-    let page = f.domain.users.list(&filter, &sort, first_page()).await.unwrap();
+    let page = f.domain.users.list(&f.root().await, &filter, &sort, first_page()).await.unwrap();
     page.items.into_iter().map(|u| u.sub).collect()
 }
 
@@ -191,7 +196,7 @@ async fn tags_and_users_search_and_sort() {
     let f = Fixture::new().await;
     for (name, description) in [("gpu", Some("graphics")), ("fast", None), ("cpu-bound", Some("gpu free"))] {
         let draft = TagDraft { name: name.into(), description: description.map(str::to_owned) };
-        f.domain.tags.create(draft).await.unwrap();
+        f.domain.tags.create(&f.user(&f.alice).await, draft).await.unwrap();
     }
     assert_eq!(tag_names(&f, TagFilter::default(), "+name").await, vec!["cpu-bound", "fast", "gpu"]);
     let gpu = TagFilter { terms: vec!["gpu".into()], name: None };

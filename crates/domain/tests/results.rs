@@ -16,7 +16,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 async fn tag(f: &Fixture, name: &str) -> Tag {
-    f.domain.tags.create(TagDraft { name: name.into(), description: None }).await.unwrap()
+    f.domain
+        .tags
+        .create(&f.user(&f.alice).await, TagDraft { name: name.into(), description: None })
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -30,7 +34,10 @@ async fn an_upload_stores_the_document_with_its_context_in_utc() {
         (result.json, result.hidden, result.uploader.sub.as_str()),
         (json!({"time": 7}), false, "alice")
     );
-    assert_eq!(f.domain.results.uploader(result.id).await.unwrap().email, "alice@example.org");
+    assert_eq!(
+        f.domain.results.uploader(&f.root().await, result.id).await.unwrap().email,
+        "alice@example.org"
+    );
 }
 
 #[tokio::test]
@@ -116,17 +123,17 @@ async fn the_owner_replaces_the_tags_of_a_result() {
     let (gpu, fast) = (tag(&f, "gpu").await, tag(&f, "fast").await);
     let result = f.upload(&f.alice, &catalog, json!({"time": 1}), 1, vec![gpu.id]).await;
     let results = &f.domain.results;
-    results.set_tags(&f.alice, result.id, Some(vec![gpu.id, fast.id, gpu.id])).await.unwrap();
+    results.set_tags(&f.user(&f.alice).await, result.id, Some(vec![gpu.id, fast.id, gpu.id])).await.unwrap();
     let names: Vec<_> = results.get(result.id).await.unwrap().tags.into_iter().map(|t| t.name).collect();
     assert_eq!(names, vec!["fast", "gpu"], "duplicates tolerated, ordered by name");
-    results.set_tags(&f.alice, result.id, None).await.unwrap();
+    results.set_tags(&f.user(&f.alice).await, result.id, None).await.unwrap();
     assert_eq!(results.get(result.id).await.unwrap().tags.len(), 2, "None changes nothing");
     let missing = Uuid::new_v4();
-    let err = results.set_tags(&f.alice, result.id, Some(vec![missing])).await.unwrap_err();
+    let err = results.set_tags(&f.user(&f.alice).await, result.id, Some(vec![missing])).await.unwrap_err();
     assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("NoneType {missing} not in database")));
-    results.set_tags(&f.alice, result.id, Some(vec![])).await.unwrap();
+    results.set_tags(&f.user(&f.alice).await, result.id, Some(vec![])).await.unwrap();
     assert!(results.get(result.id).await.unwrap().tags.is_empty());
-    let err = results.set_tags(&f.alice, missing, Some(vec![])).await.unwrap_err();
+    let err = results.set_tags(&f.user(&f.alice).await, missing, Some(vec![])).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if *m == format!("Result {missing} not found in the database"))
     );
@@ -138,9 +145,9 @@ async fn deleting_a_tag_unlinks_it_and_keeps_the_results() {
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let gpu = tag(&f, "gpu").await;
     let result = f.upload(&f.alice, &catalog, json!({"time": 1}), 1, vec![gpu.id]).await;
-    f.domain.tags.delete(gpu.id).await.unwrap();
+    f.domain.tags.delete(&f.root().await, gpu.id).await.unwrap();
     assert!(f.domain.results.get(result.id).await.unwrap().tags.is_empty());
-    let err = f.domain.tags.delete(gpu.id).await.unwrap_err();
+    let err = f.domain.tags.delete(&f.root().await, gpu.id).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", gpu.id))
     );
@@ -151,12 +158,17 @@ async fn tag_names_are_unique() {
     let f = Fixture::new().await;
     let gpu = tag(&f, "gpu").await;
     let fast = tag(&f, "fast").await;
-    let err = f.domain.tags.create(TagDraft { name: "gpu".into(), description: None }).await.unwrap_err();
+    let err = f
+        .domain
+        .tags
+        .create(&f.user(&f.alice).await, TagDraft { name: "gpu".into(), description: None })
+        .await
+        .unwrap_err();
     assert!(matches!(&err, DomainError::Conflict(m) if m == "Tag gpu already submitted/exists"));
     let rename = TagDraft { name: "gpu".into(), description: Some("d".into()) };
-    let err = f.domain.tags.update(fast.id, rename.clone()).await.unwrap_err();
+    let err = f.domain.tags.update(&f.root().await, fast.id, rename.clone()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict(m) if m == "Changes conflict submitted/existing tag"));
-    f.domain.tags.update(gpu.id, rename).await.unwrap();
+    f.domain.tags.update(&f.root().await, gpu.id, rename).await.unwrap();
     assert_eq!(f.domain.tags.get(gpu.id).await.unwrap().description.as_deref(), Some("d"));
 }
 
@@ -165,10 +177,13 @@ async fn an_admin_delete_hides_a_result_but_keeps_it_readable() {
     let f = Fixture::new().await;
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let result = f.upload(&f.alice, &catalog, json!({"time": 1}), 1, vec![]).await;
-    f.domain.results.hide(result.id).await.unwrap();
+    f.domain.results.hide(&f.root().await, result.id).await.unwrap();
     assert!(f.domain.results.get(result.id).await.unwrap().hidden);
     let page = f.domain.results.list(&Default::default(), &[], common::first_page()).await.unwrap();
     assert_eq!(page.total, 0);
     let missing = Uuid::new_v4();
-    assert!(matches!(f.domain.results.hide(missing).await.unwrap_err(), DomainError::NotFound(_)));
+    assert!(matches!(
+        f.domain.results.hide(&f.root().await, missing).await.unwrap_err(),
+        DomainError::NotFound(_)
+    ));
 }

@@ -34,31 +34,31 @@ async fn the_email_is_refreshed_only_when_verified() {
     let mut moved = f.alice.clone();
     moved.email = Some("alice@new.example.org".into());
     moved.email_verified = Some(false);
-    let err = f.domain.users.update_self(&moved).await.unwrap_err();
+    let err = f.domain.users.update_self(&f.domain.access.user(&moved).await.unwrap()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(m) if m == "Email unverified by OIDC provider"));
     moved.email_verified = None;
-    let err = f.domain.users.update_self(&moved).await.unwrap_err();
+    let err = f.domain.users.update_self(&f.domain.access.user(&moved).await.unwrap()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(m) if m == "No email_verified status in user"));
     moved.email_verified = Some(true);
-    f.domain.users.update_self(&moved).await.unwrap();
+    f.domain.users.update_self(&f.domain.access.user(&moved).await.unwrap()).await.unwrap();
     assert_eq!(f.domain.users.get_self(&f.alice).await.unwrap().email, "alice@new.example.org");
     let mail = f.domain.store.outbox().pop().unwrap();
     assert_eq!(
         (mail.subject.as_str(), mail.to),
         ("Your user information was updated", vec!["alice@new.example.org".to_string()])
     );
-    let err = f.domain.users.update_self(&f.stranger).await.unwrap_err();
+    let err = f.domain.access.user(&f.stranger).await.unwrap_err();
     assert!(matches!(err, DomainError::AccessDenied { requirement: "is_registered", .. }));
 }
 
 #[tokio::test]
 async fn removal_needs_a_selector() {
     let f = Fixture::new().await;
-    let err = f.domain.users.remove(&UserFilter::default()).await.unwrap_err();
+    let err = f.domain.users.remove(&f.root().await, &UserFilter::default()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(m) if m == "Cancelled, undefined users"));
     let terms_only = UserFilter { terms: vec!["alice".into()], ..UserFilter::default() };
-    assert!(f.domain.users.remove(&terms_only).await.is_err(), "search terms select nobody");
-    let page = f.domain.users.list(&UserFilter::default(), &[], first_page()).await.unwrap();
+    assert!(f.domain.users.remove(&f.root().await, &terms_only).await.is_err(), "search terms select nobody");
+    let page = f.domain.users.list(&f.root().await, &UserFilter::default(), &[], first_page()).await.unwrap();
     assert_eq!(page.total, 3);
 }
 
@@ -72,7 +72,7 @@ async fn removing_a_user_removes_everything_they_uploaded_and_what_depends_on_it
     let bobs_site = f.submit_site(&f.bob, "site-bob").await;
     f.submit_benchmark(&f.alice, "img/pending", "1").await;
     let selector = UserFilter { sub: Some("alice".into()), ..UserFilter::default() };
-    f.domain.users.remove(&selector).await.unwrap();
+    f.domain.users.remove(&f.root().await, &selector).await.unwrap();
 
     assert!(f.domain.users.get_self(&f.alice).await.is_err());
     let benchmarks =
@@ -81,12 +81,23 @@ async fn removing_a_user_removes_everything_they_uploaded_and_what_depends_on_it
     assert!(f.domain.results.get(alices_result.id).await.is_err());
     assert!(f.domain.results.get(bobs_result.id).await.is_err(), "bob's result on her benchmark goes too");
     assert!(f.domain.catalog.site(bobs_site.id).await.is_ok(), "bob's own site stays");
-    let claims = f.domain.results.list_claims(&ClaimFilter::default(), &[], first_page()).await.unwrap();
+    let claims = f
+        .domain
+        .results
+        .list_claims(&f.root().await, &ClaimFilter::default(), &[], first_page())
+        .await
+        .unwrap();
     assert_eq!(claims.total, 0, "her claims");
-    let submits = f.domain.catalog.list_submits(&SubmitFilter::default(), &[], first_page()).await.unwrap();
+    let submits = f
+        .domain
+        .catalog
+        .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
+        .await
+        .unwrap();
     let kinds: Vec<_> = submits.items.iter().map(|s| (s.resource_type, s.resource_id)).collect();
     assert_eq!(kinds, vec![(ItemKind::Site, bobs_site.id)]);
-    let everyone = f.domain.users.list(&UserFilter::default(), &[], first_page()).await.unwrap();
+    let everyone =
+        f.domain.users.list(&f.root().await, &UserFilter::default(), &[], first_page()).await.unwrap();
     assert_eq!(everyone.items.iter().map(|u| u.sub.as_str()).collect::<Vec<_>>(), vec!["admin", "bob"]);
     let results = f.domain.results.list(&ResultFilter::default(), &[], first_page()).await.unwrap();
     assert_eq!(results.total, 0);
@@ -102,7 +113,7 @@ async fn removing_a_user_removes_their_results_on_other_peoples_catalog() {
     let bobs = f.upload(&f.bob, &catalog, json!({"time": 1}), 1, vec![]).await;
     let alices = f.upload(&f.alice, &catalog, json!({"time": 2}), 1, vec![]).await;
     let selector = UserFilter { email: Some("bob@example.org".into()), ..UserFilter::default() };
-    f.domain.users.remove(&selector).await.unwrap();
+    f.domain.users.remove(&f.root().await, &selector).await.unwrap();
     assert!(f.domain.results.get(bobs.id).await.is_err());
     assert!(f.domain.results.get(alices.id).await.is_ok());
     assert!(f.domain.catalog.benchmark(catalog.benchmark.id).await.is_ok());

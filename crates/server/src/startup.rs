@@ -76,7 +76,7 @@ impl Application {
             Arc::new(OidcIdentityProvider::new(settings.oidc.clone()).context("building the OIDC client")?);
         let state = api::AppState {
             identity,
-            users: UserService::new(repos.users.clone(), access.clone(), clock.clone(), mails.clone()),
+            users: UserService::new(repos.users.clone(), clock.clone(), mails.clone()),
             tags: TagService::new(repos.tags.clone()),
             results: ResultService::new(
                 ResultPorts {
@@ -89,7 +89,6 @@ impl Application {
                     clock: clock.clone(),
                     blocking: Arc::new(TokioBlockingPool),
                 },
-                access.clone(),
                 mails.clone(),
             ),
             catalog: CatalogService::new(

@@ -1,6 +1,7 @@
 //! `/benchmarks`: the moderated catalog of benchmark images and their result schemas.
 
 use domain::{
+    access::Admin,
     benchmark::{BENCHMARK_SORT_FIELDS, BenchmarkDraft, BenchmarkFilter},
     mail::ItemKind,
     service::Decision,
@@ -156,16 +157,16 @@ pub async fn update_benchmark(
     auth: Auth,
     body: JsonBody<BenchmarkBody>,
 ) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
+    let admin = auth.admin(&state).await?;
     let fields = body.fields()?;
-    state.catalog.update_benchmark(id, draft(&fields)).await?;
+    state.catalog.update_benchmark(&admin, id, draft(&fields)).await?;
     Ok(Reply::no_content())
 }
 
-async fn admin_action(state: &AppState, auth: &Auth, query: &QueryArgs<NoQuery>) -> ApiResult<()> {
-    auth.admin(state).await?;
+async fn admin_action(state: &AppState, auth: &Auth, query: &QueryArgs<NoQuery>) -> ApiResult<Admin> {
+    let admin = auth.admin(state).await?;
     query.parse()?;
-    Ok(())
+    Ok(admin)
 }
 
 /// (Admins) Delete a benchmark and its results.
@@ -181,8 +182,8 @@ pub async fn delete_benchmark(
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> ApiResult<Reply> {
-    admin_action(&state, &auth, &query).await?;
-    state.catalog.delete(ItemKind::Benchmark, id).await?;
+    let admin = admin_action(&state, &auth, &query).await?;
+    state.catalog.delete(&admin, ItemKind::Benchmark, id).await?;
     Ok(Reply::no_content())
 }
 
@@ -199,8 +200,8 @@ pub async fn approve_benchmark(
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> ApiResult<Reply> {
-    admin_action(&state, &auth, &query).await?;
-    state.catalog.decide(ItemKind::Benchmark, id, Decision::Approve).await?;
+    let admin = admin_action(&state, &auth, &query).await?;
+    state.catalog.decide(&admin, ItemKind::Benchmark, id, Decision::Approve).await?;
     Ok(Reply::no_content())
 }
 
@@ -217,8 +218,8 @@ pub async fn reject_benchmark(
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> ApiResult<Reply> {
-    admin_action(&state, &auth, &query).await?;
-    state.catalog.decide(ItemKind::Benchmark, id, Decision::Reject).await?;
+    let admin = admin_action(&state, &auth, &query).await?;
+    state.catalog.decide(&admin, ItemKind::Benchmark, id, Decision::Reject).await?;
     Ok(Reply::no_content())
 }
 

@@ -75,10 +75,10 @@ pub async fn list_claims(
     auth: Auth,
     query: QueryArgs<ListClaimsQuery>,
 ) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
+    let admin = auth.admin(&state).await?;
     let q = query.parse()?;
     let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
-    Ok(Reply::page(state.results.list_claims(&filter(&q), &sort, q.page()).await?, ClaimOut::from))
+    Ok(Reply::page(state.results.list_claims(&admin, &filter(&q), &sort, q.page()).await?, ClaimOut::from))
 }
 
 /// (Admins) One claim, in any status.
@@ -89,8 +89,8 @@ pub async fn list_claims(
     tags(reports)
 )]
 pub async fn get_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    Ok(Reply::ok(&ClaimOut::from(state.results.claim_by_id(id).await?)))
+    let admin = auth.admin(&state).await?;
+    Ok(Reply::ok(&ClaimOut::from(state.results.claim_by_id(&admin, id).await?)))
 }
 
 async fn decide(
@@ -100,9 +100,9 @@ async fn decide(
     query: &QueryArgs<NoQuery>,
     approve: bool,
 ) -> ApiResult<Reply> {
-    auth.admin(state).await?;
+    let admin = auth.admin(state).await?;
     query.parse()?;
-    state.results.decide_claim(id, approve).await?;
+    state.results.decide_claim(&admin, id, approve).await?;
     Ok(Reply::no_content())
 }
 
@@ -151,11 +151,10 @@ pub async fn list_result_claims(
     auth: Auth,
     query: QueryArgs<ListClaimsQuery>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let q = query.parse()?;
     let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
-    Ok(Reply::page(state.results.claims_of(&who, id, filter(&q), &sort, q.page()).await?, ClaimOut::from))
+    Ok(Reply::page(state.results.claims_of(&user, id, filter(&q), &sort, q.page()).await?, ClaimOut::from))
 }
 
 /// (Users) The claims the caller made.
@@ -173,8 +172,7 @@ pub async fn list_user_claims(
     let user = auth.user(&state).await?;
     let q = query.parse()?;
     let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
-    let f = ClaimFilter { claimer: Some(user.key()), ..filter(&q) };
-    Ok(Reply::page(state.results.list_claims(&f, &sort, q.page()).await?, ClaimOut::from))
+    Ok(Reply::page(state.results.own_claims(&user, filter(&q), &sort, q.page()).await?, ClaimOut::from))
 }
 
 /// Registers the claim routes.

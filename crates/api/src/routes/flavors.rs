@@ -49,13 +49,13 @@ pub async fn update_flavor(
     auth: Auth,
     body: JsonBody<FlavorBody>,
 ) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
+    let admin = auth.admin(&state).await?;
     let fields = body.fields()?;
     let draft = FlavorDraft {
         name: string(&fields, "name").unwrap_or_default(),
         description: string(&fields, "description"),
     };
-    state.catalog.update_flavor(id, draft).await?;
+    state.catalog.update_flavor(&admin, id, draft).await?;
     Ok(Reply::no_content())
 }
 
@@ -67,8 +67,8 @@ pub async fn update_flavor(
     tags(flavors)
 )]
 pub async fn delete_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.catalog.delete(ItemKind::Flavor, id).await?;
+    let admin = auth.admin(&state).await?;
+    state.catalog.delete(&admin, ItemKind::Flavor, id).await?;
     Ok(Reply::no_content())
 }
 
@@ -80,8 +80,8 @@ pub async fn delete_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth:
     tags(flavors)
 )]
 pub async fn approve_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.catalog.decide(ItemKind::Flavor, id, Decision::Approve).await?;
+    let admin = auth.admin(&state).await?;
+    state.catalog.decide(&admin, ItemKind::Flavor, id, Decision::Approve).await?;
     Ok(Reply::no_content())
 }
 
@@ -93,8 +93,8 @@ pub async fn approve_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth
     tags(flavors)
 )]
 pub async fn reject_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.catalog.decide(ItemKind::Flavor, id, Decision::Reject).await?;
+    let admin = auth.admin(&state).await?;
+    state.catalog.decide(&admin, ItemKind::Flavor, id, Decision::Reject).await?;
     Ok(Reply::no_content())
 }
 

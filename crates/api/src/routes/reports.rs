@@ -40,11 +40,11 @@ pub async fn list_submits(
     auth: Auth,
     query: QueryArgs<ListSubmitsQuery>,
 ) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
+    let admin = auth.admin(&state).await?;
     let q = query.parse()?;
     let sort = domain::query::parse_sort(&q.sort_by(), SUBMIT_SORT_FIELDS, false)?;
     let filter = SubmitFilter { resource_type: q.resource_type(), uploaded: q.uploaded() };
-    Ok(Reply::page(state.catalog.list_submits(&filter, &sort, q.page()).await?, SubmitOut::from))
+    Ok(Reply::page(state.catalog.list_submits(&admin, &filter, &sort, q.page()).await?, SubmitOut::from))
 }
 
 /// Registers the `/reports` routes.

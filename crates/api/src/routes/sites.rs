@@ -178,9 +178,9 @@ pub async fn update_site(
     auth: Auth,
     body: JsonBody<SiteBody>,
 ) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
+    let admin = auth.admin(&state).await?;
     let fields = body.fields()?;
-    state.catalog.update_site(id, site_draft(&fields)).await?;
+    state.catalog.update_site(&admin, id, site_draft(&fields)).await?;
     Ok(Reply::no_content())
 }
 
@@ -192,8 +192,8 @@ pub async fn update_site(
     tags(sites)
 )]
 pub async fn delete_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.catalog.delete(ItemKind::Site, id).await?;
+    let admin = auth.admin(&state).await?;
+    state.catalog.delete(&admin, ItemKind::Site, id).await?;
     Ok(Reply::no_content())
 }
 
@@ -205,8 +205,8 @@ pub async fn delete_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: A
     tags(sites)
 )]
 pub async fn approve_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.catalog.decide(ItemKind::Site, id, Decision::Approve).await?;
+    let admin = auth.admin(&state).await?;
+    state.catalog.decide(&admin, ItemKind::Site, id, Decision::Approve).await?;
     Ok(Reply::no_content())
 }
 
@@ -218,8 +218,8 @@ pub async fn approve_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: 
     tags(sites)
 )]
 pub async fn reject_site(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.catalog.decide(ItemKind::Site, id, Decision::Reject).await?;
+    let admin = auth.admin(&state).await?;
+    state.catalog.decide(&admin, ItemKind::Site, id, Decision::Reject).await?;
     Ok(Reply::no_content())
 }
 

@@ -115,9 +115,9 @@ pub async fn create_tag(
     auth: Auth,
     body: JsonBody<CreateTagBody>,
 ) -> ApiResult<Reply> {
-    auth.user(&state).await?;
+    let user = auth.user(&state).await?;
     let fields = body.fields()?;
-    Ok(Reply::created(&TagOut::from(state.tags.create(draft(&fields)).await?)))
+    Ok(Reply::created(&TagOut::from(state.tags.create(&user, draft(&fields)).await?)))
 }
 
 /// (Public) One tag.
@@ -144,9 +144,9 @@ pub async fn update_tag(
     auth: Auth,
     body: JsonBody<TagBody>,
 ) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
+    let admin = auth.admin(&state).await?;
     let fields = body.fields()?;
-    state.tags.update(id, draft(&fields)).await?;
+    state.tags.update(&admin, id, draft(&fields)).await?;
     Ok(Reply::no_content())
 }
 
@@ -158,8 +158,8 @@ pub async fn update_tag(
     tags(tags)
 )]
 pub async fn delete_tag(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.tags.delete(id).await?;
+    let admin = auth.admin(&state).await?;
+    state.tags.delete(&admin, id).await?;
     Ok(Reply::no_content())
 }
 

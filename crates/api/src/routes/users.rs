@@ -74,10 +74,10 @@ fn filter(q: &Query) -> UserFilter {
 }
 
 async fn list(state: &AppState, auth: &Auth, query: ApiResult<Query>) -> ApiResult<Reply> {
-    auth.admin(state).await?;
+    let admin = auth.admin(state).await?;
     let q = query?;
     let sort = parse_sort(&q.sort_by(), USER_SORT_FIELDS, false)?;
-    let page = state.users.list(&filter(&q), &sort, q.page()).await?;
+    let page = state.users.list(&admin, &filter(&q), &sort, q.page()).await?;
     Ok(Reply::page(page, UserOut::from))
 }
 
@@ -136,9 +136,9 @@ pub async fn remove_users(
     auth: Auth,
     query: QueryArgs<RemoveUsersQuery>,
 ) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
+    let admin = auth.admin(&state).await?;
     let q = query.parse()?;
-    state.users.remove(&filter(&q)).await?;
+    state.users.remove(&admin, &filter(&q)).await?;
     Ok(Reply::no_content())
 }
 
@@ -162,8 +162,8 @@ pub async fn get_self(state: web::Data<AppState>, auth: Auth) -> ApiResult<Reply
     tags(users)
 )]
 pub async fn update_self(state: web::Data<AppState>, auth: Auth) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.users.update_self(&who).await?;
+    let user = auth.user(&state).await?;
+    state.users.update_self(&user).await?;
     Ok(Reply::no_content())
 }
 
@@ -175,6 +175,7 @@ pub async fn update_self(state: web::Data<AppState>, auth: Auth) -> ApiResult<Re
     tags(users)
 )]
 pub async fn try_admin(state: web::Data<AppState>, auth: Auth) -> ApiResult<Reply> {
+    // The answer is whether the admin capability is granted.
     auth.admin(&state).await?;
     Ok(Reply::no_content())
 }

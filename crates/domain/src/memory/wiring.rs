@@ -62,7 +62,7 @@ impl InMemory {
         let pool = Arc::new(CountingPool::default());
         let shared = Arc::new(store.clone());
         let access = Access::new(shared.clone(), admin_entitlements);
-        let users = UserService::new(shared.clone(), access.clone(), clock.clone(), mails.clone());
+        let users = UserService::new(shared.clone(), clock.clone(), mails.clone());
         let tags = TagService::new(shared.clone());
         let catalog = CatalogService::new(
             CatalogPorts {
@@ -87,7 +87,6 @@ impl InMemory {
                 clock: clock.clone(),
                 blocking: pool.clone(),
             },
-            access.clone(),
             mails,
         );
         Self { store, identities, registry, clock, pool, access, users, tags, catalog, results }

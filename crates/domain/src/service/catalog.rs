@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::{
     DomainError, Page, PageRequest, SortKey, Status,
+    access::{Admin, Registered},
     benchmark::{Benchmark, BenchmarkDraft, BenchmarkFilter, BenchmarkRepository},
     flavor::{Flavor, FlavorDraft, FlavorFilter, FlavorRepository},
     mail::{ItemKind, MailTemplates},
@@ -15,7 +16,7 @@ use crate::{
     schema::check_benchmark_schema,
     site::{Site, SiteDraft, SiteFilter, SiteRepository},
     submit::{Moderated, ModerationRepository, Submit, SubmitFilter},
-    user::{User, UserKey, UserRepository},
+    user::{UserKey, UserRepository},
 };
 
 /// The ports the catalog needs.
@@ -114,7 +115,11 @@ impl CatalogService {
     ///
     /// # Errors
     /// 422 image or schema, 409 image:tag taken.
-    pub async fn create_benchmark(&self, by: &User, draft: BenchmarkDraft) -> Result<Benchmark, DomainError> {
+    pub async fn create_benchmark(
+        &self,
+        by: &Registered,
+        draft: BenchmarkDraft,
+    ) -> Result<Benchmark, DomainError> {
         self.check_image(&draft.docker_image, &draft.docker_tag).await?;
         check_benchmark_schema(&draft.json_schema)?;
         let benchmark = Benchmark {
@@ -128,7 +133,7 @@ impl CatalogService {
             json_schema: draft.json_schema,
             description: draft.description,
         };
-        let mail = self.mails.submitted(&by.email, ItemKind::Benchmark, benchmark.id);
+        let mail = self.mails.submitted(&by.user().email, ItemKind::Benchmark, benchmark.id);
         let name = format!("{}:{}", benchmark.docker_image, benchmark.docker_tag);
         self.ports.benchmarks.insert(&benchmark, mail).await.map_err(|e| {
             e.into_domain(
@@ -144,7 +149,12 @@ impl CatalogService {
     ///
     /// # Errors
     /// 422, 404, 409.
-    pub async fn update_benchmark(&self, id: Uuid, draft: BenchmarkDraft) -> Result<(), DomainError> {
+    pub async fn update_benchmark(
+        &self,
+        _admin: &Admin,
+        id: Uuid,
+        draft: BenchmarkDraft,
+    ) -> Result<(), DomainError> {
         self.check_image(&draft.docker_image, &draft.docker_tag).await?;
         self.benchmark(id).await?;
         check_benchmark_schema(&draft.json_schema)?;
@@ -178,7 +188,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// 409 name taken.
-    pub async fn create_site(&self, by: &User, draft: SiteDraft) -> Result<Site, DomainError> {
+    pub async fn create_site(&self, by: &Registered, draft: SiteDraft) -> Result<Site, DomainError> {
         let site = Site {
             id: Uuid::new_v4(),
             upload_datetime: self.ports.clock.now(),
@@ -188,7 +198,7 @@ impl CatalogService {
             address: draft.address,
             description: draft.description,
         };
-        let mail = self.mails.submitted(&by.email, ItemKind::Site, site.id);
+        let mail = self.mails.submitted(&by.user().email, ItemKind::Site, site.id);
         let name = site.name.clone();
         self.ports.sites.insert(&site, mail).await.map_err(|e| {
             e.into_domain(|| record_not_found(site.id), || format!("Site {name} already submitted/exists"))
@@ -200,7 +210,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404, 409.
-    pub async fn update_site(&self, id: Uuid, draft: SiteDraft) -> Result<(), DomainError> {
+    pub async fn update_site(&self, _admin: &Admin, id: Uuid, draft: SiteDraft) -> Result<(), DomainError> {
         self.ports.sites.update(id, &draft).await.map_err(|e| {
             e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing site".into())
         })
@@ -240,7 +250,7 @@ impl CatalogService {
     /// 404 site, 409 name taken within the site.
     pub async fn create_flavor(
         &self,
-        by: &User,
+        by: &Registered,
         site_id: Uuid,
         draft: FlavorDraft,
     ) -> Result<Flavor, DomainError> {
@@ -254,7 +264,7 @@ impl CatalogService {
             name: draft.name,
             description: draft.description,
         };
-        let mail = self.mails.submitted(&by.email, ItemKind::Flavor, flavor.id);
+        let mail = self.mails.submitted(&by.user().email, ItemKind::Flavor, flavor.id);
         let name = flavor.name.clone();
         self.ports.flavors.insert(&flavor, mail).await.map_err(|e| {
             e.into_domain(|| record_not_found(site_id), || format!("Flavor {name} already submitted/exists"))
@@ -266,7 +276,12 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404, 409.
-    pub async fn update_flavor(&self, id: Uuid, draft: FlavorDraft) -> Result<(), DomainError> {
+    pub async fn update_flavor(
+        &self,
+        _admin: &Admin,
+        id: Uuid,
+        draft: FlavorDraft,
+    ) -> Result<(), DomainError> {
         self.ports.flavors.update(id, &draft).await.map_err(|e| {
             e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing flavor".into())
         })
@@ -287,7 +302,13 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404, 422 already approved.
-    pub async fn decide(&self, kind: ItemKind, id: Uuid, decision: Decision) -> Result<(), DomainError> {
+    pub async fn decide(
+        &self,
+        _admin: &Admin,
+        kind: ItemKind,
+        id: Uuid,
+        decision: Decision,
+    ) -> Result<(), DomainError> {
         let (status, uploader) = self.pending_owner(kind, id).await?;
         let already = || DomainError::Invalid(format!("{} {id} was already approved", kind_title(kind)));
         if status == Status::Approved {
@@ -318,6 +339,7 @@ impl CatalogService {
     /// 404 for a page out of range.
     pub async fn list_submits(
         &self,
+        _admin: &Admin,
         filter: &SubmitFilter,
         sort: &[SortKey],
         page: PageRequest,
@@ -329,7 +351,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404.
-    pub async fn delete(&self, kind: ItemKind, id: Uuid) -> Result<(), DomainError> {
+    pub async fn delete(&self, _admin: &Admin, kind: ItemKind, id: Uuid) -> Result<(), DomainError> {
         match self.ports.moderation.delete(kind, id).await? {
             Moderated::Missing => Err(DomainError::NotFound(match kind {
                 ItemKind::Benchmark => benchmark_not_found(id),

@@ -8,8 +8,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    DomainError, Identity, Page, PageRequest, SortKey, Status,
-    access::Access,
+    DomainError, Page, PageRequest, SortKey, Status,
+    access::{Admin, Registered},
     benchmark::{Benchmark, BenchmarkRepository},
     claim::{Claim, ClaimFilter, ClaimRepository, NewClaim},
     flavor::FlavorRepository,
@@ -68,7 +68,6 @@ pub const OFFLOAD_ABOVE_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct ResultService {
     ports: ResultPorts,
-    access: Access,
     mails: MailTemplates,
     schemas: Arc<SchemaCache>,
 }
@@ -88,15 +87,15 @@ fn reference_missing(id: Uuid) -> DomainError {
 
 impl ResultService {
     /// Wires the service.
-    pub fn new(ports: ResultPorts, access: Access, mails: MailTemplates) -> Self {
-        Self { ports, access, mails, schemas: Arc::new(SchemaCache::default()) }
+    pub fn new(ports: ResultPorts, mails: MailTemplates) -> Self {
+        Self { ports, mails, schemas: Arc::new(SchemaCache::default()) }
     }
 
     /// `POST /results`, checks in the contract's order (§4.3).
     ///
     /// # Errors
     /// 422 zone / future / not approved / schema, 404 references, 409 duplicate tags.
-    pub async fn upload(&self, by: &User, upload: Upload) -> Result<BenchmarkResult, DomainError> {
+    pub async fn upload(&self, by: &Registered, upload: Upload) -> Result<BenchmarkResult, DomainError> {
         let (naive, zone) = upload.execution;
         let zone = zone.ok_or_else(|| DomainError::Invalid("Execution date must include timezone".into()))?;
         let execution: DateTime<Utc> = naive
@@ -187,6 +186,22 @@ impl ResultService {
         self.ports.results.list(filter, sort, page).await?.ensure_in_range()
     }
 
+    /// `GET /users/self/results`: [`Self::list`] of the caller's own results, hidden ones
+    /// included.
+    ///
+    /// # Errors
+    /// 404 for a page out of range.
+    pub async fn own_results(
+        &self,
+        by: &Registered,
+        mut filter: ResultFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<BenchmarkResult>, DomainError> {
+        filter.owner = Some(by.key());
+        self.list(&filter, sort, page).await
+    }
+
     /// `GET /results/{id}` (hidden results too).
     ///
     /// # Errors
@@ -199,7 +214,7 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn hide(&self, id: Uuid) -> Result<(), DomainError> {
+    pub async fn hide(&self, _admin: &Admin, id: Uuid) -> Result<(), DomainError> {
         self.ports
             .results
             .hide_by_admin(id)
@@ -208,14 +223,9 @@ impl ResultService {
     }
 
     /// Owner-or-admin check (bare 403).
-    async fn owned(&self, who: &Identity, id: Uuid) -> Result<BenchmarkResult, DomainError> {
-        let user = self.access.user(who).await?;
+    async fn owned(&self, by: &Registered, id: Uuid) -> Result<BenchmarkResult, DomainError> {
         let result = self.get(id).await?;
-        if result.uploader == user.key() || self.access.is_entitled_admin(who) {
-            Ok(result)
-        } else {
-            Err(DomainError::Forbidden)
-        }
+        if by.owns_or_administers(&result.uploader) { Ok(result) } else { Err(DomainError::Forbidden) }
     }
 
     /// `PUT /results/{id}/tags`: 404 result, then ownership, then 404 tags (Q17 fixed).
@@ -225,11 +235,11 @@ impl ResultService {
     /// 404, 403.
     pub async fn set_tags(
         &self,
-        who: &Identity,
+        by: &Registered,
         id: Uuid,
         tags_ids: Option<Vec<Uuid>>,
     ) -> Result<(), DomainError> {
-        self.owned(who, id).await?;
+        self.owned(by, id).await?;
         let Some(mut ids) = tags_ids else { return Ok(()) };
         ids.sort();
         ids.dedup();
@@ -247,22 +257,22 @@ impl ResultService {
     /// 404, 403.
     pub async fn claims_of(
         &self,
-        who: &Identity,
+        by: &Registered,
         id: Uuid,
         mut filter: ClaimFilter,
         sort: &[SortKey],
         page: PageRequest,
     ) -> Result<Page<Claim>, DomainError> {
-        self.owned(who, id).await?;
+        self.owned(by, id).await?;
         filter.result_id = Some(id);
-        self.list_claims(&filter, sort, page).await
+        self.ports.claims.list(&filter, sort, page).await?.ensure_in_range()
     }
 
     /// `GET /results/{id}/uploader` (admin).
     ///
     /// # Errors
     /// 404.
-    pub async fn uploader(&self, id: Uuid) -> Result<User, DomainError> {
+    pub async fn uploader(&self, _admin: &Admin, id: Uuid) -> Result<User, DomainError> {
         self.get(id).await?;
         self.ports.results.uploader(id).await?.ok_or_else(|| result_not_found(id))
     }
@@ -272,7 +282,7 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn claim(&self, by: &User, id: Uuid, message: String) -> Result<Claim, DomainError> {
+    pub async fn claim(&self, by: &Registered, id: Uuid, message: String) -> Result<Claim, DomainError> {
         let result = self.get(id).await?;
         let owner = self.ports.users.find(&result.uploader.sub, &result.uploader.iss).await?;
         let claim = NewClaim {
@@ -289,7 +299,7 @@ impl ResultService {
             .await
             .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))?;
         tracing::info!(claim.id = %claim.id, result.id = %id, "result {id} claimed");
-        self.claim_by_id(claim.id).await
+        self.find_claim(claim.id).await
     }
 
     /// `GET /reports/claims`, `GET /users/self/claims`.
@@ -298,6 +308,7 @@ impl ResultService {
     /// 404 for a page out of range.
     pub async fn list_claims(
         &self,
+        _admin: &Admin,
         filter: &ClaimFilter,
         sort: &[SortKey],
         page: PageRequest,
@@ -305,11 +316,30 @@ impl ResultService {
         self.ports.claims.list(filter, sort, page).await?.ensure_in_range()
     }
 
+    /// `GET /users/self/claims`: the claims the caller made.
+    ///
+    /// # Errors
+    /// 404 for a page out of range.
+    pub async fn own_claims(
+        &self,
+        by: &Registered,
+        mut filter: ClaimFilter,
+        sort: &[SortKey],
+        page: PageRequest,
+    ) -> Result<Page<Claim>, DomainError> {
+        filter.claimer = Some(by.key());
+        self.ports.claims.list(&filter, sort, page).await?.ensure_in_range()
+    }
+
     /// `GET /reports/claims/{id}` (admin).
     ///
     /// # Errors
     /// 404.
-    pub async fn claim_by_id(&self, id: Uuid) -> Result<Claim, DomainError> {
+    pub async fn claim_by_id(&self, _admin: &Admin, id: Uuid) -> Result<Claim, DomainError> {
+        self.find_claim(id).await
+    }
+
+    async fn find_claim(&self, id: Uuid) -> Result<Claim, DomainError> {
         self.ports.claims.find(id).await?.ok_or_else(|| claim_not_found(id))
     }
 
@@ -317,8 +347,8 @@ impl ResultService {
     ///
     /// # Errors
     /// 404, 422 already approved.
-    pub async fn decide_claim(&self, id: Uuid, approve: bool) -> Result<(), DomainError> {
-        let claim = self.claim_by_id(id).await?;
+    pub async fn decide_claim(&self, _admin: &Admin, id: Uuid, approve: bool) -> Result<(), DomainError> {
+        let claim = self.find_claim(id).await?;
         let already = || DomainError::Invalid(format!("Resource {id} was already approved"));
         if claim.status == Status::Approved {
             return Err(already());

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     DomainError, Page, SortKey,
+    access::{Admin, Registered},
     query::PageRequest,
     tag::{Tag, TagDraft, TagFilter, TagRepository},
 };
@@ -51,7 +52,7 @@ impl TagService {
     ///
     /// # Errors
     /// 409 when the name is taken.
-    pub async fn create(&self, draft: TagDraft) -> Result<Tag, DomainError> {
+    pub async fn create(&self, _caller: &Registered, draft: TagDraft) -> Result<Tag, DomainError> {
         let tag = Tag { id: Uuid::new_v4(), name: draft.name, description: draft.description };
         let name = tag.name.clone();
         self.tags.insert(&tag).await.map_err(|e| {
@@ -64,7 +65,7 @@ impl TagService {
     ///
     /// # Errors
     /// 404 when missing, 409 when the new name is taken.
-    pub async fn update(&self, id: Uuid, draft: TagDraft) -> Result<(), DomainError> {
+    pub async fn update(&self, _admin: &Admin, id: Uuid, draft: TagDraft) -> Result<(), DomainError> {
         self.tags
             .update(id, &draft)
             .await
@@ -75,7 +76,7 @@ impl TagService {
     ///
     /// # Errors
     /// 404 when missing.
-    pub async fn delete(&self, id: Uuid) -> Result<(), DomainError> {
+    pub async fn delete(&self, _admin: &Admin, id: Uuid) -> Result<(), DomainError> {
         self.tags.delete(id).await.map_err(|e| e.into_domain(|| not_found(id), || not_found(id)))
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     DomainError, Identity, Page, SortKey,
-    access::Access,
+    access::{Admin, Registered},
     mail::MailTemplates,
     ports::Clock,
     query::PageRequest,
@@ -15,20 +15,14 @@ use crate::{
 #[derive(Clone)]
 pub struct UserService {
     users: Arc<dyn UserRepository>,
-    access: Access,
     clock: Arc<dyn Clock>,
     mails: MailTemplates,
 }
 
 impl UserService {
     /// Wires the service.
-    pub fn new(
-        users: Arc<dyn UserRepository>,
-        access: Access,
-        clock: Arc<dyn Clock>,
-        mails: MailTemplates,
-    ) -> Self {
-        Self { users, access, clock, mails }
+    pub fn new(users: Arc<dyn UserRepository>, clock: Arc<dyn Clock>, mails: MailTemplates) -> Self {
+        Self { users, clock, mails }
     }
 
     /// `POST /users:register`.
@@ -69,8 +63,8 @@ impl UserService {
     ///
     /// # Errors
     /// 403 when not registered, 422 when the e-mail is missing or unverified.
-    pub async fn update_self(&self, who: &Identity) -> Result<(), DomainError> {
-        self.access.user(who).await?;
+    pub async fn update_self(&self, caller: &Registered) -> Result<(), DomainError> {
+        let who = caller.identity();
         let email = who
             .email
             .as_deref()
@@ -92,6 +86,7 @@ impl UserService {
     /// 404 for a page out of range.
     pub async fn list(
         &self,
+        _admin: &Admin,
         filter: &UserFilter,
         sort: &[SortKey],
         page: PageRequest,
@@ -103,7 +98,7 @@ impl UserService {
     ///
     /// # Errors
     /// 422 `Cancelled, undefined users` when no filter is given.
-    pub async fn remove(&self, filter: &UserFilter) -> Result<(), DomainError> {
+    pub async fn remove(&self, _admin: &Admin, filter: &UserFilter) -> Result<(), DomainError> {
         if filter.has_no_selector() {
             return Err(DomainError::Invalid("Cancelled, undefined users".into()));
         }

@@ -7,6 +7,7 @@
 use chrono::{FixedOffset, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use eosc_perf_domain::{
     Identity, PageRequest, Status,
+    access::{Admin, Registered},
     benchmark::{Benchmark, BenchmarkDraft},
     flavor::{Flavor, FlavorDraft},
     mail::ItemKind,
@@ -15,7 +16,6 @@ use eosc_perf_domain::{
     result::BenchmarkResult,
     service::{Decision, Upload},
     site::{Site, SiteDraft},
-    user::User,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -61,9 +61,14 @@ impl Fixture {
         Self { domain, admin, alice, bob, stranger }
     }
 
-    /// The registered user behind an identity.
-    pub async fn user(&self, who: &Identity) -> User {
+    /// The registered-user capability of an identity.
+    pub async fn user(&self, who: &Identity) -> Registered {
         self.domain.access.user(who).await.unwrap()
+    }
+
+    /// The admin capability of the fixture's admin.
+    pub async fn root(&self) -> Admin {
+        self.domain.access.admin(&self.admin).await.unwrap()
     }
 
     /// `by` submits a benchmark for `image:tag` (published first); it stays pending.
@@ -93,7 +98,7 @@ impl Fixture {
 
     /// Approves a pending item.
     pub async fn approve(&self, kind: ItemKind, id: Uuid) {
-        self.domain.catalog.decide(kind, id, Decision::Approve).await.unwrap();
+        self.domain.catalog.decide(&self.root().await, kind, id, Decision::Approve).await.unwrap();
     }
 
     /// A benchmark, site and flavor submitted by alice and approved.

@@ -229,8 +229,8 @@ pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiRe
     tags(results)
 )]
 pub async fn delete_result(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    state.results.hide(id).await?;
+    let admin = auth.admin(&state).await?;
+    state.results.hide(&admin, id).await?;
     Ok(Reply::no_content())
 }
 
@@ -266,10 +266,9 @@ pub async fn update_result(
     auth: Auth,
     body: JsonBody<TagsIdsBody>,
 ) -> ApiResult<Reply> {
-    let who = auth.identify(&state).await?;
-    state.access.user(&who).await?;
+    let user = auth.user(&state).await?;
     let fields = body.fields()?;
-    state.results.set_tags(&who, id, uuids(&fields, "tags_ids")).await?;
+    state.results.set_tags(&user, id, uuids(&fields, "tags_ids")).await?;
     Ok(Reply::no_content())
 }
 
@@ -281,8 +280,8 @@ pub async fn update_result(
     tags(results)
 )]
 pub async fn result_uploader(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    auth.admin(&state).await?;
-    Ok(Reply::ok(&UserOut::from(state.results.uploader(id).await?)))
+    let admin = auth.admin(&state).await?;
+    Ok(Reply::ok(&UserOut::from(state.results.uploader(&admin, id).await?)))
 }
 
 /// (Users) The caller's results, hidden ones included, with the `/results` filters (Q4).
@@ -299,8 +298,9 @@ pub async fn list_user_results(
 ) -> ApiResult<Reply> {
     let user = auth.user(&state).await?;
     let q = query.parse()?;
-    let filter = ResultFilter { owner: Some(user.key()), ..result_filter(&q)? };
-    list(&state, filter, &q).await
+    let sort = parse_sort(&q.sort_by(), RESULT_SORT_FIELDS, true)?;
+    let page = state.results.own_results(&user, result_filter(&q)?, &sort, q.page()).await?;
+    Ok(Reply::page(page, ResultOut::from))
 }
 
 /// Registers the `/results` routes.
