@@ -27,12 +27,15 @@
 //! let admin = domain.identities.add("t1", "root", Some("root@example.org"), &["urn:example:admin"]);
 //! let alice = domain.identities.add("t2", "alice", Some("alice@example.org"), &[]);
 //! domain.users.register(&admin).await?;
-//! let alice = domain.users.register(&alice).await?;
+//! domain.users.register(&alice).await?;
+//! // Capabilities: only the access check hands them out, and the services require them.
+//! let root = domain.access.admin(&admin).await?;
+//! let alice = domain.access.user(&alice).await?;
 //!
 //! let draft = SiteDraft { name: "KIT".into(), address: "Karlsruhe".into(), description: None };
 //! let site = domain.catalog.create_site(&alice, draft).await?;
-//! domain.catalog.decide(ItemKind::Site, site.id, Decision::Approve).await?;
-//! let again = domain.catalog.decide(ItemKind::Site, site.id, Decision::Approve).await;
+//! domain.catalog.decide(&root, ItemKind::Site, site.id, Decision::Approve).await?;
+//! let again = domain.catalog.decide(&root, ItemKind::Site, site.id, Decision::Approve).await;
 //! assert_eq!(again.unwrap_err().to_string(), format!("Site {} was already approved", site.id));
 //! # Ok::<(), eosc_perf_domain::DomainError>(())
 //! # }).unwrap();
