@@ -285,6 +285,19 @@ mod tests {
     }
 
     #[test]
+    fn result_cache_bounds_have_defaults_and_accept_zero() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database.result_cache, ResultCacheConfig { results: 20_000, totals: 4_096 });
+        let s = settings(&[("RESULT_CACHE_RESULTS", "0"), ("RESULT_CACHE_TOTALS", "10")]).unwrap();
+        assert_eq!(s.database.result_cache, ResultCacheConfig { results: 0, totals: 10 });
+        for (name, value) in
+            [("RESULT_CACHE_RESULTS", "-1"), ("RESULT_CACHE_RESULTS", "x"), ("RESULT_CACHE_TOTALS", "1e12")]
+        {
+            assert_eq!(settings(&[(name, value)]).unwrap_err().variable, name, "{name}={value}");
+        }
+    }
+
+    #[test]
     fn lists_are_not_trimmed() {
         let s = settings(&[("ADMIN_ENTITLEMENTS", "a, b")]).unwrap();
         assert_eq!(s.admin_entitlements, vec!["a".to_string(), " b".to_string()]);
