@@ -1,8 +1,8 @@
 //! `/results`: upload, filters, sorting, search, tags, hide; claims.
 //!
-//! This file covers the upload (`POST /results`), one result (`GET`, `DELETE`), its tags, its
-//! uploader and `/results:search`; `result_filters.rs` covers list filters and sorting,
-//! `claims.rs` the claim workflow and `self_results.rs` the caller's own lists.
+//! This module covers the upload (`POST /results`), one result (`GET`, `DELETE`), its tags, its
+//! uploader and `/results:search`; `result_filters` covers list filters and sorting,
+//! `claims` the claim workflow and `self_results.rs` the caller's own lists.
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
