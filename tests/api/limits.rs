@@ -3,6 +3,7 @@
 //! (413) and nesting depth (422) of a result document, and the size of any body (413). Also:
 //! compiled schemas follow their benchmark's changes, and large documents are still validated.
 
+use eosc_perf_tests::helpers::id_of;
 use eosc_perf_tests::{
     TestApp,
     app::{RawResponse, bare, send_raw, validation_error},
@@ -14,7 +15,7 @@ use reqwest::{
 };
 use serde_json::{Value, json};
 
-use crate::results::{Fixture, context, fixture, id_of, uploaded};
+use crate::results::{Fixture, context, fixture, uploaded};
 
 const MIB: usize = 1024 * 1024;
 

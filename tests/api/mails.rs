@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
+use eosc_perf_tests::helpers::id_of;
 use std::time::{Duration, Instant};
 
 use eosc_perf_tests::{
@@ -18,10 +19,6 @@ use serde_json::{Value, json};
 
 const WELCOME: &str = "Thank you for registering";
 const FROM: &str = "perf@example.org";
-
-fn id_of(item: &Value) -> String {
-    item["id"].as_str().expect("id").to_owned()
-}
 
 fn schema() -> Value {
     json!({"type": "object"})

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
+use eosc_perf_tests::helpers::id_of;
 use eosc_perf_tests::{
     TestApp, TestUser,
     app::{bare, unauthenticated, validation_error},
@@ -12,8 +13,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::results::{
-    Fixture, approved_benchmark, approved_flavor, approved_site, fixture, id_of, id_set, ids, page_as,
-    sorted, upload_by, uploaded,
+    Fixture, approved_benchmark, approved_flavor, approved_site, fixture, id_set, ids, page_as, sorted,
+    upload_by, uploaded,
 };
 
 /// The ids of `/users/self/results?<query>` for `user`, in order.

@@ -4,8 +4,16 @@
 
 use std::{collections::HashMap, time::Duration};
 
-use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
+
+mod catalog;
+mod replies;
+
+pub use catalog::registry_repository;
+pub use replies::{
+    RawResponse, bare, forbidden, handler_error, send, send_raw, unauthenticated, validation_error,
+};
 
 use crate::{
     db::{Backend, TestDb},
@@ -209,109 +217,6 @@ impl TestApp {
     }
 }
 
-/// Sends and decodes (an empty body decodes to `Value::Null`).
-pub async fn send(req: RequestBuilder) -> (StatusCode, Value) {
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let bytes = resp.bytes().await.expect("body");
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
-    };
-    (status, body)
-}
-
-/// A response kept whole: status, headers and the body as text.
-#[derive(Debug)]
-pub struct RawResponse {
-    /// Status.
-    pub status: StatusCode,
-    /// Headers.
-    pub headers: HeaderMap,
-    /// Body text (empty when there is none).
-    pub text: String,
-}
-
-impl RawResponse {
-    /// A header's value as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The body decoded as JSON (`Value::Null` when empty).
-    ///
-    /// # Panics
-    /// When the body is not JSON.
-    pub fn json(&self) -> Value {
-        if self.text.is_empty() {
-            return Value::Null;
-        }
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
-    }
-}
-
-/// Sends and keeps status, headers and text.
-///
-/// # Panics
-/// When the request cannot be sent.
-pub async fn send_raw(req: RequestBuilder) -> RawResponse {
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.expect("body");
-    RawResponse { status, headers, text }
-}
-
-/// `{"code": c, "status": "<reason>"}`.
-pub fn bare(code: u16) -> Value {
-    let status = StatusCode::from_u16(code).expect("status code");
-    json!({"code": code, "status": status.canonical_reason().unwrap_or_default()})
-}
-
-/// A handler error: `{"code": c, "status": "<reason>", "errors": {"error": msg}}`.
-pub fn handler_error(code: u16, msg: &str) -> Value {
-    let mut body = bare(code);
-    body["errors"] = json!({"error": msg});
-    body
-}
-
-/// A 422 validation error at `location` (`query` or `json`) with `errors`.
-pub fn validation_error(location: &str, errors: Value) -> Value {
-    json!({"code": 422, "status": "Unprocessable Entity", "errors": {location: errors}})
-}
-
-/// The flaat 401 body.
-pub fn unauthenticated(description: &str) -> Value {
-    json!({"error": "Unauthenticated", "error_description": description})
-}
-
-impl TestApp {
-    /// The flaat 403 body for `sub` (issued by the mock provider) failing `requirement`
-    /// (`is_registered` or `is_admin`).
-    pub fn forbidden(&self, sub: &str, requirement: &str) -> Value {
-        forbidden(sub, &self.oidc.issuer(), requirement)
-    }
-
-    /// Sends a request built on `self.request` with an optional bearer token, keeping headers.
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>) -> RawResponse {
-        let mut req = self.request(method, path);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        send_raw(req).await
-    }
-}
-
-/// The flaat 403 body for `sub@iss` failing `requirement`.
-pub fn forbidden(sub: &str, iss: &str, requirement: &str) -> Value {
-    json!({
-        "error": "Forbidden",
-        "error_description": format!("User {sub}@{iss} does not meet requirements"),
-        "error_details": format!("Evaluation of: {requirement}"),
-    })
-}
-
 /// Like [`crate::backend_test!`], for tests that start the app themselves (custom settings,
 /// extra mocks): the body gets the [`crate::Backend`] and should return early when
 /// [`crate::spawn_app_with`] gives `None`.
@@ -335,113 +240,6 @@ macro_rules! backend_test_with {
             }
         }
     };
-}
-
-/// The repository a Docker-Hub-style registry serves `image` from: names without a slash live
-/// under `library/`.
-pub fn registry_repository(image: &str) -> String {
-    if image.contains('/') { image.to_owned() } else { format!("library/{image}") }
-}
-
-/// The path segment of a moderated kind: `benchmark(s)`, `site(s)` or `flavor(s)`.
-fn catalog_segment(kind: &str) -> &'static str {
-    match kind.trim_end_matches('s') {
-        "benchmark" => "benchmarks",
-        "site" => "sites",
-        "flavor" => "flavors",
-        other => panic!("not a moderated catalog kind: {other}"),
-    }
-}
-
-/// Catalog helpers: benchmarks, sites, flavors and their moderation.
-impl TestApp {
-    /// Makes `image:tag` exist in the mock registry, the way the server resolves the name.
-    pub fn add_registry_image(&self, image: &str, tag: &str) {
-        self.registry.add_image(&registry_repository(image), tag);
-    }
-
-    /// Submits a benchmark with an explicit body as `user` (its image is added to the mock
-    /// registry first), returning the 201 JSON.
-    ///
-    /// # Panics
-    /// When the server does not answer 201.
-    pub async fn create_benchmark_with(&self, user: &TestUser, body: Value) -> Value {
-        let image = body["docker_image"].as_str().expect("docker_image");
-        let tag = body["docker_tag"].as_str().expect("docker_tag");
-        self.add_registry_image(image, tag);
-        let (status, created) = self.call(Method::POST, "/benchmarks", Some(&user.token), Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "create benchmark: {created}");
-        created
-    }
-
-    /// Submits the benchmark `image:tag` (no description) as `user`, returning its JSON.
-    pub async fn create_benchmark(&self, user: &TestUser, image: &str, tag: &str, schema: Value) -> Value {
-        let body = json!({
-            "docker_image": image,
-            "docker_tag": tag,
-            "url": format!("https://example.org/{image}"),
-            "json_schema": schema,
-        });
-        self.create_benchmark_with(user, body).await
-    }
-
-    /// Submits the site `name` (address `<name>.example.org`, no description) as `user`.
-    ///
-    /// # Panics
-    /// When the server does not answer 201.
-    pub async fn create_site(&self, user: &TestUser, name: &str) -> Value {
-        let body = json!({"name": name, "address": format!("{name}.example.org")});
-        let (status, created) = self.call(Method::POST, "/sites", Some(&user.token), Some(body)).await;
-        assert_eq!(status, StatusCode::CREATED, "create site: {created}");
-        created
-    }
-
-    /// Submits the flavor `name` (no description) on `site_id` as `user`.
-    ///
-    /// # Panics
-    /// When the server does not answer 201.
-    pub async fn create_flavor(&self, user: &TestUser, site_id: &str, name: &str) -> Value {
-        let path = format!("/sites/{site_id}/flavors");
-        let (status, created) =
-            self.call(Method::POST, &path, Some(&user.token), Some(json!({"name": name}))).await;
-        assert_eq!(status, StatusCode::CREATED, "create flavor: {created}");
-        created
-    }
-
-    /// An admin called `moderator`, registered on first use (which mails it a welcome).
-    pub async fn moderator(&self) -> TestUser {
-        let user = self.user_with(
-            MockUser::new("moderator")
-                .with_email("moderator@example.org", true)
-                .with_entitlement(ADMIN_ENTITLEMENT),
-        );
-        let (status, body) = self.call(Method::POST, "/users:register", Some(&user.token), None).await;
-        assert!(
-            status == StatusCode::CREATED || status == StatusCode::CONFLICT,
-            "register moderator: {body}"
-        );
-        user
-    }
-
-    /// Approves a pending `kind` (`benchmark`, `site` or `flavor`, singular or plural) as
-    /// [`TestApp::moderator`].
-    ///
-    /// # Panics
-    /// When the server does not answer 204.
-    pub async fn approve(&self, kind: &str, id: &str) {
-        let moderator = self.moderator().await;
-        self.approve_as(&moderator, kind, id).await;
-    }
-
-    /// Approves a pending `kind` as `admin`.
-    ///
-    /// # Panics
-    /// When the server does not answer 204.
-    pub async fn approve_as(&self, admin: &TestUser, kind: &str, id: &str) {
-        let path = format!("/{}/{id}:approve", catalog_segment(kind));
-        let (status, body) = self.call(Method::POST, &path, Some(&admin.token), None).await;
-        assert_eq!(status, StatusCode::NO_CONTENT, "approve {path}: {body}");
-    }
 }
 
 /// Mail helpers for results and claims: mails picked out by subject.

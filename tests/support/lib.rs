@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod db;
+pub mod helpers;
 pub mod oidc;
 pub mod recorder;
 pub mod registry;

@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{TestApp, TestUser};
+use crate::{TestApp, TestUser, helpers::id_of};
 
 /// The ids and users of [`seed`].
 #[derive(Debug, Clone)]
@@ -31,10 +31,6 @@ pub struct Sample {
     pub claimed_result: String,
     /// The pending claim on [`Sample::claimed_result`].
     pub claim: String,
-}
-
-fn id_of(body: &Value) -> String {
-    body["id"].as_str().unwrap_or_else(|| panic!("no id in {body}")).to_owned()
 }
 
 async fn created(app: &TestApp, user: &TestUser, path: &str, body: Option<Value>) -> String {

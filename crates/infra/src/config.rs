@@ -11,6 +11,30 @@ pub struct DbConfig {
     pub max_connections: u32,
     /// How long to wait for a connection before answering 503.
     pub connect_timeout: Duration,
+    /// How much of the result lists each server keeps in memory.
+    pub result_cache: ResultCacheConfig,
+}
+
+/// Bounds of the in-memory result list cache (`docs/performance.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResultCacheConfig {
+    /// Results held over all cached pages (each about 1 KB); 0 caches no page.
+    pub results: u64,
+    /// List totals held; 0 caches none.
+    pub totals: u64,
+}
+
+impl ResultCacheConfig {
+    /// Default of [`Self::results`]: about 20-40 MB.
+    pub const DEFAULT_RESULTS: u64 = 20_000;
+    /// Default of [`Self::totals`].
+    pub const DEFAULT_TOTALS: u64 = 4_096;
+}
+
+impl Default for ResultCacheConfig {
+    fn default() -> Self {
+        Self { results: Self::DEFAULT_RESULTS, totals: Self::DEFAULT_TOTALS }
+    }
 }
 
 impl DbConfig {
@@ -19,7 +43,12 @@ impl DbConfig {
 
     /// Settings for a URL with the default pool.
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), max_connections: 16, connect_timeout: Duration::from_secs(5) }
+        Self {
+            url: url.into(),
+            max_connections: 16,
+            connect_timeout: Duration::from_secs(5),
+            result_cache: ResultCacheConfig::default(),
+        }
     }
 
     /// Whether this is a SQLite database.
@@ -40,6 +69,7 @@ impl fmt::Debug for DbConfig {
         f.debug_struct("DbConfig")
             .field("url", &redact(&self.url))
             .field("max_connections", &self.max_connections)
+            .field("result_cache", &self.result_cache)
             .finish()
     }
 }

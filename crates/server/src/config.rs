@@ -5,7 +5,7 @@ use std::{fmt, time::Duration};
 
 use api::HttpConfig;
 use auth::OidcConfig;
-use infra::{DbConfig, outbox::MailConfig, registry::RegistryConfig};
+use infra::{DbConfig, config::ResultCacheConfig, outbox::MailConfig, registry::RegistryConfig};
 
 mod oidc;
 
@@ -82,7 +82,11 @@ impl Settings {
     pub fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let bind =
             read(env, "BIND_ADDRESS")?.filter(|b| !b.is_empty()).unwrap_or_else(|| "127.0.0.1:5000".into());
-        let database = DbConfig::new(database_url(env)?);
+        let mut database = DbConfig::new(database_url(env)?);
+        database.result_cache = ResultCacheConfig {
+            results: count(env, "RESULT_CACHE_RESULTS", ResultCacheConfig::DEFAULT_RESULTS)?,
+            totals: count(env, "RESULT_CACHE_TOTALS", ResultCacheConfig::DEFAULT_TOTALS)?,
+        };
         let oidc = oidc::oidc_from_env(env)?;
         let admin_entitlements = list(&read(env, "ADMIN_ENTITLEMENTS")?.unwrap_or_default());
         let port = match read(env, "MAIL_PORT")?.filter(|p| !p.is_empty()) {
@@ -153,6 +157,15 @@ fn mail_concurrency(env: &dyn Fn(&str) -> Option<String>) -> Result<usize, Confi
         Ok(n @ 1..=256) => Ok(n),
         Ok(n) => Err(bad("MAIL_CONCURRENCY", format!("{n} is not between 1 and 256"))),
         Err(e) => Err(bad("MAIL_CONCURRENCY", e)),
+    }
+}
+
+/// A whole number, 0 included (cache sizes), at most a billion.
+fn count(env: &dyn Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<u64, ConfigError> {
+    let Some(value) = read(env, name)?.filter(|v| !v.is_empty()) else { return Ok(default) };
+    match value.parse::<u64>() {
+        Ok(n) if n <= 1_000_000_000 => Ok(n),
+        _ => Err(bad(name, format!("{value:?} is not a whole number from 0 to 1000000000"))),
     }
 }
 
@@ -267,6 +280,19 @@ mod tests {
             ("MAIL_POLL_SECONDS", "1e9"),
             ("MAIL_LEASE_SECONDS", "5"),
         ] {
+            assert_eq!(settings(&[(name, value)]).unwrap_err().variable, name, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn result_cache_bounds_have_defaults_and_accept_zero() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database.result_cache, ResultCacheConfig { results: 20_000, totals: 4_096 });
+        let s = settings(&[("RESULT_CACHE_RESULTS", "0"), ("RESULT_CACHE_TOTALS", "10")]).unwrap();
+        assert_eq!(s.database.result_cache, ResultCacheConfig { results: 0, totals: 10 });
+        for (name, value) in
+            [("RESULT_CACHE_RESULTS", "-1"), ("RESULT_CACHE_RESULTS", "x"), ("RESULT_CACHE_TOTALS", "1e12")]
+        {
             assert_eq!(settings(&[(name, value)]).unwrap_err().variable, name, "{name}={value}");
         }
     }

@@ -59,7 +59,7 @@ impl Application {
             );
         }
         let mail_signal = MailSignal::new();
-        let repos = Repositories::new(db.clone(), &mail_signal);
+        let repos = Repositories::new(db.clone(), &mail_signal, settings.database.result_cache);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let registry: Arc<dyn ImageRegistry> = match &settings.registry {
             Some(config) => {

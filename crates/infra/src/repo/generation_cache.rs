@@ -1,106 +1,119 @@
 //! Answers cached per value of the change counter (migration `create_change_counter`): a write
 //! to any table a result list depends on increments the counter in its transaction, so an
-//! entry stored at the committed counter value is exact, for every replica. Entries of older
-//! values are never returned; they go first when the cache is full.
+//! entry stored at the committed counter value is exact, for every replica.
+//!
+//! A bounded moka cache keyed by (query, counter value): an entry of an older value is never
+//! returned, since nobody asks for that value again. Eviction is least-recently-used, so those
+//! dead entries go first when the cache is full, and idle ones leave after [`IDLE_LIFETIME`].
+//! Concurrent misses of the same key and counter value compute the answer once (the others wait
+//! for it); misses of other keys never wait on each other.
 
-use std::{
-    collections::HashMap,
-    hash::{BuildHasher, BuildHasherDefault, DefaultHasher},
-    sync::Mutex,
-};
+use std::{future::Future, hash::Hash, time::Duration};
 
-/// Computing lanes per cache: misses on the same key queue in one lane.
-const LANES: usize = 64;
+use domain::RepoError;
+use moka::{future::Cache, policy::EvictionPolicy};
 
-/// A bounded map from query keys to answers, each valid for one change-counter value.
-pub struct GenerationCache<V> {
-    entries: Mutex<Entries<V>>,
-    /// Most total weight held.
-    capacity: usize,
-    /// Weight of one answer (1 for a count, the results held for a page).
-    weight: fn(&V) -> usize,
-    /// Requests that miss on the same key queue in one lane, so the first computes the answer
-    /// and the others find it cached instead of all computing it at once (after a write every
-    /// concurrent reader misses together).
-    lanes: Vec<tokio::sync::Mutex<()>>,
+/// An entry nobody read for this long is dropped (the cache then frees the memory of answers
+/// whose counter value has passed, even without new entries pushing them out).
+pub const IDLE_LIFETIME: Duration = Duration::from_secs(600);
+
+/// A computed answer and the counter value it is exact for: `None` when the statements that
+/// built it did not all see the same counter value.
+pub struct Computed<V> {
+    /// The answer.
+    pub value: V,
+    /// The counter value every statement building `value` saw, if they agreed.
+    pub exact_at: Option<i64>,
 }
 
-struct Entries<V> {
-    map: HashMap<String, (i64, V)>,
-    held: usize,
+/// Why a computation left nothing in the cache (shared with every request that waited for it).
+enum NotStored<V> {
+    /// Computed, but not exact for the counter value asked about: returned, not stored.
+    Inexact(V),
+    /// The computation failed.
+    Failed(RepoError),
 }
 
-impl<V: Clone> GenerationCache<V> {
-    /// Holding at most `capacity` total `weight`.
-    pub fn new(capacity: usize, weight: fn(&V) -> usize) -> Self {
-        Self {
-            entries: Mutex::new(Entries { map: HashMap::new(), held: 0 }),
-            capacity,
-            weight,
-            lanes: (0..LANES).map(|_| tokio::sync::Mutex::new(())).collect(),
+/// A bounded map from (query key, change-counter value) to answers.
+pub struct GenerationCache<K, V> {
+    entries: Cache<(K, i64), V>,
+}
+
+impl<K, V> GenerationCache<K, V>
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// Holding at most `capacity` total `weight` (e.g. 1 for a count, the results of a page).
+    pub fn new(capacity: u64, weight: fn(&V) -> u32) -> Self {
+        let entries = Cache::builder()
+            .max_capacity(capacity)
+            .weigher(move |_key: &(K, i64), value: &V| weight(value).max(1))
+            .eviction_policy(EvictionPolicy::lru())
+            .time_to_idle(IDLE_LIFETIME)
+            .build();
+        Self { entries }
+    }
+
+    /// The answer for `key` at counter value `generation`: cached, or from `compute`, which is
+    /// stored only when exact for `generation`. Concurrent calls for the same key and value
+    /// share one `compute`.
+    ///
+    /// # Errors
+    /// Those of `compute`.
+    pub async fn get_or_compute(
+        &self,
+        key: K,
+        generation: i64,
+        compute: impl Future<Output = Result<Computed<V>, RepoError>> + Send,
+    ) -> Result<V, RepoError> {
+        let stored = self
+            .entries
+            .try_get_with((key, generation), async move {
+                match compute.await {
+                    Ok(Computed { value, exact_at: Some(at) }) if at == generation => Ok(value),
+                    Ok(Computed { value, .. }) => Err(NotStored::Inexact(value)),
+                    Err(e) => Err(NotStored::Failed(e)),
+                }
+            })
+            .await;
+        match stored {
+            Ok(value) => Ok(value),
+            Err(not_stored) => match not_stored.as_ref() {
+                NotStored::Inexact(value) => Ok(value.clone()),
+                NotStored::Failed(e) => Err(copy_error(e)),
+            },
         }
     }
 
-    /// The answer stored for `key` at counter value `generation`, if any.
-    pub fn get(&self, key: &str, generation: i64) -> Option<V> {
-        let entries = self.entries.lock().ok()?;
-        entries.map.get(key).filter(|(g, _)| *g == generation).map(|(_, v)| v.clone())
+    /// The answer cached for `key` at `generation`, if any.
+    #[cfg(test)]
+    pub async fn get(&self, key: K, generation: i64) -> Option<V> {
+        self.entries.get(&(key, generation)).await
     }
 
-    /// Stores `value`, computed at counter value `generation`.
-    pub fn put(&self, key: String, generation: i64, value: V) {
-        let Ok(mut entries) = self.entries.lock() else { return };
-        let size = (self.weight)(&value).max(1);
-        if entries.held + size > self.capacity {
-            entries.map.retain(|_, (g, _)| *g == generation);
-            entries.held = entries.map.values().map(|(_, v)| (self.weight)(v).max(1)).sum();
-            if entries.held + size > self.capacity {
-                entries.map.clear();
-                entries.held = 0;
-            }
-        }
-        if let Some((_, old)) = entries.map.insert(key, (generation, value)) {
-            entries.held -= (self.weight)(&old).max(1);
-        }
-        entries.held += size;
+    /// Applies pending evictions now (they otherwise run in batches).
+    #[cfg(test)]
+    pub async fn settle(&self) {
+        self.entries.run_pending_tasks().await;
     }
+}
 
-    /// Enters the lane of `key`, to be held while computing its answer. The flag says whether
-    /// someone else held it first: they may have stored the answer meanwhile, so look again.
-    pub async fn enter(&self, key: &str) -> (tokio::sync::MutexGuard<'_, ()>, bool) {
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
-        let lane = &self.lanes[(hash % LANES as u64) as usize];
-        match lane.try_lock() {
-            Ok(free) => (free, false),
-            Err(_) => (lane.lock().await, true),
-        }
+/// The same error, for each request that shared a failed computation.
+fn copy_error(e: &RepoError) -> RepoError {
+    match e {
+        RepoError::NotFound => RepoError::NotFound,
+        RepoError::Conflict(m) => RepoError::Conflict(m.clone()),
+        RepoError::Unavailable(m) => RepoError::Unavailable(m.clone()),
+        RepoError::Backend(m) => RepoError::Backend(m.clone()),
     }
+}
+
+/// A weight from a length, saturating at the largest weight.
+pub fn weight_of(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::GenerationCache;
-
-    #[test]
-    fn an_answer_is_returned_only_for_its_counter_value() {
-        let cache = GenerationCache::new(10, |_: &u64| 1);
-        cache.put("q".into(), 7, 42);
-        assert_eq!(cache.get("q", 7), Some(42));
-        assert_eq!(cache.get("q", 8), None);
-        assert_eq!(cache.get("other", 7), None);
-    }
-
-    #[test]
-    fn a_full_cache_drops_older_counter_values_first() {
-        let cache = GenerationCache::new(3, |v: &Vec<u8>| v.len());
-        cache.put("old".into(), 1, vec![0]);
-        cache.put("new".into(), 2, vec![0]);
-        cache.put("newer".into(), 2, vec![0, 0]);
-        assert_eq!(cache.get("old", 1), None);
-        assert_eq!(cache.get("new", 2), Some(vec![0]));
-        assert_eq!(cache.get("newer", 2), Some(vec![0, 0]));
-        cache.put("huge".into(), 2, vec![0, 0, 0]);
-        assert_eq!(cache.get("new", 2), None);
-        assert_eq!(cache.get("huge", 2), Some(vec![0, 0, 0]));
-    }
-}
+#[path = "generation_cache_tests.rs"]
+mod tests;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::outbox::MailSignal;
+use crate::{config::ResultCacheConfig, outbox::MailSignal};
 
 pub use benchmark::SeaBenchmarkRepository;
 pub use claim::SeaClaimRepository;
@@ -49,8 +49,8 @@ pub struct Repositories {
 
 impl Repositories {
     /// Builds every repository over `db`; those that queue mails wake the deliverer through
-    /// `mail` after each commit.
-    pub fn new(db: DatabaseConnection, mail: &MailSignal) -> Self {
+    /// `mail` after each commit; result lists are cached within `result_cache`.
+    pub fn new(db: DatabaseConnection, mail: &MailSignal, result_cache: ResultCacheConfig) -> Self {
         Self {
             users: Arc::new(SeaUserRepository::new(db.clone(), mail.clone())),
             tags: Arc::new(SeaTagRepository::new(db.clone())),
@@ -58,7 +58,7 @@ impl Repositories {
             sites: Arc::new(SeaSiteRepository::new(db.clone(), mail.clone())),
             flavors: Arc::new(SeaFlavorRepository::new(db.clone(), mail.clone())),
             moderation: Arc::new(SeaModerationRepository::new(db.clone(), mail.clone())),
-            results: Arc::new(SeaResultRepository::new(db.clone())),
+            results: Arc::new(SeaResultRepository::new(db.clone(), result_cache)),
             claims: Arc::new(SeaClaimRepository::new(db, mail.clone())),
         }
     }

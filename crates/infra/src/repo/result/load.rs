@@ -1,0 +1,138 @@
+//! Loading whole results: the rows a statement selects, with their benchmark, site, flavor and
+//! tags, each related table read with one statement per page.
+
+use std::collections::HashMap;
+
+use domain::{RepoError, result::BenchmarkResult};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
+};
+use uuid::Uuid;
+
+use super::{SeaResultRepository, query::select_prefixed};
+use crate::{
+    entity::{benchmark, flavor, result, result_tag, site, tag},
+    error::DbResultExt,
+    repo::{
+        benchmark as bench_repo, common::uploader, flavor as flavor_repo, site as site_repo, tag as tag_repo,
+    },
+};
+
+/// The rows of `E` with these ids, converted and keyed by id. A page refers to few distinct
+/// benchmarks, sites and flavors: loading them apart keeps the page statement to the result
+/// table (so PostgreSQL can sort and limit before anything else) and decodes each schema once.
+async fn related<E, T>(
+    db: &DatabaseConnection,
+    ids: Vec<Uuid>,
+    id_column: E::Column,
+    convert: fn(E::Model) -> (Uuid, T),
+) -> Result<HashMap<Uuid, T>, RepoError>
+where
+    E: EntityTrait,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find().filter(id_column.is_in(ids)).all(db).await.repo()?.into_iter().map(convert).collect())
+}
+
+/// The distinct values of `id` over `rows`, in first-seen order.
+fn distinct(rows: &[result::Model], id: fn(&result::Model) -> Uuid) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    for row in rows {
+        if !ids.contains(&id(row)) {
+            ids.push(id(row));
+        }
+    }
+    ids
+}
+
+impl SeaResultRepository {
+    /// Loads the results `q` selects, in its order, with their benchmark, site and flavor (no
+    /// tags yet).
+    pub(super) async fn load_rows(&self, mut q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
+        select_prefixed::<result::Entity>(&mut q, "r_");
+        let rows = self
+            .db
+            .query_all(&q)
+            .await
+            .repo()?
+            .iter()
+            .map(|row| result::Model::from_query_result(row, "r_"))
+            .collect::<Result<Vec<_>, _>>()
+            .repo()?;
+        let benchmarks = related::<benchmark::Entity, _>(
+            &self.db,
+            distinct(&rows, |r| r.benchmark_id),
+            benchmark::Column::Id,
+            |m| (m.id, bench_repo::to_domain(m)),
+        )
+        .await?;
+        let sites =
+            related::<site::Entity, _>(&self.db, distinct(&rows, |r| r.site_id), site::Column::Id, |m| {
+                (m.id, site_repo::to_domain(m))
+            })
+            .await?;
+        let flavors = related::<flavor::Entity, _>(
+            &self.db,
+            distinct(&rows, |r| r.flavor_id),
+            flavor::Column::Id,
+            |m| (m.id, flavor_repo::to_domain(m)),
+        )
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(BenchmarkResult {
+                    id: r.id,
+                    upload_datetime: r.upload_datetime,
+                    execution_datetime: r.execution_datetime,
+                    benchmark: benchmarks.get(&r.benchmark_id).cloned().ok_or(RepoError::NotFound)?,
+                    site: sites.get(&r.site_id).cloned().ok_or(RepoError::NotFound)?,
+                    flavor: flavors.get(&r.flavor_id).cloned().ok_or(RepoError::NotFound)?,
+                    tags: Vec::new(),
+                    uploader: uploader(&r.uploader_sub, &r.uploader_iss),
+                    hidden: r.deleted,
+                    json: r.json,
+                })
+            })
+            .collect()
+    }
+
+    /// Loads whole results: [`Self::load_rows`] plus their tags.
+    pub(super) async fn load(&self, q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
+        let mut items = self.load_rows(q).await?;
+        self.attach_tags(&mut items).await?;
+        Ok(items)
+    }
+
+    /// Fills in the tags of these results with one query.
+    pub(super) async fn attach_tags(&self, items: &mut [BenchmarkResult]) -> Result<(), RepoError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = items.iter().map(|r| r.id).collect();
+        let mut tq = Query::select();
+        tq.from(result_tag::Entity)
+            .inner_join(
+                tag::Entity,
+                Expr::col((tag::Entity, tag::Column::Id))
+                    .equals((result_tag::Entity, result_tag::Column::TagId)),
+            )
+            .expr_as(Expr::col((result_tag::Entity, result_tag::Column::ResultId)), Alias::new("result_id"))
+            .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).is_in(ids));
+        select_prefixed::<tag::Entity>(&mut tq, "t_");
+        let mut tags_of: HashMap<Uuid, Vec<_>> = HashMap::new();
+        for row in self.db.query_all(&tq).await.repo()? {
+            let result_id: Uuid = row.try_get("", "result_id").repo()?;
+            let t = tag::Model::from_query_result(&row, "t_").repo()?;
+            tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));
+        }
+        for item in items.iter_mut() {
+            let mut tags = tags_of.remove(&item.id).unwrap_or_default();
+            tags.sort_by(|a, b| a.name.cmp(&b.name));
+            item.tags = tags;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,188 @@
+//! The statements of a result query: joins, conditions, sort and column lists.
+
+use domain::{SortKey, query::SortField, result::ResultFilter};
+use sea_orm::{
+    Condition, EntityTrait, IdenStatic, Iterable, Order,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
+};
+
+use crate::{
+    entity::{benchmark, flavor, result, result_tag, site, tag},
+    sql::{json, order},
+};
+
+/// Which related tables a query needs.
+#[derive(Default)]
+pub(super) struct Joins {
+    pub(super) benchmark: bool,
+    pub(super) site: bool,
+    pub(super) flavor: bool,
+}
+
+/// Whether hidden results are part of the query.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// Lists: hidden results only for their owner (`filter.owner`).
+    Listing,
+    /// Reads by id: hidden results too.
+    ById,
+}
+
+pub(super) fn joins_for(filter: &ResultFilter, sort: &[SortKey]) -> Joins {
+    let searching = !filter.terms.is_empty();
+    let mut j = Joins { benchmark: searching, site: searching, flavor: searching };
+    for key in sort {
+        if let SortField::Column(c) = &key.field {
+            match c.as_str() {
+                "benchmark_name" => j.benchmark = true,
+                "site_name" | "site_address" => j.site = true,
+                "flavor_name" => j.flavor = true,
+                _ => {}
+            }
+        }
+    }
+    j
+}
+
+pub(super) fn col(c: result::Column) -> (result::Entity, result::Column) {
+    (result::Entity, c)
+}
+
+/// `FROM result [JOIN …] WHERE …`, without columns or order.
+pub(super) fn base_query(
+    backend: sea_orm::DatabaseBackend,
+    filter: &ResultFilter,
+    joins: &Joins,
+    scope: Scope,
+) -> SelectStatement {
+    use result::Column as R;
+    let mut q = Query::select();
+    q.from(result::Entity);
+    if joins.benchmark {
+        q.inner_join(
+            benchmark::Entity,
+            Expr::col((benchmark::Entity, benchmark::Column::Id)).equals(col(R::BenchmarkId)),
+        );
+    }
+    if joins.site {
+        q.inner_join(site::Entity, Expr::col((site::Entity, site::Column::Id)).equals(col(R::SiteId)));
+    }
+    if joins.flavor {
+        q.inner_join(
+            flavor::Entity,
+            Expr::col((flavor::Entity, flavor::Column::Id)).equals(col(R::FlavorId)),
+        );
+    }
+    let mut cond = Condition::all();
+    match &filter.owner {
+        Some(owner) => {
+            cond = cond
+                .add(Expr::col(col(R::UploaderSub)).eq(owner.sub.as_str()))
+                .add(Expr::col(col(R::UploaderIss)).eq(owner.iss.as_str()));
+        }
+        None if scope == Scope::Listing => cond = cond.add(visible(backend)),
+        None => {}
+    }
+    for (c, v) in
+        [(R::BenchmarkId, filter.benchmark_id), (R::SiteId, filter.site_id), (R::FlavorId, filter.flavor_id)]
+    {
+        if let Some(id) = v {
+            cond = cond.add(Expr::col(col(c)).eq(id));
+        }
+    }
+    for tag_id in &filter.tags_ids {
+        let linked = Query::select()
+            .expr(Expr::val(1))
+            .from(result_tag::Entity)
+            .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).equals(col(R::Id)))
+            .and_where(Expr::col((result_tag::Entity, result_tag::Column::TagId)).eq(*tag_id))
+            .to_owned();
+        cond = cond.add(Expr::exists(linked));
+    }
+    for (c, range) in [(R::UploadDatetime, &filter.uploaded), (R::ExecutionDatetime, &filter.executed)] {
+        if let Some(after) = range.after_instant() {
+            cond = cond.add(Expr::col(col(c)).gt(after));
+        }
+        if let Some(before) = range.before_instant() {
+            cond = cond.add(Expr::col(col(c)).lt(before));
+        }
+    }
+    for f in &filter.filters {
+        cond = cond.add(json::filter_condition(backend, f));
+    }
+    for term in &filter.terms {
+        let like = format!("%{term}%");
+        let tag_named = Query::select()
+            .expr(Expr::val(1))
+            .from(result_tag::Entity)
+            .inner_join(
+                tag::Entity,
+                Expr::col((tag::Entity, tag::Column::Id))
+                    .equals((result_tag::Entity, result_tag::Column::TagId)),
+            )
+            .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).equals(col(R::Id)))
+            .and_where(Expr::col((tag::Entity, tag::Column::Name)).eq(term.as_str()))
+            .to_owned();
+        cond = cond.add(
+            Condition::any()
+                .add(benchmark_name().like(like.clone()))
+                .add(Expr::col((site::Entity, site::Column::Name)).like(like.clone()))
+                .add(Expr::col((site::Entity, site::Column::Address)).like(like.clone()))
+                .add(Expr::col((flavor::Entity, flavor::Column::Name)).like(like))
+                .add(Expr::exists(tag_named)),
+        );
+    }
+    q.cond_where(cond);
+    q
+}
+
+/// Results not hidden. On PostgreSQL written `NOT deleted` (not a bound `= false`) so that every
+/// plan, generic ones included, can use the partial index of visible results; SQLite's index
+/// leads with `deleted` and needs an equality to use it.
+pub(super) fn visible(backend: sea_orm::DatabaseBackend) -> Expr {
+    let deleted = Expr::col(col(result::Column::Deleted));
+    match backend {
+        sea_orm::DatabaseBackend::Postgres => deleted.not(),
+        _ => deleted.eq(false),
+    }
+}
+
+/// `image || ':' || tag`.
+pub(super) fn benchmark_name() -> Expr {
+    Expr::cust("(\"benchmark\".\"docker_image\" || ':' || \"benchmark\".\"docker_tag\")")
+}
+
+pub(super) fn apply_sort(backend: sea_orm::DatabaseBackend, q: &mut SelectStatement, sort: &[SortKey]) {
+    for key in sort {
+        let dir: Order = order(key.dir);
+        match &key.field {
+            SortField::Json(path) => {
+                for e in json::order_expressions(backend, path) {
+                    q.order_by_expr(e, dir.clone());
+                }
+            }
+            SortField::Column(name) => {
+                let expr: Expr = match name.as_str() {
+                    "benchmark_name" => benchmark_name(),
+                    "site_name" => Expr::col((site::Entity, site::Column::Name)),
+                    "site_address" => Expr::col((site::Entity, site::Column::Address)),
+                    "flavor_name" => Expr::col((flavor::Entity, flavor::Column::Name)),
+                    other => match other.parse::<result::Column>() {
+                        Ok(c) => Expr::col(col(c)),
+                        Err(_) => continue,
+                    },
+                };
+                // PostgreSQL puts NULLs last ascending; the text columns here are NOT NULL.
+                q.order_by_expr(expr, dir);
+            }
+        }
+    }
+    q.order_by(col(result::Column::Id), Order::Asc);
+}
+
+/// Selects every column of `E` as `<prefix><column>`.
+pub(super) fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, prefix: &str) {
+    for c in E::Column::iter() {
+        q.expr_as(Expr::col((E::default(), c)), Alias::new(format!("{prefix}{}", c.as_str())));
+    }
+}

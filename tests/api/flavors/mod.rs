@@ -1,0 +1,66 @@
+//! Flavors: `/sites/{id}/flavors` (list, search, add) and `/flavors/{id}` (get, site, update,
+//! delete, approve, reject).
+
+#![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
+
+mod create;
+mod lists_reads;
+mod update_delete;
+
+use eosc_perf_tests::helpers::{id_of, naive};
+use eosc_perf_tests::{
+    TestApp, TestUser,
+    app::{bare, handler_error, unauthenticated, validation_error},
+    backend_test,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Adds a flavor with an explicit body to `site_id`, returning its JSON.
+async fn flavor(app: &TestApp, user: &TestUser, site_id: &str, body: Value) -> Value {
+    let path = format!("/sites/{site_id}/flavors");
+    let (status, created) = app.call(Method::POST, &path, Some(&user.token), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "add flavor: {created}");
+    created
+}
+
+/// Adds and approves a flavor, returning its id.
+async fn approved(app: &TestApp, user: &TestUser, site_id: &str, body: Value) -> String {
+    let id = id_of(&flavor(app, user, site_id, body).await);
+    app.approve("flavor", &id).await;
+    id
+}
+
+/// A site (pending) with its id.
+async fn site(app: &TestApp, user: &TestUser, name: &str) -> String {
+    id_of(&app.create_site(user, name).await)
+}
+
+async fn page(app: &TestApp, path: &str) -> Value {
+    let (status, body) = app.get(path).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+async fn names(app: &TestApp, path: &str) -> Vec<String> {
+    page(app, path).await["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn name_set(app: &TestApp, path: &str) -> Vec<String> {
+    let mut names = names(app, path).await;
+    names.sort();
+    names
+}
+
+async fn ids(app: &TestApp, path: &str) -> Vec<String> {
+    page(app, path).await["items"].as_array().expect("items").iter().map(id_of).collect()
+}
+
+fn sort_error(key_error: &str, hint: &str) -> Value {
+    json!({"code": 422, "status": "Unprocessable Entity", "message": {"KeyError": key_error, "hint": hint}})
+}
