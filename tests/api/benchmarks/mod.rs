@@ -8,7 +8,7 @@ mod lists;
 mod update;
 
 use chrono::{Duration, NaiveDate, Utc};
-use eosc_perf_tests::helpers::{id_of, naive};
+use eosc_perf_tests::helpers::{id_of, ids, naive, page, sort_error};
 use eosc_perf_tests::{
     TestApp, TestUser,
     app::{bare, handler_error, unauthenticated, validation_error},
@@ -25,13 +25,6 @@ fn schema() -> Value {
 /// A full create body for `image:tag`.
 fn body(image: &str, tag: &str) -> Value {
     json!({"docker_image": image, "docker_tag": tag, "url": "https://example.org/doc", "json_schema": schema()})
-}
-
-/// A 200 page.
-async fn page(app: &TestApp, path: &str) -> Value {
-    let (status, body) = app.get(path).await;
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
 }
 
 /// `image:tag` of each item of a 200 page, in order.
@@ -51,18 +44,9 @@ async fn name_set(app: &TestApp, path: &str) -> Vec<String> {
     names
 }
 
-/// Ids of the items of a 200 page, in order.
-async fn ids(app: &TestApp, path: &str) -> Vec<String> {
-    page(app, path).await["items"].as_array().expect("items").iter().map(id_of).collect()
-}
-
 /// Creates and approves `image:tag`, returning its id.
 async fn approved(app: &TestApp, user: &TestUser, image: &str, tag: &str) -> String {
     let id = id_of(&app.create_benchmark(user, image, tag, schema()).await);
     app.approve("benchmark", &id).await;
     id
-}
-
-fn sort_error(key_error: &str, hint: &str) -> Value {
-    json!({"code": 422, "status": "Unprocessable Entity", "message": {"KeyError": key_error, "hint": hint}})
 }

@@ -7,7 +7,7 @@ mod create;
 mod lists_reads;
 mod update_delete;
 
-use eosc_perf_tests::helpers::{id_of, naive};
+use eosc_perf_tests::helpers::{id_of, ids, naive, name_set, names, page, sort_error};
 use eosc_perf_tests::{
     TestApp, TestUser,
     app::{bare, handler_error, unauthenticated, validation_error},
@@ -34,33 +34,4 @@ async fn approved(app: &TestApp, user: &TestUser, site_id: &str, body: Value) ->
 /// A site (pending) with its id.
 async fn site(app: &TestApp, user: &TestUser, name: &str) -> String {
     id_of(&app.create_site(user, name).await)
-}
-
-async fn page(app: &TestApp, path: &str) -> Value {
-    let (status, body) = app.get(path).await;
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
-}
-
-async fn names(app: &TestApp, path: &str) -> Vec<String> {
-    page(app, path).await["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|f| f["name"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn name_set(app: &TestApp, path: &str) -> Vec<String> {
-    let mut names = names(app, path).await;
-    names.sort();
-    names
-}
-
-async fn ids(app: &TestApp, path: &str) -> Vec<String> {
-    page(app, path).await["items"].as_array().expect("items").iter().map(id_of).collect()
-}
-
-fn sort_error(key_error: &str, hint: &str) -> Value {
-    json!({"code": 422, "status": "Unprocessable Entity", "message": {"KeyError": key_error, "hint": hint}})
 }

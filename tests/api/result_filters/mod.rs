@@ -9,7 +9,7 @@ mod pages_and_freshness;
 mod sorting;
 
 use chrono::Utc;
-use eosc_perf_tests::helpers::id_of;
+use eosc_perf_tests::helpers::{id_of, sort_error};
 use eosc_perf_tests::{
     TestApp,
     app::{bare, validation_error},
@@ -79,10 +79,6 @@ async fn matching(app: &TestApp, query: &str) -> Vec<String> {
 fn reversed(mut v: Vec<String>) -> Vec<String> {
     v.reverse();
     v
-}
-
-fn sort_error(key_error: &str, hint: &str) -> Value {
-    json!({"code": 422, "status": "Unprocessable Entity", "message": {"KeyError": key_error, "hint": hint}})
 }
 
 fn token_count_error(filter: &str, reason: &str) -> Value {

@@ -6,6 +6,7 @@ mod create_read;
 mod lists_search;
 mod update_delete;
 
+use eosc_perf_tests::helpers::{name_set, names};
 use eosc_perf_tests::{
     TestApp, TestUser,
     app::{bare, handler_error, unauthenticated, validation_error},
@@ -19,25 +20,6 @@ async fn tag(app: &TestApp, user: &TestUser, body: Value) -> String {
     let (status, created) = app.call(Method::POST, "/tags", Some(&user.token), Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "create tag: {created}");
     created["id"].as_str().expect("tag id").to_owned()
-}
-
-/// The names of the items of a 200 page, in order.
-async fn names(app: &TestApp, path: &str) -> Vec<String> {
-    let (status, body) = app.get(path).await;
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|t| t["name"].as_str().expect("name").to_owned())
-        .collect()
-}
-
-/// Like [`names`], sorted (for endpoints without a default order).
-async fn name_set(app: &TestApp, path: &str) -> Vec<String> {
-    let mut names = names(app, path).await;
-    names.sort();
-    names
 }
 
 /// Four tags for the search tests.
