@@ -68,6 +68,11 @@ impl TokenCache {
         let resolved = self
             .identities
             .try_get_with(key, async move {
+                // A lookup that finished between the check above and this one left its
+                // refusal behind: honour it instead of asking the provider again.
+                if let Some(refusal) = self.refused(&key).await {
+                    return Err(LookupFailure::Refused(refusal));
+                }
                 match resolve.await {
                     Ok((identity, ttl)) => Ok(Remembered { identity, ttl }),
                     Err(LookupFailure::Refused(refusal)) => {
