@@ -50,3 +50,25 @@ async fn migrations_run_up_down_up_on_postgres() {
         up_down_up(db).await;
     }
 }
+
+/// Replicas that start together (or a migration job racing a rollout) all migrate the same
+/// empty database: each must succeed, and every migration is applied exactly once.
+#[tokio::test]
+async fn concurrent_migration_runs_apply_each_migration_once_on_postgres() {
+    let Some(db) = TestDb::postgres().await else { return };
+    let conn = Database::connect(&db.url).await.expect("connect");
+    Migrator::reset(&conn).await.expect("reset to an empty schema");
+    let runs = (0..4).map(|_| async {
+        let replica = Database::connect(&db.url).await.expect("connect replica");
+        let outcome = infra::migrate(&replica).await;
+        replica.close().await.ok();
+        outcome
+    });
+    for outcome in futures::future::join_all(runs).await {
+        outcome.expect("a concurrent migration run failed");
+    }
+    assert_eq!(Migrator::get_pending_migrations(&conn).await.expect("pending").len(), 0);
+    let applied = Migrator::get_applied_migrations(&conn).await.expect("applied").len();
+    assert_eq!(applied, Migrator::migrations().len(), "a migration was recorded twice or not at all");
+    conn.close().await.ok();
+}

@@ -20,7 +20,9 @@ pub use config::DbConfig;
 pub use repo::Repositories;
 
 use migration::MigratorTrait;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait,
+};
 
 /// Opens a connection pool for the configured database.
 ///
@@ -45,10 +47,23 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
+/// The PostgreSQL advisory lock a migration run holds (any fixed number; "eoscperf" in ASCII).
+const MIGRATION_LOCK: i64 = 0x656f_7363_7065_7266;
+
 /// Applies every pending migration.
+///
+/// On PostgreSQL the whole run is one transaction holding an advisory lock, so replicas that
+/// start together (or a migration job racing a rollout) apply each migration once: the others
+/// wait for the lock, then find nothing pending. A failed run leaves the schema untouched.
 ///
 /// # Errors
 /// When a migration fails.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    migration::Migrator::up(db, None).await
+    if db.get_database_backend() != DbBackend::Postgres {
+        return migration::Migrator::up(db, None).await;
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")).await?;
+    migration::Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
