@@ -56,8 +56,10 @@ pub(super) struct SubmitRow {
 }
 
 /// Every table, keyed by primary key.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Tables {
+    /// How many writes committed so far (a transaction commits only on the count it began at).
+    pub writes: u64,
     pub users: BTreeMap<(String, String), User>,
     pub tags: BTreeMap<Uuid, Tag>,
     pub benchmarks: BTreeMap<Uuid, Benchmark>,

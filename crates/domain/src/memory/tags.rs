@@ -4,12 +4,12 @@ use uuid::Uuid;
 
 use crate::{
     Page, PageRequest, RepoError, SortKey,
-    tag::{Tag, TagDraft, TagFilter, TagRepository},
+    tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
 
 use super::{
     MemoryStore,
-    listing::{SortValue, by, column_name, matches_terms, page_of, sort_rows},
+    listing::{SortValue, by, matches_terms, page_of, sort_rows},
 };
 
 #[async_trait::async_trait]
@@ -19,7 +19,7 @@ impl TagRepository for MemoryStore {
     }
 
     async fn insert(&self, tag: &Tag) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         if tables.tags.values().any(|t| t.name == tag.name) || tables.tags.contains_key(&tag.id) {
             return Err(RepoError::Conflict(format!("tag name {} taken", tag.name)));
         }
@@ -28,7 +28,7 @@ impl TagRepository for MemoryStore {
     }
 
     async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         if !tables.tags.contains_key(&id) {
             return Err(RepoError::NotFound);
         }
@@ -44,13 +44,13 @@ impl TagRepository for MemoryStore {
     }
 
     async fn delete(&self, id: Uuid) -> Result<(), RepoError> {
-        if self.lock().delete_tag(id) { Ok(()) } else { Err(RepoError::NotFound) }
+        if self.write().delete_tag(id) { Ok(()) } else { Err(RepoError::NotFound) }
     }
 
     async fn list(
         &self,
         filter: &TagFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<TagSort>],
         page: PageRequest,
     ) -> Result<Page<Tag>, RepoError> {
         let mut rows: Vec<Tag> = self
@@ -64,11 +64,10 @@ impl TagRepository for MemoryStore {
         sort_rows(
             &mut rows,
             sort,
-            |field| match column_name(field)? {
-                "id" => by(|t: &Tag| vec![SortValue::Id(t.id)]),
-                "name" => by(|t: &Tag| vec![SortValue::Text(t.name.clone())]),
-                "description" => by(|t: &Tag| vec![SortValue::text(t.description.as_deref())]),
-                _ => None,
+            |field| match field {
+                TagSort::Id => by(|t: &Tag| SortValue::Id(t.id)),
+                TagSort::Name => by(|t: &Tag| SortValue::Text(t.name.clone())),
+                TagSort::Description => by(|t: &Tag| SortValue::text(t.description.as_deref())),
             },
             |a, b| a.id.cmp(&b.id),
         );

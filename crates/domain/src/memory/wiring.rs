@@ -69,7 +69,8 @@ impl InMemory {
                 benchmarks: shared.clone(),
                 sites: shared.clone(),
                 flavors: shared.clone(),
-                moderation: shared.clone(),
+                submits: shared.clone(),
+                unit_of_work: shared.clone(),
                 users: shared.clone(),
                 registry: registry.clone(),
                 clock: clock.clone(),
@@ -80,6 +81,7 @@ impl InMemory {
             ResultPorts {
                 results: shared.clone(),
                 claims: shared.clone(),
+                unit_of_work: shared.clone(),
                 benchmarks: shared.clone(),
                 flavors: shared.clone(),
                 tags: shared.clone(),

@@ -2,6 +2,8 @@
 //! wire-format rule lives here.
 
 pub mod catalog;
+mod claims;
+mod moderation;
 pub mod results;
 pub mod tags;
 pub mod users;
