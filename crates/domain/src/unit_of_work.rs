@@ -55,7 +55,8 @@ pub struct Visibility {
 /// if and only if the change commits.
 #[async_trait::async_trait]
 pub trait Transaction: ModeratedWrites<Benchmark> + ModeratedWrites<Site> + ModeratedWrites<Flavor> {
-    /// The moderation status of an item, `None` when it does not exist.
+    /// The moderation status of an item, `None` when it does not exist. The item stays
+    /// locked until the transaction ends, so another decision on it waits for this one.
     ///
     /// # Errors
     /// `Backend` when the stored status is not one the domain knows.
@@ -110,7 +111,8 @@ pub trait Transaction: ModeratedWrites<Benchmark> + ModeratedWrites<Site> + Mode
     /// # Errors
     /// Backend failures.
     async fn claims_on(&mut self, result: Uuid) -> Result<u64, RepoError>;
-    /// Whether a result is hidden, `None` when it does not exist.
+    /// Whether a result is hidden, `None` when it does not exist. The result stays locked
+    /// until the transaction ends, so a claim filed on it meanwhile waits for this one.
     ///
     /// # Errors
     /// Backend failures.

@@ -161,9 +161,10 @@ async fn reject(
     let result = tx.claimed_result(id).await?;
     tx.delete(ItemKind::Claim, id).await?;
     tx.queue_mail(&mail).await?;
+    // The result is locked first: a claim filed on it meanwhile is counted or waits.
     if let Some(result) = result
-        && tx.claims_on(result).await? == 0
         && tx.visibility(result).await?.is_some_and(|v| v.hidden && !v.hidden_by_admin)
+        && tx.claims_on(result).await? == 0
     {
         tx.set_hidden(result, false).await?;
         if let Some(restored) = &restored {

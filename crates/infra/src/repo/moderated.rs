@@ -1,0 +1,137 @@
+//! [`ModeratedRepository`] on SeaORM, once for every moderated kind, and what each kind's
+//! table is ([`SeaModerated`]). Inserts go through the unit of work (`unit_of_work.rs`).
+
+use std::marker::PhantomData;
+
+use domain::{
+    Page, RepoError,
+    moderated::{Moderated, ModeratedRepository},
+    query::{ListParams, ModeratedSort},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use super::common::stored_status;
+use crate::{
+    error::{DbResultExt, read_retrying},
+    sql::{date_condition, fetch_page, filter_if, sort_by, terms_condition},
+};
+
+/// The columns every moderated table has.
+pub(crate) trait ModeratedColumns: ColumnTrait {
+    /// `id`
+    const ID: Self;
+    /// `status`
+    const STATUS: Self;
+    /// `upload_datetime`
+    const UPLOAD_DATETIME: Self;
+    /// `uploader_sub`
+    const UPLOADER_SUB: Self;
+    /// `uploader_iss`
+    const UPLOADER_ISS: Self;
+}
+
+/// Implements [`ModeratedColumns`] for the columns of the table module `$table`.
+macro_rules! moderated_columns {
+    ($table:ident) => {
+        impl $crate::repo::moderated::ModeratedColumns for $crate::entity::$table::Column {
+            const ID: Self = Self::Id;
+            const STATUS: Self = Self::Status;
+            const UPLOAD_DATETIME: Self = Self::UploadDatetime;
+            const UPLOADER_SUB: Self = Self::UploaderSub;
+            const UPLOADER_ISS: Self = Self::UploaderIss;
+        }
+    };
+}
+pub(crate) use moderated_columns;
+
+/// The column of a field every moderated table has.
+pub(crate) fn moderated_column<C: ModeratedColumns>(field: ModeratedSort) -> C {
+    match field {
+        ModeratedSort::Id => C::ID,
+        ModeratedSort::UploadDatetime => C::UPLOAD_DATETIME,
+        ModeratedSort::Status => C::STATUS,
+        ModeratedSort::UploaderSub => C::UPLOADER_SUB,
+        ModeratedSort::UploaderIss => C::UPLOADER_ISS,
+    }
+}
+
+/// The columns of a moderated kind's table.
+pub(crate) type ColumnOf<R> = <<R as SeaModerated>::Entity as EntityTrait>::Column;
+
+/// A moderated kind's table: its entity, the conversions, and its filters and sort columns.
+pub(crate) trait SeaModerated: Moderated {
+    /// The table.
+    type Entity: EntityTrait<Column: ModeratedColumns, Model: Send + Sync, ActiveModel: Send>;
+
+    /// A row to the domain's item.
+    ///
+    /// # Errors
+    /// `Backend` for a row no migration writes.
+    fn to_domain(row: <Self::Entity as EntityTrait>::Model) -> Result<Self, RepoError>;
+    /// The item as a row with every column set.
+    fn to_row(&self) -> <Self::Entity as EntityTrait>::ActiveModel;
+    /// The exact filters.
+    fn condition(filter: &Self::Filter) -> Condition;
+    /// The columns search terms look in.
+    fn search_columns() -> Vec<ColumnOf<Self>>;
+    /// The column of a sort field.
+    fn sort_column(field: &Self::Sort) -> ColumnOf<Self>;
+}
+
+/// Inserts a new item in the caller's transaction.
+///
+/// # Errors
+/// Classified database errors: `Conflict` for a taken key or a missing reference.
+pub(crate) async fn insert<R: SeaModerated, C: ConnectionTrait>(db: &C, item: &R) -> Result<(), RepoError> {
+    R::Entity::insert(item.to_row()).exec_without_returning(db).await.repo()?;
+    Ok(())
+}
+
+/// [`ModeratedRepository`] of the kind `R` on SeaORM.
+pub struct SeaModeratedRepository<R> {
+    db: DatabaseConnection,
+    kind: PhantomData<fn() -> R>,
+}
+
+impl<R> SeaModeratedRepository<R> {
+    /// Over this pool.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db, kind: PhantomData }
+    }
+}
+
+#[async_trait::async_trait]
+impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
+    async fn find(&self, id: Uuid) -> Result<Option<R>, RepoError> {
+        read_retrying(|| async move {
+            let row = R::Entity::find().filter(ColumnOf::<R>::ID.eq(id)).one(&self.db).await.repo()?;
+            row.map(R::to_domain).transpose()
+        })
+        .await
+    }
+
+    async fn update(&self, item: &R) -> Result<(), RepoError> {
+        let mut row = item.to_row();
+        row.not_set(ColumnOf::<R>::ID);
+        row.not_set(ColumnOf::<R>::STATUS);
+        let id = item.moderation().id;
+        let updated =
+            R::Entity::update_many().set(row).filter(ColumnOf::<R>::ID.eq(id)).exec(&self.db).await.repo()?;
+        if updated.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
+    }
+
+    async fn list(&self, filter: &R::Filter, p: &ListParams<R::Sort>) -> Result<Page<R>, RepoError> {
+        let mut cond = date_condition(ColumnOf::<R>::UPLOAD_DATETIME, &p.uploaded);
+        if let Some(status) = p.status {
+            cond = cond.add(ColumnOf::<R>::STATUS.eq(stored_status(status)));
+        }
+        cond = cond.add(R::condition(filter)).add(terms_condition(&p.terms, &R::search_columns()));
+        let select = sort_by(filter_if(R::Entity::find(), cond), &p.sort, R::sort_column, ColumnOf::<R>::ID);
+        let page = fetch_page(&self.db, select, p.page).await?;
+        let items = page.items.into_iter().map(R::to_domain).collect::<Result<_, _>>()?;
+        Ok(Page { items, total: page.total, request: page.request })
+    }
+}
