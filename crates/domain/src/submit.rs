@@ -8,7 +8,7 @@ use crate::{
     Page, RepoError, SortKey,
     mail::ItemKind,
     query::{DateRange, PageRequest, SortField},
-    user::User,
+    user::{User, UserKey},
 };
 
 /// A pending item awaiting review.
@@ -24,6 +24,19 @@ pub struct Submit {
     pub upload_datetime: DateTime<Utc>,
     /// Who uploaded the item (the claimer for claims).
     pub uploader: User,
+}
+
+/// The submit of a new pending item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubmit {
+    /// What is pending.
+    pub kind: ItemKind,
+    /// The pending item (the claim itself for claims).
+    pub id: Uuid,
+    /// Who submitted it.
+    pub uploader: UserKey,
+    /// When.
+    pub upload_datetime: DateTime<Utc>,
 }
 
 /// Filters of the submit list.

@@ -6,7 +6,6 @@
 //! each method is one read or one write, and the decisions stay in the services. Dropping a
 //! transaction without committing it rolls it back.
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
@@ -16,7 +15,7 @@ use crate::{
     flavor::Flavor,
     mail::{ItemKind, OutboundMail},
     site::Site,
-    user::UserKey,
+    submit::NewSubmit,
 };
 
 /// Port: begins transactions.
@@ -77,13 +76,7 @@ pub trait Transaction: ModeratedWrites<Benchmark> + ModeratedWrites<Site> + Mode
     ///
     /// # Errors
     /// `Conflict` when the item or the uploader does not exist.
-    async fn add_submit(
-        &mut self,
-        kind: ItemKind,
-        id: Uuid,
-        by: &UserKey,
-        at: DateTime<Utc>,
-    ) -> Result<(), RepoError>;
+    async fn add_submit(&mut self, submit: &NewSubmit) -> Result<(), RepoError>;
     /// Removes the submit of an item.
     ///
     /// # Errors

@@ -12,7 +12,7 @@ use eosc_perf_domain::{
     memory::MemoryStore,
     moderated::{Moderated, ModeratedRepository},
     site::{Site, SiteDraft},
-    submit::{SubmitFilter, SubmitRepository},
+    submit::{NewSubmit, SubmitFilter, SubmitRepository},
     tag::{Tag, TagDraft, TagRepository},
     unit_of_work::UnitOfWork,
     user::{User, UserRepository},
@@ -44,6 +44,15 @@ fn site(name: &str, by: &User) -> Site {
         upload_datetime: chrono::Utc::now(),
         status: Status::OnReview,
         uploader: by.key(),
+    }
+}
+
+fn submit_of(site: &Site) -> NewSubmit {
+    NewSubmit {
+        kind: ItemKind::Site,
+        id: site.id,
+        uploader: site.uploader.clone(),
+        upload_datetime: site.upload_datetime,
     }
 }
 
@@ -101,7 +110,7 @@ async fn a_transaction_writes_nothing_until_it_commits() {
     let kit = site("KIT", &user);
     let mut tx = store.begin().await.unwrap();
     Site::writes(tx.as_mut()).insert(&kit).await.unwrap();
-    tx.add_submit(ItemKind::Site, kit.id, &user.key(), kit.upload_datetime).await.unwrap();
+    tx.add_submit(&submit_of(&kit)).await.unwrap();
     tx.queue_mail(&mail()).await.unwrap();
     assert_eq!(tx.status(ItemKind::Site, kit.id).await.unwrap(), Some(Status::OnReview), "its own writes");
     let sites: &dyn ModeratedRepository<Site> = &store;
@@ -136,10 +145,10 @@ async fn submits_need_their_item_and_deletes_take_them_along() {
     let (store, user) = store_with_user().await;
     let kit = site("KIT", &user);
     let mut tx = store.begin().await.unwrap();
-    let err = tx.add_submit(ItemKind::Site, kit.id, &user.key(), kit.upload_datetime).await.unwrap_err();
+    let err = tx.add_submit(&submit_of(&kit)).await.unwrap_err();
     assert!(matches!(err, RepoError::Conflict(_)), "the submit's foreign key");
     Site::writes(tx.as_mut()).insert(&kit).await.unwrap();
-    tx.add_submit(ItemKind::Site, kit.id, &user.key(), kit.upload_datetime).await.unwrap();
+    tx.add_submit(&submit_of(&kit)).await.unwrap();
     assert!(tx.delete(ItemKind::Site, kit.id).await.unwrap(), "any status");
     assert!(!tx.delete(ItemKind::Site, kit.id).await.unwrap(), "gone");
     assert_eq!(tx.status(ItemKind::Site, kit.id).await.unwrap(), None);

@@ -61,37 +61,13 @@ impl UnitOfWork for ActedFirst {
 
 /// The fixture's services, rewired over a unit of work on which `act` happens first.
 fn acted_first(f: &Fixture, act: Act) -> (CatalogService, ResultService) {
-    let domain = &f.domain;
-    let shared = Arc::new(domain.store.clone());
-    let uow = Arc::new(ActedFirst { store: domain.store.clone(), act: Mutex::new(Some(act)) });
-    let catalog = CatalogService::new(
-        CatalogPorts {
-            benchmarks: shared.clone(),
-            sites: shared.clone(),
-            flavors: shared.clone(),
-            submits: shared.clone(),
-            unit_of_work: uow.clone(),
-            users: shared.clone(),
-            registry: domain.registry.clone(),
-            clock: domain.clock.clone(),
-        },
-        MailTemplates::default(),
-    );
-    let results = ResultService::new(
-        ResultPorts {
-            results: shared.clone(),
-            claims: shared.clone(),
-            unit_of_work: uow,
-            benchmarks: shared.clone(),
-            flavors: shared.clone(),
-            tags: shared.clone(),
-            users: shared,
-            clock: domain.clock.clone(),
-            blocking: domain.pool.clone(),
-        },
-        MailTemplates::default(),
-    );
-    (catalog, results)
+    let uow = Arc::new(ActedFirst { store: f.domain.store.clone(), act: Mutex::new(Some(act)) });
+    let catalog = CatalogPorts { unit_of_work: uow.clone(), ..f.domain.catalog_ports() };
+    let results = ResultPorts { unit_of_work: uow, ..f.domain.result_ports() };
+    (
+        CatalogService::new(catalog, MailTemplates::default()),
+        ResultService::new(results, MailTemplates::default()),
+    )
 }
 
 #[tokio::test]

@@ -249,61 +249,27 @@ pub fn update<K: ModeratedRoutes>(
     })
 }
 
-/// What an admin does to an item.
-#[derive(Clone, Copy)]
-enum AdminAction {
-    Delete,
-    Decide(Decision),
-}
-
-async fn act<K: ModeratedRoutes>(
-    state: &AppState,
-    id: uuid::Uuid,
-    auth: &Auth,
-    query: &QueryArgs<NoQuery>,
-    action: AdminAction,
-) -> ApiResult<Reply> {
-    let admin = auth.admin(state).await?;
-    if K::STRICT_QUERY {
-        query.parse()?;
-    }
-    match action {
-        AdminAction::Delete => state.catalog.delete::<K::Item>(&admin, id).await?,
-        AdminAction::Decide(decision) => state.catalog.decide::<K::Item>(&admin, id, decision).await?,
-    }
-    Ok(Reply::no_content())
-}
-
-/// `DELETE` an item (admins): any status, with what depends on it.
-pub fn delete<K: ModeratedRoutes>(
+/// `DELETE` an item (any status, with what depends on it), `POST` an item`:approve` or
+/// `…:reject` (admins): the operation `OP`.
+pub fn act<K: ModeratedRoutes, const OP: usize>(
     state: web::Data<AppState>,
     IdPath(id): IdPath,
     auth: Auth,
     query: QueryArgs<NoQuery>,
-) -> Handled<K, { op::DELETE }, impl Future<Output = ApiResult<Reply>>> {
-    documented(async move { act::<K>(&state, id, &auth, &query, AdminAction::Delete).await })
-}
-
-/// `POST` an item`:approve` (admins).
-pub fn approve<K: ModeratedRoutes>(
-    state: web::Data<AppState>,
-    IdPath(id): IdPath,
-    auth: Auth,
-    query: QueryArgs<NoQuery>,
-) -> Handled<K, { op::APPROVE }, impl Future<Output = ApiResult<Reply>>> {
-    let action = AdminAction::Decide(Decision::Approve);
-    documented(async move { act::<K>(&state, id, &auth, &query, action).await })
-}
-
-/// `POST` an item`:reject` (admins).
-pub fn reject<K: ModeratedRoutes>(
-    state: web::Data<AppState>,
-    IdPath(id): IdPath,
-    auth: Auth,
-    query: QueryArgs<NoQuery>,
-) -> Handled<K, { op::REJECT }, impl Future<Output = ApiResult<Reply>>> {
-    let action = AdminAction::Decide(Decision::Reject);
-    documented(async move { act::<K>(&state, id, &auth, &query, action).await })
+) -> Handled<K, OP, impl Future<Output = ApiResult<Reply>>> {
+    documented(async move {
+        let admin = auth.admin(&state).await?;
+        if K::STRICT_QUERY {
+            query.parse()?;
+        }
+        let catalog = &state.catalog;
+        match OP {
+            op::APPROVE => catalog.decide::<K::Item>(&admin, id, Decision::Approve).await?,
+            op::REJECT => catalog.decide::<K::Item>(&admin, id, Decision::Reject).await?,
+            _ => catalog.delete::<K::Item>(&admin, id).await?,
+        }
+        Ok(Reply::no_content())
+    })
 }
 
 /// Registers the routes of the kind `K`: custom methods (`…:search`, `…:approve`) before the
@@ -312,12 +278,12 @@ pub fn configure<K: ModeratedRoutes>(cfg: &mut web::ServiceConfig) {
     let (collection, item) = (K::COLLECTION, K::ITEM);
     cfg.service(web::resource(collection).route(web::get().to(list::<K>)).route(web::post().to(create::<K>)))
         .service(web::resource(&format!("{collection}:search")).route(web::get().to(search::<K>)))
-        .service(web::resource(&format!("{item}:approve")).route(web::post().to(approve::<K>)))
-        .service(web::resource(&format!("{item}:reject")).route(web::post().to(reject::<K>)))
+        .service(web::resource(&format!("{item}:approve")).route(web::post().to(act::<K, { op::APPROVE }>)))
+        .service(web::resource(&format!("{item}:reject")).route(web::post().to(act::<K, { op::REJECT }>)))
         .service(
             web::resource(item)
                 .route(web::get().to(get::<K>))
                 .route(web::put().to(update::<K>))
-                .route(web::delete().to(delete::<K>)),
+                .route(web::delete().to(act::<K, { op::DELETE }>)),
         );
 }

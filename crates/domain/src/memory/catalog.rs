@@ -28,7 +28,9 @@ pub(super) trait MemoryModerated: Moderated {
     /// Its rows, to change.
     fn table_mut(tables: &mut Tables) -> &mut BTreeMap<Uuid, Self>;
     /// Whether `other` has the same unique key.
-    fn clashes(&self, other: &Self) -> bool;
+    fn clashes(&self, other: &Self) -> bool {
+        self.unique_key() == other.unique_key()
+    }
     /// Whether the rows it refers to (besides its uploader) exist.
     fn references_exist(&self, tables: &Tables) -> bool {
         let _ = tables;
@@ -115,6 +117,11 @@ impl<R: MemoryModerated> ModeratedRepository<R> for MemoryStore {
     }
 }
 
+/// Every given filter value equals its field.
+fn exactly(filters: &[(&Option<String>, &String)]) -> bool {
+    filters.iter().all(|(wanted, value)| wanted.as_ref().is_none_or(|w| w == *value))
+}
+
 fn text(value: &str) -> SortValue {
     SortValue::Text(value.to_owned())
 }
@@ -122,13 +129,8 @@ fn text(value: &str) -> SortValue {
 impl MemoryModerated for Benchmark {
     memory_table!(benchmarks);
 
-    fn clashes(&self, other: &Self) -> bool {
-        (&self.docker_image, &self.docker_tag) == (&other.docker_image, &other.docker_tag)
-    }
-
     fn matches(&self, filter: &Self::Filter) -> bool {
-        filter.docker_image.as_ref().is_none_or(|v| *v == self.docker_image)
-            && filter.docker_tag.as_ref().is_none_or(|v| *v == self.docker_tag)
+        exactly(&[(&filter.docker_image, &self.docker_image), (&filter.docker_tag, &self.docker_tag)])
     }
 
     fn search_fields(&self) -> Vec<Option<&str>> {
@@ -149,13 +151,8 @@ impl MemoryModerated for Benchmark {
 impl MemoryModerated for Site {
     memory_table!(sites);
 
-    fn clashes(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-
     fn matches(&self, filter: &Self::Filter) -> bool {
-        filter.name.as_ref().is_none_or(|v| *v == self.name)
-            && filter.address.as_ref().is_none_or(|v| *v == self.address)
+        exactly(&[(&filter.name, &self.name), (&filter.address, &self.address)])
     }
 
     fn search_fields(&self) -> Vec<Option<&str>> {
@@ -175,6 +172,7 @@ impl MemoryModerated for Site {
 impl MemoryModerated for Flavor {
     memory_table!(flavors);
 
+    /// Names are unique within a site.
     fn clashes(&self, other: &Self) -> bool {
         (self.site_id, &self.name) == (other.site_id, &other.name)
     }
@@ -185,7 +183,7 @@ impl MemoryModerated for Flavor {
     }
 
     fn matches(&self, filter: &Self::Filter) -> bool {
-        self.site_id == filter.site_id && filter.name.as_ref().is_none_or(|v| *v == self.name)
+        self.site_id == filter.site_id && exactly(&[(&filter.name, &self.name)])
     }
 
     fn search_fields(&self) -> Vec<Option<&str>> {

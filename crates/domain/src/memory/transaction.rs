@@ -3,15 +3,14 @@
 //! serializable SQL transaction, it fails to commit with `Unavailable` when another write
 //! committed since it began; callers may try again.
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
     RepoError, Status,
     claim::NewClaim,
     mail::{ItemKind, OutboundMail},
+    submit::NewSubmit,
     unit_of_work::{ModeratedWrites, Transaction, UnitOfWork, Visibility},
-    user::UserKey,
 };
 
 use super::{
@@ -58,18 +57,12 @@ impl Transaction for MemoryTransaction {
         Ok(self.tables.delete_item(kind, id))
     }
 
-    async fn add_submit(
-        &mut self,
-        kind: ItemKind,
-        id: Uuid,
-        by: &UserKey,
-        at: DateTime<Utc>,
-    ) -> Result<(), RepoError> {
-        self.tables.require_user(by)?;
-        if self.tables.status_of(kind, id).is_none() {
-            return Err(RepoError::Conflict(format!("no {} {id} to submit", kind.as_str())));
+    async fn add_submit(&mut self, submit: &NewSubmit) -> Result<(), RepoError> {
+        self.tables.require_user(&submit.uploader)?;
+        if self.tables.status_of(submit.kind, submit.id).is_none() {
+            return Err(RepoError::Conflict(format!("no {} {} to submit", submit.kind.as_str(), submit.id)));
         }
-        self.tables.add_submit(kind, id, by, at);
+        self.tables.add_submit(submit);
         Ok(())
     }
 

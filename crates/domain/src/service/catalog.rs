@@ -16,12 +16,12 @@ use crate::{
     ports::{Clock, ImageRegistry},
     query::ListParams,
     site::Site,
-    submit::{Submit, SubmitFilter, SubmitRepository, SubmitSort},
+    submit::{NewSubmit, Submit, SubmitFilter, SubmitRepository, SubmitSort},
     unit_of_work::UnitOfWork,
     user::{UserKey, UserRepository},
 };
 
-use super::moderation::{self, Refusal};
+use super::moderation::{self, Decision, Refusal};
 
 /// The ports the catalog needs.
 #[derive(Clone)]
@@ -49,15 +49,6 @@ pub struct CatalogPorts {
 pub struct CatalogService {
     ports: CatalogPorts,
     mails: MailTemplates,
-}
-
-/// An admin decision on a pending item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// Approve it.
-    Approve,
-    /// Reject (delete) it.
-    Reject,
 }
 
 impl CatalogService {
@@ -124,14 +115,19 @@ impl CatalogService {
     /// The kind's checks (422, 404), 409 when its unique key is taken in any status.
     pub async fn create<R: Moderated>(&self, by: &Registered, new: R::New) -> Result<R, DomainError> {
         R::check_new(&new, self).await?;
-        let (uploader, at) = (by.key(), self.ports.clock.now());
-        let item = R::pending(Uuid::new_v4(), new, uploader.clone(), at);
-        let id = item.moderation().id;
+        let submit = NewSubmit {
+            kind: R::KIND,
+            id: Uuid::new_v4(),
+            uploader: by.key(),
+            upload_datetime: self.ports.clock.now(),
+        };
+        let item = R::pending(submit.id, new, submit.uploader.clone(), submit.upload_datetime);
+        let id = submit.id;
         let mail = self.mails.submitted(&by.user().email, R::KIND, id);
         let stored = async {
             let mut tx = self.ports.unit_of_work.begin().await?;
             R::writes(tx.as_mut()).insert(&item).await?;
-            tx.add_submit(R::KIND, id, &uploader, at).await?;
+            tx.add_submit(&submit).await?;
             tx.queue_mail(&mail).await?;
             tx.commit().await
         };
@@ -178,16 +174,11 @@ impl CatalogService {
             return Err(already());
         }
         let email = self.email_of(item.moderation().uploader).await?;
-        let uow = self.ports.unit_of_work.as_ref();
-        let decided = match decision {
-            Decision::Approve => {
-                moderation::approve(uow, R::KIND, id, self.mails.approved(&email, R::KIND, id)).await
-            }
-            Decision::Reject => {
-                moderation::reject(uow, R::KIND, id, self.mails.rejected(&email, R::KIND, id)).await
-            }
+        let mail = match decision {
+            Decision::Approve => self.mails.approved(&email, R::KIND, id),
+            Decision::Reject => self.mails.rejected(&email, R::KIND, id),
         };
-        match decided {
+        match moderation::decide(self.ports.unit_of_work.as_ref(), R::KIND, id, decision, mail).await {
             Ok(()) => {
                 tracing::info!(item.id = %id, "{} {id}: {decision:?}", R::KIND.as_str());
                 Ok(())

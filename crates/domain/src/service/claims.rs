@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{
     ResultService,
-    moderation::{self, Refusal},
+    moderation::{self, Decision, Refusal},
     results::result_not_found,
 };
 use crate::{
@@ -14,6 +14,7 @@ use crate::{
     access::{Admin, Registered},
     claim::{Claim, ClaimFilter, ClaimSort, NewClaim},
     mail::{ItemKind, OutboundMail},
+    submit::NewSubmit,
     unit_of_work::UnitOfWork,
 };
 
@@ -44,7 +45,13 @@ impl ResultService {
                 return Err(RepoError::NotFound);
             }
             tx.insert_claim(&claim).await?;
-            tx.add_submit(ItemKind::Claim, claim.id, &claim.claimer, claim.upload_datetime).await?;
+            let submit = NewSubmit {
+                kind: ItemKind::Claim,
+                id: claim.id,
+                uploader: claim.claimer.clone(),
+                upload_datetime: claim.upload_datetime,
+            };
+            tx.add_submit(&submit).await?;
             tx.queue_mail(&mail).await?;
             tx.commit().await
         };
@@ -125,7 +132,7 @@ impl ResultService {
         let uow = self.ports.unit_of_work.as_ref();
         let decided = if approve {
             let mail = self.mails.approved(&claim.uploader.email, ItemKind::Claim, id);
-            moderation::approve(uow, ItemKind::Claim, id, mail).await
+            moderation::decide(uow, ItemKind::Claim, id, Decision::Approve, mail).await
         } else {
             let restored = match claim.result_id {
                 Some(rid) => self

@@ -46,35 +46,37 @@ pub(crate) async fn begin_on_pending(
     }
 }
 
-/// Approves a pending item: approved, its submit removed, `mail` queued.
-///
-/// # Errors
-/// As [`begin_on_pending`].
-pub(crate) async fn approve(
-    uow: &dyn UnitOfWork,
-    kind: ItemKind,
-    id: Uuid,
-    mail: OutboundMail,
-) -> Result<(), Refusal> {
-    let mut tx = begin_on_pending(uow, kind, id).await?;
-    tx.set_approved(kind, id).await?;
-    tx.remove_submit(kind, id).await?;
-    tx.queue_mail(&mail).await?;
-    Ok(tx.commit().await?)
+/// An admin decision on a pending item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Approve it.
+    Approve,
+    /// Reject (delete) it.
+    Reject,
 }
 
-/// Rejects a pending item: deleted with its cascades, `mail` queued.
+/// Carries out a decision on a pending item and queues `mail`: approving marks it approved
+/// and removes its submit, rejecting deletes it with its cascades.
 ///
 /// # Errors
 /// As [`begin_on_pending`].
-pub(crate) async fn reject(
+pub(crate) async fn decide(
     uow: &dyn UnitOfWork,
     kind: ItemKind,
     id: Uuid,
+    decision: Decision,
     mail: OutboundMail,
 ) -> Result<(), Refusal> {
     let mut tx = begin_on_pending(uow, kind, id).await?;
-    tx.delete(kind, id).await?;
+    match decision {
+        Decision::Approve => {
+            tx.set_approved(kind, id).await?;
+            tx.remove_submit(kind, id).await?;
+        }
+        Decision::Reject => {
+            tx.delete(kind, id).await?;
+        }
+    }
     tx.queue_mail(&mail).await?;
     Ok(tx.commit().await?)
 }

@@ -1,66 +1,40 @@
 //! The `flavor` table as a moderated kind.
 
-use domain::{
-    RepoError,
-    flavor::{Flavor, FlavorFilter, FlavorSort},
-};
+use domain::flavor::{Flavor, FlavorDraft, FlavorFilter, FlavorSort, NewFlavor};
 use sea_orm::{ColumnTrait, Condition, Set};
 
-use super::{
-    common::{status, stored_status, uploader},
-    moderated::{ColumnOf, SeaModerated, moderated_column, moderated_columns},
-};
-use crate::entity::flavor;
+use super::moderated::{ColumnOf, SeaModerated, exact, moderated_column, moderated_columns};
+use crate::entity::flavor::{self, Column};
 
 moderated_columns!(flavor);
 
 impl SeaModerated for Flavor {
     type Entity = flavor::Entity;
 
-    fn to_domain(m: flavor::Model) -> Result<Self, RepoError> {
-        Ok(Flavor {
-            id: m.id,
-            status: status(&m.status)?,
-            uploader: uploader(&m.uploader_sub, &m.uploader_iss),
-            name: m.name,
-            description: m.description,
-            site_id: m.site_id,
-            upload_datetime: m.upload_datetime,
-        })
+    fn submitted(m: flavor::Model) -> NewFlavor {
+        NewFlavor { site_id: m.site_id, draft: FlavorDraft { name: m.name, description: m.description } }
     }
 
-    fn to_row(&self) -> flavor::ActiveModel {
-        flavor::ActiveModel {
-            id: Set(self.id),
-            name: Set(self.name.clone()),
-            description: Set(self.description.clone()),
-            site_id: Set(self.site_id),
-            uploader_sub: Set(self.uploader.sub.clone()),
-            uploader_iss: Set(self.uploader.iss.clone()),
-            upload_datetime: Set(self.upload_datetime),
-            status: Set(stored_status(self.status).to_owned()),
-        }
+    fn own_columns(&self) -> flavor::ActiveModel {
+        let (name, description) = (Set(self.name.clone()), Set(self.description.clone()));
+        flavor::ActiveModel { name, description, site_id: Set(self.site_id), ..Default::default() }
     }
 
     /// Always within one site.
     fn condition(filter: &FlavorFilter) -> Condition {
-        let mut cond = Condition::all().add(flavor::Column::SiteId.eq(filter.site_id));
-        if let Some(v) = &filter.name {
-            cond = cond.add(flavor::Column::Name.eq(v.as_str()));
-        }
-        cond
+        exact(&[(Column::Name, &filter.name)]).add(Column::SiteId.eq(filter.site_id))
     }
 
     fn search_columns() -> Vec<ColumnOf<Self>> {
-        vec![flavor::Column::Name, flavor::Column::Description]
+        vec![Column::Name, Column::Description]
     }
 
-    fn sort_column(field: &FlavorSort) -> flavor::Column {
+    fn sort_column(field: &FlavorSort) -> Column {
         match *field {
             FlavorSort::Moderation(common) => moderated_column(common),
-            FlavorSort::Name => flavor::Column::Name,
-            FlavorSort::Description => flavor::Column::Description,
-            FlavorSort::SiteId => flavor::Column::SiteId,
+            FlavorSort::Name => Column::Name,
+            FlavorSort::Description => Column::Description,
+            FlavorSort::SiteId => Column::SiteId,
         }
     }
 }

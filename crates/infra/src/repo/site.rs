@@ -1,68 +1,39 @@
 //! The `site` table as a moderated kind.
 
-use domain::{
-    RepoError,
-    site::{Site, SiteFilter, SiteSort},
-};
-use sea_orm::{ColumnTrait, Condition, Set};
+use domain::site::{Site, SiteDraft, SiteFilter, SiteSort};
+use sea_orm::{Condition, Set};
 
-use super::{
-    common::{status, stored_status, uploader},
-    moderated::{ColumnOf, SeaModerated, moderated_column, moderated_columns},
-};
-use crate::entity::site;
+use super::moderated::{ColumnOf, SeaModerated, exact, moderated_column, moderated_columns};
+use crate::entity::site::{self, Column};
 
 moderated_columns!(site);
 
 impl SeaModerated for Site {
     type Entity = site::Entity;
 
-    fn to_domain(m: site::Model) -> Result<Self, RepoError> {
-        Ok(Site {
-            id: m.id,
-            status: status(&m.status)?,
-            uploader: uploader(&m.uploader_sub, &m.uploader_iss),
-            name: m.name,
-            address: m.address,
-            description: m.description,
-            upload_datetime: m.upload_datetime,
-        })
+    fn submitted(m: site::Model) -> SiteDraft {
+        SiteDraft { name: m.name, address: m.address, description: m.description }
     }
 
-    fn to_row(&self) -> site::ActiveModel {
-        site::ActiveModel {
-            id: Set(self.id),
-            name: Set(self.name.clone()),
-            address: Set(self.address.clone()),
-            description: Set(self.description.clone()),
-            uploader_sub: Set(self.uploader.sub.clone()),
-            uploader_iss: Set(self.uploader.iss.clone()),
-            upload_datetime: Set(self.upload_datetime),
-            status: Set(stored_status(self.status).to_owned()),
-        }
+    fn own_columns(&self) -> site::ActiveModel {
+        let (name, address) = (Set(self.name.clone()), Set(self.address.clone()));
+        site::ActiveModel { name, address, description: Set(self.description.clone()), ..Default::default() }
     }
 
     fn condition(filter: &SiteFilter) -> Condition {
-        let mut cond = Condition::all();
-        if let Some(v) = &filter.name {
-            cond = cond.add(site::Column::Name.eq(v.as_str()));
-        }
-        if let Some(v) = &filter.address {
-            cond = cond.add(site::Column::Address.eq(v.as_str()));
-        }
-        cond
+        exact(&[(Column::Name, &filter.name), (Column::Address, &filter.address)])
     }
 
     fn search_columns() -> Vec<ColumnOf<Self>> {
-        vec![site::Column::Name, site::Column::Address, site::Column::Description]
+        vec![Column::Name, Column::Address, Column::Description]
     }
 
-    fn sort_column(field: &SiteSort) -> site::Column {
+    fn sort_column(field: &SiteSort) -> Column {
         match *field {
             SiteSort::Moderation(common) => moderated_column(common),
-            SiteSort::Name => site::Column::Name,
-            SiteSort::Address => site::Column::Address,
-            SiteSort::Description => site::Column::Description,
+            SiteSort::Name => Column::Name,
+            SiteSort::Address => Column::Address,
+            SiteSort::Description => Column::Description,
         }
     }
 }

@@ -2,13 +2,12 @@
 //! combine them are the domain's. Cascades are done by the database's foreign keys (contract
 //! §5.6), so a delete also removes the item's submit, its dependent rows and their submits.
 
-use chrono::{DateTime, Utc};
 use domain::{
     RepoError, Status,
     claim::NewClaim,
     mail::{ItemKind, OutboundMail},
+    submit::NewSubmit,
     unit_of_work::{ModeratedWrites, Transaction, UnitOfWork, Visibility},
-    user::UserKey,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -102,25 +101,19 @@ impl Transaction for SeaTransaction {
         Ok(self.execute(&delete).await? > 0)
     }
 
-    async fn add_submit(
-        &mut self,
-        kind: ItemKind,
-        id: Uuid,
-        by: &UserKey,
-        at: DateTime<Utc>,
-    ) -> Result<(), RepoError> {
+    async fn add_submit(&mut self, new: &NewSubmit) -> Result<(), RepoError> {
         let mut row = submit::ActiveModel {
             id: Set(Uuid::new_v4()),
-            resource_type: Set(stored_kind(kind).to_owned()),
+            resource_type: Set(stored_kind(new.kind).to_owned()),
             benchmark_id: Set(None),
             site_id: Set(None),
             flavor_id: Set(None),
             claim_id: Set(None),
-            uploader_sub: Set(by.sub.clone()),
-            uploader_iss: Set(by.iss.clone()),
-            upload_datetime: Set(at),
+            uploader_sub: Set(new.uploader.sub.clone()),
+            uploader_iss: Set(new.uploader.iss.clone()),
+            upload_datetime: Set(new.upload_datetime),
         };
-        row.set(submit_column(kind), Some(id).into());
+        row.set(submit_column(new.kind), Some(new.id).into());
         row.insert(&self.txn).await.repo().map(drop)
     }
 

@@ -16,7 +16,7 @@ use crate::{
     error::DbResultExt,
     repo::{
         common::uploader,
-        moderated::{ColumnOf, ModeratedColumns, SeaModerated},
+        moderated::{ColumnOf, ModeratedColumns, SeaModerated, to_domain},
         tag as tag_repo,
     },
 };
@@ -35,7 +35,7 @@ async fn related<R: SeaModerated>(
     let rows = R::Entity::find().filter(ColumnOf::<R>::ID.is_in(ids)).all(db).await.repo()?;
     rows.into_iter()
         .map(|row| {
-            let item = R::to_domain(row)?;
+            let item = to_domain::<R>(row)?;
             Ok((item.moderation().id, item))
         })
         .collect()
