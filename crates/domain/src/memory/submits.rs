@@ -7,9 +7,18 @@ use crate::{
 
 use super::{
     MemoryStore,
-    listing::{SortValue, by, in_range, page_of, sort_rows},
+    listing::{Comparator, SortValue, by, in_range, page_of, sort_rows},
     state::SubmitRow,
 };
+
+/// The comparator of a sort field.
+fn submit_column(field: &SubmitSort) -> Comparator<SubmitRow> {
+    match field {
+        SubmitSort::Id => by(|s: &SubmitRow| SortValue::Id(s.id)),
+        SubmitSort::UploadDatetime => by(|s: &SubmitRow| SortValue::Time(s.upload_datetime)),
+        SubmitSort::ResourceType => by(|s: &SubmitRow| SortValue::Text(s.kind.as_str().to_owned())),
+    }
+}
 
 #[async_trait::async_trait]
 impl SubmitRepository for MemoryStore {
@@ -27,16 +36,7 @@ impl SubmitRepository for MemoryStore {
             .filter(|s| in_range(&filter.uploaded, s.upload_datetime))
             .cloned()
             .collect();
-        sort_rows(
-            &mut rows,
-            sort,
-            |field| match field {
-                SubmitSort::Id => by(|s: &SubmitRow| SortValue::Id(s.id)),
-                SubmitSort::UploadDatetime => by(|s: &SubmitRow| SortValue::Time(s.upload_datetime)),
-                SubmitSort::ResourceType => by(|s: &SubmitRow| SortValue::Text(s.kind.as_str().to_owned())),
-            },
-            |a, b| a.id.cmp(&b.id),
-        );
+        sort_rows(&mut rows, sort, submit_column, |a, b| a.id.cmp(&b.id));
         Ok(page_of(rows, page).map(|s| Submit {
             id: s.id,
             resource_type: s.kind,

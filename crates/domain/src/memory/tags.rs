@@ -9,8 +9,17 @@ use crate::{
 
 use super::{
     MemoryStore,
-    listing::{SortValue, by, matches_terms, page_of, sort_rows},
+    listing::{Comparator, SortValue, by, matches_terms, page_of, sort_rows},
 };
+
+/// The comparator of a sort field.
+fn tag_column(field: &TagSort) -> Comparator<Tag> {
+    match field {
+        TagSort::Id => by(|t: &Tag| SortValue::Id(t.id)),
+        TagSort::Name => by(|t: &Tag| SortValue::Text(t.name.clone())),
+        TagSort::Description => by(|t: &Tag| SortValue::text(t.description.as_deref())),
+    }
+}
 
 #[async_trait::async_trait]
 impl TagRepository for MemoryStore {
@@ -61,16 +70,7 @@ impl TagRepository for MemoryStore {
             .filter(|t| matches_terms(&filter.terms, &[Some(&t.name), t.description.as_deref()]))
             .cloned()
             .collect();
-        sort_rows(
-            &mut rows,
-            sort,
-            |field| match field {
-                TagSort::Id => by(|t: &Tag| SortValue::Id(t.id)),
-                TagSort::Name => by(|t: &Tag| SortValue::Text(t.name.clone())),
-                TagSort::Description => by(|t: &Tag| SortValue::text(t.description.as_deref())),
-            },
-            |a, b| a.id.cmp(&b.id),
-        );
+        sort_rows(&mut rows, sort, tag_column, |a, b| a.id.cmp(&b.id));
         Ok(page_of(rows, page))
     }
 

@@ -8,7 +8,7 @@ use crate::{
 
 use super::{
     MemoryStore,
-    listing::{SortValue, by, matches_terms, page_of, sort_rows},
+    listing::{Comparator, SortValue, by, matches_terms, page_of, sort_rows},
 };
 
 /// The exact filters of lists and of removal.
@@ -16,6 +16,16 @@ fn matches_exactly(filter: &UserFilter, user: &User) -> bool {
     filter.sub.as_ref().is_none_or(|v| *v == user.sub)
         && filter.iss.as_ref().is_none_or(|v| *v == user.iss)
         && filter.email.as_ref().is_none_or(|v| *v == user.email)
+}
+
+/// The comparator of a sort field.
+fn user_column(field: &UserSort) -> Comparator<User> {
+    match field {
+        UserSort::Sub => by(|u: &User| SortValue::Text(u.sub.clone())),
+        UserSort::Iss => by(|u: &User| SortValue::Text(u.iss.clone())),
+        UserSort::Email => by(|u: &User| SortValue::Text(u.email.clone())),
+        UserSort::RegistrationDatetime => by(|u: &User| SortValue::Time(u.registration_datetime)),
+    }
 }
 
 #[async_trait::async_trait]
@@ -62,17 +72,7 @@ impl UserRepository for MemoryStore {
             .filter(|u| matches_exactly(filter, u) && matches_terms(&filter.terms, &[Some(&u.email)]))
             .cloned()
             .collect();
-        sort_rows(
-            &mut rows,
-            sort,
-            |field| match field {
-                UserSort::Sub => by(|u: &User| SortValue::Text(u.sub.clone())),
-                UserSort::Iss => by(|u: &User| SortValue::Text(u.iss.clone())),
-                UserSort::Email => by(|u: &User| SortValue::Text(u.email.clone())),
-                UserSort::RegistrationDatetime => by(|u: &User| SortValue::Time(u.registration_datetime)),
-            },
-            |a, b| (&a.iss, &a.sub).cmp(&(&b.iss, &b.sub)),
-        );
+        sort_rows(&mut rows, sort, user_column, |a, b| (&a.iss, &a.sub).cmp(&(&b.iss, &b.sub)));
         Ok(page_of(rows, page))
     }
 
