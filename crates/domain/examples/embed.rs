@@ -7,17 +7,16 @@
 use chrono::{FixedOffset, TimeDelta};
 use eosc_perf_domain::{
     DomainError, PageRequest, Status,
-    benchmark::{BENCHMARK_SORT_FIELDS, BenchmarkDraft, BenchmarkFilter},
+    benchmark::{Benchmark, BenchmarkDraft, BenchmarkFilter, BenchmarkSort},
     claim::ClaimFilter,
     filter::parse_filter,
-    flavor::FlavorDraft,
-    mail::ItemKind,
+    flavor::{Flavor, FlavorDraft, NewFlavor},
     memory::InMemory,
     ports::Clock,
     query::{ListParams, parse_sort},
-    result::{RESULT_SORT_FIELDS, ResultFilter},
+    result::{ResultFilter, ResultSort},
     service::{Decision, Upload},
-    site::SiteDraft,
+    site::{Site, SiteDraft},
     tag::TagDraft,
 };
 use serde_json::json;
@@ -44,7 +43,7 @@ async fn main() -> Result<(), DomainError> {
     domain.registry.publish("deephdc/deep-oc-benchmarks_cnn", "1.0");
     let benchmark = domain
         .catalog
-        .create_benchmark(
+        .create::<Benchmark>(
             &alice_user,
             BenchmarkDraft {
                 docker_image: "deephdc/deep-oc-benchmarks_cnn".into(),
@@ -58,15 +57,13 @@ async fn main() -> Result<(), DomainError> {
         .await?;
     let site = domain
         .catalog
-        .create_site(
+        .create::<Site>(
             &alice_user,
             SiteDraft { name: "KIT".into(), address: "Karlsruhe".into(), description: None },
         )
         .await?;
-    let flavor = domain
-        .catalog
-        .create_flavor(&alice_user, site.id, FlavorDraft { name: "gpu.large".into(), description: None })
-        .await?;
+    let draft = FlavorDraft { name: "gpu.large".into(), description: None };
+    let flavor = domain.catalog.create::<Flavor>(&alice_user, NewFlavor { site_id: site.id, draft }).await?;
     // Moderation takes the admin capability, which only the access check hands out.
     let root = domain.access.admin(&admin).await?;
     let todo = domain.catalog.list_submits(&root, &Default::default(), &[], PageRequest::default()).await?;
@@ -76,14 +73,12 @@ async fn main() -> Result<(), DomainError> {
         Ok(_) => println!("alice unexpectedly admin"),
     }
 
-    // The admin approves them.
-    for (kind, id) in
-        [(ItemKind::Benchmark, benchmark.id), (ItemKind::Site, site.id), (ItemKind::Flavor, flavor.id)]
-    {
-        domain.catalog.decide(&root, kind, id, Decision::Approve).await?;
-        println!("admin approved {} {id}", kind.as_str());
-    }
-    let again = domain.catalog.decide(&root, ItemKind::Site, site.id, Decision::Approve).await;
+    // The admin approves them: the catalog's use cases are generic over the moderated kind.
+    domain.catalog.decide::<Benchmark>(&root, benchmark.id, Decision::Approve).await?;
+    domain.catalog.decide::<Site>(&root, site.id, Decision::Approve).await?;
+    domain.catalog.decide::<Flavor>(&root, flavor.id, Decision::Approve).await?;
+    println!("admin approved benchmark {}, site {} and flavor {}", benchmark.id, site.id, flavor.id);
+    let again = domain.catalog.decide::<Site>(&root, site.id, Decision::Approve).await;
     println!("approving again: {}", again.err().map_or_else(|| "accepted?!".into(), |e| e.to_string()));
 
     // Alice uploads three results, one tagged; a document against the schema is refused.
@@ -137,8 +132,8 @@ async fn main() -> Result<(), DomainError> {
         filters: vec![parse_filter("time < 120").map_err(|e| DomainError::Invalid(format!("{e:?}")))?],
         ..ResultFilter::default()
     };
-    let by_time = parse_sort("+json.time", RESULT_SORT_FIELDS, true)
-        .map_err(|e| DomainError::Invalid(format!("{e:?}")))?;
+    let by_time =
+        parse_sort::<ResultSort>("+json.time").map_err(|e| DomainError::Invalid(format!("{e:?}")))?;
     for r in domain.results.list(&fast, &by_time, PageRequest::default()).await?.items {
         println!("time < 120: result {} on {} with time {}", r.id, r.flavor.name, r.json["time"]);
     }
@@ -149,11 +144,10 @@ async fn main() -> Result<(), DomainError> {
     );
     let params = ListParams {
         status: Some(Status::Approved),
-        sort: parse_sort("+name", BENCHMARK_SORT_FIELDS, false)
-            .map_err(|e| DomainError::Invalid(format!("{e:?}")))?,
+        sort: parse_sort::<BenchmarkSort>("+name").map_err(|e| DomainError::Invalid(format!("{e:?}")))?,
         ..ListParams::default()
     };
-    for b in domain.catalog.list_benchmarks(&BenchmarkFilter::default(), &params).await?.items {
+    for b in domain.catalog.list::<Benchmark>(&BenchmarkFilter::default(), &params).await?.items {
         println!("approved benchmark {}:{}", b.docker_image, b.docker_tag);
     }
 

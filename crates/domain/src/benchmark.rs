@@ -4,7 +4,15 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::{Page, RepoError, Status, mail::OutboundMail, query::ListParams, user::UserKey};
+use crate::{
+    DomainError, Status,
+    mail::ItemKind,
+    moderated::{Moderated, moderated_accessors},
+    query::{ModeratedSort, SortField},
+    schema::check_benchmark_schema,
+    service::CatalogService,
+    user::UserKey,
+};
 
 /// A benchmark.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,42 +61,90 @@ pub struct BenchmarkFilter {
     pub docker_tag: Option<String>,
 }
 
-/// Sortable benchmark fields (documented and extra names the original accepts).
-pub const BENCHMARK_SORT_FIELDS: &[&str] = &[
-    "id",
-    "upload_datetime",
-    "docker_image",
-    "docker_tag",
-    "name",
-    "description",
-    "url",
-    "status",
-    "uploader_sub",
-    "uploader_iss",
-];
+/// What benchmark lists sort on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BenchmarkSort {
+    /// A field every moderated item has.
+    Moderation(ModeratedSort),
+    /// `docker_image`
+    DockerImage,
+    /// `docker_tag`
+    DockerTag,
+    /// `description`
+    Description,
+    /// `url`
+    Url,
+}
 
-/// Port: benchmark storage.
+impl SortField for BenchmarkSort {
+    /// `name` (image:tag) sorts by image, then tag.
+    fn named(name: &str) -> Option<Vec<Self>> {
+        let field = match name {
+            "name" => return Some(vec![Self::DockerImage, Self::DockerTag]),
+            "docker_image" => Self::DockerImage,
+            "docker_tag" => Self::DockerTag,
+            "description" => Self::Description,
+            "url" => Self::Url,
+            other => Self::Moderation(ModeratedSort::named(other)?),
+        };
+        Some(vec![field])
+    }
+}
+
 #[async_trait::async_trait]
-pub trait BenchmarkRepository: Send + Sync {
-    /// One benchmark in any status.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn find(&self, id: Uuid) -> Result<Option<Benchmark>, RepoError>;
-    /// Stores a new pending benchmark with its submit and notification mail.
-    ///
-    /// # Errors
-    /// `Conflict` when image:tag exists in any status.
-    async fn insert(&self, benchmark: &Benchmark, mail: OutboundMail) -> Result<(), RepoError>;
-    /// Replaces the fields of a benchmark.
-    ///
-    /// # Errors
-    /// `NotFound`, or `Conflict` on an image:tag clash.
-    async fn update(&self, id: Uuid, draft: &BenchmarkDraft) -> Result<(), RepoError>;
-    /// A filtered page.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn list(&self, filter: &BenchmarkFilter, params: &ListParams)
-    -> Result<Page<Benchmark>, RepoError>;
+impl Moderated for Benchmark {
+    type New = BenchmarkDraft;
+    type Draft = BenchmarkDraft;
+    type Filter = BenchmarkFilter;
+    type Sort = BenchmarkSort;
+    const KIND: ItemKind = ItemKind::Benchmark;
+
+    fn pending(id: Uuid, new: BenchmarkDraft, uploader: UserKey, at: DateTime<Utc>) -> Self {
+        let BenchmarkDraft { docker_image, docker_tag, url, json_schema, description } = new;
+        let status = Status::OnReview;
+        Benchmark {
+            id,
+            docker_image,
+            docker_tag,
+            url,
+            json_schema,
+            description,
+            upload_datetime: at,
+            status,
+            uploader,
+        }
+    }
+
+    moderated_accessors!(benchmarks);
+
+    fn apply(&mut self, draft: BenchmarkDraft) {
+        self.docker_image = draft.docker_image;
+        self.docker_tag = draft.docker_tag;
+        self.url = draft.url;
+        self.json_schema = draft.json_schema;
+        self.description = draft.description.or(self.description.take());
+    }
+
+    fn unique_key(&self) -> String {
+        format!("{}:{}", self.docker_image, self.docker_tag)
+    }
+
+    fn not_found(id: Uuid) -> String {
+        format!("Benchmark {id} not found in the database")
+    }
+
+    /// The image must exist in its registry (checked first), the schema must be a JSON Schema.
+    async fn check_new(new: &BenchmarkDraft, catalog: &CatalogService) -> Result<(), DomainError> {
+        Self::check_draft(new, catalog).await?;
+        Self::validate(new)
+    }
+
+    async fn check_draft(draft: &BenchmarkDraft, catalog: &CatalogService) -> Result<(), DomainError> {
+        catalog.check_image(&draft.docker_image, &draft.docker_tag).await
+    }
+
+    /// Updates check the schema too (Q9 fixed).
+    fn validate(draft: &BenchmarkDraft) -> Result<(), DomainError> {
+        check_benchmark_schema(&draft.json_schema)
+    }
 }

@@ -6,9 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     Page, PageRequest, RepoError, SortKey, Status,
-    mail::OutboundMail,
-    query::DateRange,
-    submit::Moderated,
+    query::{DateRange, ModeratedSort, SortField},
     user::{User, UserKey},
 };
 
@@ -42,9 +40,25 @@ pub struct ClaimFilter {
     pub claimer: Option<UserKey>,
 }
 
-/// Sortable claim fields.
-pub const CLAIM_SORT_FIELDS: &[&str] =
-    &["id", "status", "upload_datetime", "resource_type", "message", "uploader_sub", "uploader_iss"];
+/// What claim lists sort on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimSort {
+    /// A field every moderated item has.
+    Moderation(ModeratedSort),
+    /// `message`
+    Message,
+}
+
+impl SortField for ClaimSort {
+    /// `resource_type` is accepted and sorts on nothing: it is `result` for every claim.
+    fn named(name: &str) -> Option<Vec<Self>> {
+        match name {
+            "resource_type" => Some(Vec::new()),
+            "message" => Some(vec![Self::Message]),
+            other => Some(vec![Self::Moderation(ModeratedSort::named(other)?)]),
+        }
+    }
+}
 
 /// A new claim to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,45 +75,23 @@ pub struct NewClaim {
     pub claimer: UserKey,
 }
 
-/// Port: claim storage.
+/// Port: claim reads. Claims are filed, approved and rejected through
+/// [`crate::unit_of_work::Transaction`].
 #[async_trait::async_trait]
 pub trait ClaimRepository: Send + Sync {
     /// One claim.
     ///
     /// # Errors
-    /// Backend failures.
+    /// `Unavailable` or `Backend` when the database fails.
     async fn find(&self, id: Uuid) -> Result<Option<Claim>, RepoError>;
-    /// Stores a pending claim with its submit, hides the result and queues the mail, in one
-    /// transaction.
+    /// A filtered, sorted page.
     ///
     /// # Errors
-    /// `NotFound` when the result vanished.
-    async fn insert(&self, claim: &NewClaim, mail: OutboundMail) -> Result<(), RepoError>;
-    /// A filtered page.
-    ///
-    /// # Errors
-    /// Backend failures.
+    /// `Unavailable` or `Backend` when the database fails.
     async fn list(
         &self,
         filter: &ClaimFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ClaimSort>],
         page: PageRequest,
     ) -> Result<Page<Claim>, RepoError>;
-    /// Approves a pending claim (the result stays hidden) and queues the mail.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn approve(&self, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError>;
-    /// Deletes a pending claim and queues `mail`; when its result has no other claim (pending
-    /// or approved) and was not deleted by an admin, shows the result again and queues
-    /// `restored` (Q1).
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn reject(
-        &self,
-        id: Uuid,
-        mail: OutboundMail,
-        restored: Option<OutboundMail>,
-    ) -> Result<Moderated, RepoError>;
 }

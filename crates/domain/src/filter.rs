@@ -16,19 +16,6 @@ pub enum FilterOp {
     Le,
 }
 
-impl FilterOp {
-    /// The SQL spelling.
-    pub fn sql(self) -> &'static str {
-        match self {
-            FilterOp::Eq => "=",
-            FilterOp::Gt => ">",
-            FilterOp::Lt => "<",
-            FilterOp::Ge => ">=",
-            FilterOp::Le => "<=",
-        }
-    }
-}
-
 /// The typed right-hand side.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FilterValue {

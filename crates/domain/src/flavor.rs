@@ -3,7 +3,15 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::{Page, RepoError, Status, mail::OutboundMail, query::ListParams, user::UserKey};
+use crate::{
+    DomainError, Status,
+    mail::ItemKind,
+    moderated::{Moderated, moderated_accessors},
+    query::{ModeratedSort, SortField},
+    service::CatalogService,
+    site::Site,
+    user::UserKey,
+};
 
 /// A flavor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,31 +50,76 @@ pub struct FlavorFilter {
     pub name: Option<String>,
 }
 
-/// Sortable flavor fields.
-pub const FLAVOR_SORT_FIELDS: &[&str] =
-    &["id", "upload_datetime", "name", "description", "site_id", "status", "uploader_sub", "uploader_iss"];
+/// A flavor submitted for a site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFlavor {
+    /// The site (pending sites take flavors too, Q20).
+    pub site_id: Uuid,
+    /// Its fields.
+    pub draft: FlavorDraft,
+}
 
-/// Port: flavor storage.
+/// What flavor lists sort on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlavorSort {
+    /// A field every moderated item has.
+    Moderation(ModeratedSort),
+    /// `name`
+    Name,
+    /// `description`
+    Description,
+    /// `site_id`
+    SiteId,
+}
+
+impl SortField for FlavorSort {
+    fn named(name: &str) -> Option<Vec<Self>> {
+        let field = match name {
+            "name" => Self::Name,
+            "description" => Self::Description,
+            "site_id" => Self::SiteId,
+            other => Self::Moderation(ModeratedSort::named(other)?),
+        };
+        Some(vec![field])
+    }
+}
+
 #[async_trait::async_trait]
-pub trait FlavorRepository: Send + Sync {
-    /// One flavor in any status.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn find(&self, id: Uuid) -> Result<Option<Flavor>, RepoError>;
-    /// Stores a new pending flavor with its submit and mail.
-    ///
-    /// # Errors
-    /// `Conflict` when the name exists in the site, `NotFound` when the site vanished.
-    async fn insert(&self, flavor: &Flavor, mail: OutboundMail) -> Result<(), RepoError>;
-    /// Replaces the fields of a flavor.
-    ///
-    /// # Errors
-    /// `NotFound`, or `Conflict` on a name clash within the site.
-    async fn update(&self, id: Uuid, draft: &FlavorDraft) -> Result<(), RepoError>;
-    /// A filtered page.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn list(&self, filter: &FlavorFilter, params: &ListParams) -> Result<Page<Flavor>, RepoError>;
+impl Moderated for Flavor {
+    type New = NewFlavor;
+    type Draft = FlavorDraft;
+    type Filter = FlavorFilter;
+    type Sort = FlavorSort;
+    const KIND: ItemKind = ItemKind::Flavor;
+
+    fn pending(id: Uuid, new: NewFlavor, uploader: UserKey, at: DateTime<Utc>) -> Self {
+        let NewFlavor { site_id, draft: FlavorDraft { name, description } } = new;
+        Flavor { id, name, description, site_id, upload_datetime: at, status: Status::OnReview, uploader }
+    }
+
+    moderated_accessors!(flavors);
+
+    fn apply(&mut self, draft: FlavorDraft) {
+        self.name = draft.name;
+        self.description = draft.description.or(self.description.take());
+    }
+
+    fn unique_key(&self) -> String {
+        self.name.clone()
+    }
+
+    /// The site vanished.
+    fn vanished(&self) -> String {
+        Self::not_found(self.site_id)
+    }
+
+    /// The site must exist, in any status.
+    async fn check_new(new: &NewFlavor, catalog: &CatalogService) -> Result<(), DomainError> {
+        catalog.get::<Site>(new.site_id).await.map(drop)
+    }
+
+    /// The site must exist, in any status.
+    async fn check_list(filter: &FlavorFilter, catalog: &CatalogService) -> Result<(), DomainError> {
+        catalog.get::<Site>(filter.site_id).await.map(drop)
+    }
 }

@@ -21,7 +21,7 @@
 //! ```
 //! # #[cfg(feature = "memory")]
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! use eosc_perf_domain::{mail::ItemKind, memory::InMemory, service::Decision, site::SiteDraft};
+//! use eosc_perf_domain::{memory::InMemory, service::Decision, site::{Site, SiteDraft}};
 //!
 //! let domain = InMemory::with_admins(["urn:example:admin"]);
 //! let admin = domain.identities.add("t1", "root", Some("root@example.org"), &["urn:example:admin"]);
@@ -33,9 +33,9 @@
 //! let alice = domain.access.user(&alice).await?;
 //!
 //! let draft = SiteDraft { name: "KIT".into(), address: "Karlsruhe".into(), description: None };
-//! let site = domain.catalog.create_site(&alice, draft).await?;
-//! domain.catalog.decide(&root, ItemKind::Site, site.id, Decision::Approve).await?;
-//! let again = domain.catalog.decide(&root, ItemKind::Site, site.id, Decision::Approve).await;
+//! let site = domain.catalog.create::<Site>(&alice, draft).await?;
+//! domain.catalog.decide::<Site>(&root, site.id, Decision::Approve).await?;
+//! let again = domain.catalog.decide::<Site>(&root, site.id, Decision::Approve).await;
 //! assert_eq!(again.unwrap_err().to_string(), format!("Site {} was already approved", site.id));
 //! # Ok::<(), eosc_perf_domain::DomainError>(())
 //! # }).unwrap();
@@ -53,6 +53,7 @@ pub mod identity;
 pub mod mail;
 #[cfg(feature = "memory")]
 pub mod memory;
+pub mod moderated;
 pub mod ports;
 pub mod query;
 pub mod result;
@@ -61,6 +62,7 @@ pub mod service;
 pub mod site;
 pub mod submit;
 pub mod tag;
+pub mod unit_of_work;
 pub mod user;
 
 pub use error::{DomainError, RepoError};

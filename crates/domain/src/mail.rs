@@ -49,7 +49,8 @@ impl ItemKind {
             ItemKind::Claim => "claim",
         }
     }
-    fn title(self) -> &'static str {
+    /// Capitalised name (`Site`), as messages and mail bodies name the kind.
+    pub fn title(self) -> &'static str {
         match self {
             ItemKind::Benchmark => "Benchmark",
             ItemKind::Site => "Site",

@@ -109,22 +109,57 @@ pub enum SortDir {
     Desc,
 }
 
-/// One validated `sort_by` key.
+/// One validated `sort_by` key on the sortable fields `F` of one resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SortKey {
-    /// A field name from the endpoint's allowed list, or `json.<path>` for results.
-    pub field: SortField,
+pub struct SortKey<F> {
+    /// What to sort on.
+    pub field: F,
     /// Direction.
     pub dir: SortDir,
 }
 
-/// What a sort key sorts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SortField {
-    /// A named column (already checked against the endpoint's list).
-    Column(String),
-    /// The JSON value at a dot path of a result document (`json.a.b`); empty = whole document.
-    Json(Vec<String>),
+/// The sortable fields of one resource (an enum per resource: adapters match it exhaustively).
+pub trait SortField: Sized {
+    /// The fields a `sort_by` name sorts on, `None` for a name the resource does not accept.
+    /// Most names stand for one field; a name may stand for several (a benchmark's `name` is
+    /// its image, then its tag) or for none (a claim's `resource_type` is the same for all).
+    fn named(name: &str) -> Option<Vec<Self>>;
+
+    /// The field of `json` (`path` empty) or `json.<path>`, for resources whose documents are
+    /// sortable; `None` elsewhere.
+    fn json(path: Vec<String>) -> Option<Self> {
+        let _ = path;
+        None
+    }
+}
+
+/// Sort fields every moderated table has (benchmarks, sites, flavors, claims).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeratedSort {
+    /// `id`
+    Id,
+    /// `upload_datetime`
+    UploadDatetime,
+    /// `status`
+    Status,
+    /// `uploader_sub`
+    UploaderSub,
+    /// `uploader_iss`
+    UploaderIss,
+}
+
+impl ModeratedSort {
+    /// The common field of a `sort_by` name.
+    pub fn named(name: &str) -> Option<Self> {
+        Some(match name {
+            "id" => Self::Id,
+            "upload_datetime" => Self::UploadDatetime,
+            "status" => Self::Status,
+            "uploader_sub" => Self::UploaderSub,
+            "uploader_iss" => Self::UploaderIss,
+            _ => return None,
+        })
+    }
 }
 
 /// Why a `sort_by` value was refused; rendered as the contract's `message` object.
@@ -136,32 +171,32 @@ pub enum SortError {
     UnknownOperator(char),
 }
 
-/// Parses `sort_by` (contract §2.10): comma-separated `±name` keys, empty entries skipped.
-/// `allow_json` enables `json` and `json.<path>` (results only).
+/// Parses `sort_by` (contract §2.10): comma-separated `±name` keys, empty entries skipped,
+/// each name turned into the fields of `F` it stands for.
 ///
 /// # Errors
 /// [`SortError`] for the first key whose name is unknown or whose sign is not `+`/`-`.
-pub fn parse_sort(value: &str, allowed: &[&str], allow_json: bool) -> Result<Vec<SortKey>, SortError> {
+pub fn parse_sort<F: SortField>(value: &str) -> Result<Vec<SortKey<F>>, SortError> {
     let mut keys = Vec::new();
     for raw in value.split(',').filter(|k| !k.is_empty()) {
         let mut chars = raw.chars();
         let sign = chars.next().unwrap_or('+');
         let name: String = chars.collect();
-        let field = if allow_json && name == "json" {
-            SortField::Json(Vec::new())
-        } else if allow_json && name.starts_with("json.") {
-            SortField::Json(name["json.".len()..].split('.').map(str::to_owned).collect())
-        } else if allowed.contains(&name.as_str()) {
-            SortField::Column(name)
-        } else {
-            return Err(SortError::UnexpectedField(name));
+        let json_path = match name.as_str() {
+            "json" => Some(Vec::new()),
+            other => other.strip_prefix("json.").map(|path| path.split('.').map(str::to_owned).collect()),
         };
+        let fields = json_path
+            .and_then(F::json)
+            .map(|field| vec![field])
+            .or_else(|| F::named(&name))
+            .ok_or(SortError::UnexpectedField(name))?;
         let dir = match sign {
             '+' => SortDir::Asc,
             '-' => SortDir::Desc,
             other => return Err(SortError::UnknownOperator(other)),
         };
-        keys.push(SortKey { field, dir });
+        keys.extend(fields.into_iter().map(|field| SortKey { field, dir }));
     }
     Ok(keys)
 }
@@ -190,9 +225,10 @@ fn midnight(d: NaiveDate) -> Option<DateTime<Utc>> {
     d.and_hms_opt(0, 0, 0).map(|n| n.and_utc())
 }
 
-/// The common part of every catalog list: status, upload dates, search terms, sort, page.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListParams {
+/// The common part of every catalog list: status, upload dates, search terms, sort on the
+/// fields `S`, page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListParams<S> {
     /// Only items in this status (None for unmoderated resources).
     pub status: Option<Status>,
     /// Upload date bounds.
@@ -200,39 +236,116 @@ pub struct ListParams {
     /// Free-text terms: each must match one of the searched fields (`:search` endpoints).
     pub terms: Vec<String>,
     /// Validated sort keys; the id is always appended as a final tiebreaker (Q28).
-    pub sort: Vec<SortKey>,
+    pub sort: Vec<SortKey<S>>,
     /// Page wanted.
     pub page: PageRequest,
+}
+
+impl<S> Default for ListParams<S> {
+    /// Any status, no bounds, no terms, no sort, the first page.
+    fn default() -> Self {
+        Self {
+            status: None,
+            uploaded: DateRange::default(),
+            terms: Vec::new(),
+            sort: Vec::new(),
+            page: PageRequest::default(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const FIELDS: &[&str] = &["id", "docker_image"];
+    /// A resource with an `id`, a `pair` name standing for two fields, a `constant` name
+    /// standing for none, and sortable documents.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Field {
+        Id,
+        First,
+        Second,
+        Json(Vec<String>),
+    }
+
+    impl SortField for Field {
+        fn named(name: &str) -> Option<Vec<Self>> {
+            match name {
+                "id" => Some(vec![Field::Id]),
+                "pair" => Some(vec![Field::First, Field::Second]),
+                "constant" => Some(vec![]),
+                _ => None,
+            }
+        }
+    }
+
+    /// The same resource without sortable documents.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Plain(Field);
+
+    impl SortField for Plain {
+        fn named(name: &str) -> Option<Vec<Self>> {
+            Field::named(name).map(|fields| fields.into_iter().map(Plain).collect())
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Documents(Field);
+
+    impl SortField for Documents {
+        fn named(name: &str) -> Option<Vec<Self>> {
+            Plain::named(name).map(|fields| fields.into_iter().map(|Plain(f)| Documents(f)).collect())
+        }
+        fn json(path: Vec<String>) -> Option<Self> {
+            Some(Documents(Field::Json(path)))
+        }
+    }
+
+    fn key<F>(field: F, dir: SortDir) -> SortKey<F> {
+        SortKey { field, dir }
+    }
 
     #[test]
     fn sort_keys_parse_left_to_right_and_skip_empty_entries() {
-        let keys = parse_sort("+docker_image,,-id", FIELDS, false).unwrap();
-        assert_eq!(keys.len(), 2);
-        assert_eq!(keys[1], SortKey { field: SortField::Column("id".into()), dir: SortDir::Desc });
+        let keys = parse_sort::<Plain>("+id,,-id").unwrap();
+        assert_eq!(keys, vec![key(Plain(Field::Id), SortDir::Asc), key(Plain(Field::Id), SortDir::Desc)]);
+    }
+
+    #[test]
+    fn a_name_may_stand_for_several_fields_or_none() {
+        let keys = parse_sort::<Plain>("-pair,+constant,+id").unwrap();
+        assert_eq!(
+            keys,
+            vec![
+                key(Plain(Field::First), SortDir::Desc),
+                key(Plain(Field::Second), SortDir::Desc),
+                key(Plain(Field::Id), SortDir::Asc)
+            ]
+        );
     }
 
     #[test]
     fn a_missing_sign_eats_the_first_letter_of_the_name() {
-        assert_eq!(
-            parse_sort("docker_image", FIELDS, false),
-            Err(SortError::UnexpectedField("ocker_image".into()))
-        );
-        assert_eq!(parse_sort("*docker_image", FIELDS, false), Err(SortError::UnknownOperator('*')));
-        assert_eq!(parse_sort(" id", FIELDS, false), Err(SortError::UnknownOperator(' ')));
+        let error = |value| parse_sort::<Plain>(value).unwrap_err();
+        assert_eq!(error("pair"), SortError::UnexpectedField("air".into()));
+        assert_eq!(error("xid"), SortError::UnknownOperator('x'), "the name is checked first");
+        assert_eq!(error("*id"), SortError::UnknownOperator('*'));
+        assert_eq!(error(" id"), SortError::UnknownOperator(' '));
     }
 
     #[test]
-    fn json_paths_are_accepted_only_for_results() {
-        let keys = parse_sort("-json.a.b", FIELDS, true).unwrap();
-        assert_eq!(keys[0].field, SortField::Json(vec!["a".into(), "b".into()]));
-        assert!(parse_sort("-json.a", FIELDS, false).is_err());
+    fn json_paths_are_accepted_only_where_documents_are_sortable() {
+        let keys = parse_sort::<Documents>("-json.a.b,+json").unwrap();
+        assert_eq!(keys[0].field, Documents(Field::Json(vec!["a".into(), "b".into()])));
+        assert_eq!(keys[1].field, Documents(Field::Json(vec![])));
+        assert_eq!(parse_sort::<Plain>("-json.a").unwrap_err(), SortError::UnexpectedField("json.a".into()));
+        assert_eq!(parse_sort::<Plain>("+json").unwrap_err(), SortError::UnexpectedField("json".into()));
+    }
+
+    #[test]
+    fn the_common_moderated_fields_have_their_wire_names() {
+        assert_eq!(ModeratedSort::named("uploader_iss"), Some(ModeratedSort::UploaderIss));
+        assert_eq!(ModeratedSort::named("name"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::{
     benchmark::Benchmark,
     filter::JsonFilter,
     flavor::Flavor,
-    query::DateRange,
+    query::{DateRange, SortField},
     site::Site,
     tag::Tag,
     user::{User, UserKey},
@@ -88,22 +88,64 @@ pub struct ResultFilter {
     pub terms: Vec<String>,
 }
 
-/// Sortable result fields (`json` and `json.<path>` are accepted too).
-pub const RESULT_SORT_FIELDS: &[&str] = &[
-    "id",
-    "execution_datetime",
-    "upload_datetime",
-    "benchmark_id",
-    "benchmark_name",
-    "site_id",
-    "site_name",
-    "site_address",
-    "flavor_id",
-    "flavor_name",
-    "deleted",
-    "uploader_sub",
-    "uploader_iss",
-];
+/// What result lists sort on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultSort {
+    /// `id`
+    Id,
+    /// `execution_datetime`
+    ExecutionDatetime,
+    /// `upload_datetime`
+    UploadDatetime,
+    /// `benchmark_id`
+    BenchmarkId,
+    /// `benchmark_name`: the benchmark's `image:tag`.
+    BenchmarkName,
+    /// `site_id`
+    SiteId,
+    /// `site_name`
+    SiteName,
+    /// `site_address`
+    SiteAddress,
+    /// `flavor_id`
+    FlavorId,
+    /// `flavor_name`
+    FlavorName,
+    /// `deleted`: hidden results last ascending.
+    Deleted,
+    /// `uploader_sub`
+    UploaderSub,
+    /// `uploader_iss`
+    UploaderIss,
+    /// `json` (empty path: the whole document) or `json.<path>`: the value in the document.
+    Json(Vec<String>),
+}
+
+impl SortField for ResultSort {
+    fn named(name: &str) -> Option<Vec<Self>> {
+        let field = match name {
+            "id" => Self::Id,
+            "execution_datetime" => Self::ExecutionDatetime,
+            "upload_datetime" => Self::UploadDatetime,
+            "benchmark_id" => Self::BenchmarkId,
+            "benchmark_name" => Self::BenchmarkName,
+            "site_id" => Self::SiteId,
+            "site_name" => Self::SiteName,
+            "site_address" => Self::SiteAddress,
+            "flavor_id" => Self::FlavorId,
+            "flavor_name" => Self::FlavorName,
+            "deleted" => Self::Deleted,
+            "uploader_sub" => Self::UploaderSub,
+            "uploader_iss" => Self::UploaderIss,
+            _ => return None,
+        };
+        Some(vec![field])
+    }
+
+    fn json(path: Vec<String>) -> Option<Self> {
+        Some(Self::Json(path))
+    }
+}
 
 /// Port: result storage.
 #[async_trait::async_trait]
@@ -125,7 +167,7 @@ pub trait ResultRepository: Send + Sync {
     async fn list(
         &self,
         filter: &ResultFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ResultSort>],
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, RepoError>;
     /// Hides a result as an admin delete (Q5).

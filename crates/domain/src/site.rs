@@ -3,7 +3,13 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::{Page, RepoError, Status, mail::OutboundMail, query::ListParams, user::UserKey};
+use crate::{
+    Status,
+    mail::ItemKind,
+    moderated::{Moderated, moderated_accessors},
+    query::{ModeratedSort, SortField},
+    user::UserKey,
+};
 
 /// A site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,31 +50,52 @@ pub struct SiteFilter {
     pub address: Option<String>,
 }
 
-/// Sortable site fields.
-pub const SITE_SORT_FIELDS: &[&str] =
-    &["id", "upload_datetime", "name", "address", "description", "status", "uploader_sub", "uploader_iss"];
+/// What site lists sort on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteSort {
+    /// A field every moderated item has.
+    Moderation(ModeratedSort),
+    /// `name`
+    Name,
+    /// `address`
+    Address,
+    /// `description`
+    Description,
+}
 
-/// Port: site storage.
-#[async_trait::async_trait]
-pub trait SiteRepository: Send + Sync {
-    /// One site in any status.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn find(&self, id: Uuid) -> Result<Option<Site>, RepoError>;
-    /// Stores a new pending site with its submit and mail.
-    ///
-    /// # Errors
-    /// `Conflict` when the name exists in any status.
-    async fn insert(&self, site: &Site, mail: OutboundMail) -> Result<(), RepoError>;
-    /// Replaces the fields of a site.
-    ///
-    /// # Errors
-    /// `NotFound`, or `Conflict` on a name clash.
-    async fn update(&self, id: Uuid, draft: &SiteDraft) -> Result<(), RepoError>;
-    /// A filtered page.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn list(&self, filter: &SiteFilter, params: &ListParams) -> Result<Page<Site>, RepoError>;
+impl SortField for SiteSort {
+    fn named(name: &str) -> Option<Vec<Self>> {
+        let field = match name {
+            "name" => Self::Name,
+            "address" => Self::Address,
+            "description" => Self::Description,
+            other => Self::Moderation(ModeratedSort::named(other)?),
+        };
+        Some(vec![field])
+    }
+}
+
+impl Moderated for Site {
+    type New = SiteDraft;
+    type Draft = SiteDraft;
+    type Filter = SiteFilter;
+    type Sort = SiteSort;
+    const KIND: ItemKind = ItemKind::Site;
+
+    fn pending(id: Uuid, new: SiteDraft, uploader: UserKey, at: DateTime<Utc>) -> Self {
+        let SiteDraft { name, address, description } = new;
+        Site { id, name, address, description, upload_datetime: at, status: Status::OnReview, uploader }
+    }
+
+    moderated_accessors!(sites);
+
+    fn apply(&mut self, draft: SiteDraft) {
+        self.name = draft.name;
+        self.address = draft.address;
+        self.description = draft.description.or(self.description.take());
+    }
+
+    fn unique_key(&self) -> String {
+        self.name.clone()
+    }
 }

@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use crate::{
     Page, RepoError, SortKey,
-    mail::{ItemKind, OutboundMail},
-    query::{DateRange, PageRequest},
-    user::User,
+    mail::ItemKind,
+    query::{DateRange, PageRequest, SortField},
+    user::{User, UserKey},
 };
 
 /// A pending item awaiting review.
@@ -26,6 +26,19 @@ pub struct Submit {
     pub uploader: User,
 }
 
+/// The submit of a new pending item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubmit {
+    /// What is pending.
+    pub kind: ItemKind,
+    /// The pending item (the claim itself for claims).
+    pub id: Uuid,
+    /// Who submitted it.
+    pub uploader: UserKey,
+    /// When.
+    pub upload_datetime: DateTime<Utc>,
+}
+
 /// Filters of the submit list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubmitFilter {
@@ -35,46 +48,41 @@ pub struct SubmitFilter {
     pub uploaded: DateRange,
 }
 
-/// Sortable submit fields.
-pub const SUBMIT_SORT_FIELDS: &[&str] = &["id", "upload_datetime", "resource_type"];
-
-/// What happened to a moderation request.
+/// What submit lists sort on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Moderated {
-    /// The item was pending and is now approved / rejected / deleted.
-    Done,
-    /// The item exists but was already approved.
-    AlreadyApproved,
-    /// No such item.
-    Missing,
+pub enum SubmitSort {
+    /// `id`
+    Id,
+    /// `upload_datetime`
+    UploadDatetime,
+    /// `resource_type`
+    ResourceType,
 }
 
-/// Port: the moderation operations every moderated table shares.
+impl SortField for SubmitSort {
+    fn named(name: &str) -> Option<Vec<Self>> {
+        let field = match name {
+            "id" => Self::Id,
+            "upload_datetime" => Self::UploadDatetime,
+            "resource_type" => Self::ResourceType,
+            _ => return None,
+        };
+        Some(vec![field])
+    }
+}
+
+/// Port: the submit list. Submits are filed and removed with their item, through
+/// [`crate::unit_of_work::Transaction`].
 #[async_trait::async_trait]
-pub trait ModerationRepository: Send + Sync {
-    /// Approves a pending item: status approved, submit removed, mail queued, one transaction.
+pub trait SubmitRepository: Send + Sync {
+    /// A filtered, sorted page of submits.
     ///
     /// # Errors
-    /// Backend failures.
-    async fn approve(&self, kind: ItemKind, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError>;
-    /// Rejects a pending item: hard delete with cascades, mail queued, one transaction.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn reject(&self, kind: ItemKind, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError>;
-    /// Deletes an item in any status, with the contract's cascades (no mail).
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn delete(&self, kind: ItemKind, id: Uuid) -> Result<Moderated, RepoError>;
-    /// A page of submits.
-    ///
-    /// # Errors
-    /// Backend failures.
-    async fn submits(
+    /// `Unavailable` or `Backend` when the database fails.
+    async fn list(
         &self,
         filter: &SubmitFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<SubmitSort>],
         page: PageRequest,
     ) -> Result<Page<Submit>, RepoError>;
 }

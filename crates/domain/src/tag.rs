@@ -2,7 +2,10 @@
 
 use uuid::Uuid;
 
-use crate::{Page, RepoError, SortKey, query::PageRequest};
+use crate::{
+    Page, RepoError, SortKey,
+    query::{PageRequest, SortField},
+};
 
 /// A tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +36,28 @@ pub struct TagFilter {
     pub terms: Vec<String>,
 }
 
-/// Sortable tag fields.
-pub const TAG_SORT_FIELDS: &[&str] = &["id", "name", "description"];
+/// What tag lists sort on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagSort {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `description`
+    Description,
+}
+
+impl SortField for TagSort {
+    fn named(name: &str) -> Option<Vec<Self>> {
+        let field = match name {
+            "id" => Self::Id,
+            "name" => Self::Name,
+            "description" => Self::Description,
+            _ => return None,
+        };
+        Some(vec![field])
+    }
+}
 
 /// Port: tag storage.
 #[async_trait::async_trait]
@@ -66,7 +89,7 @@ pub trait TagRepository: Send + Sync {
     async fn list(
         &self,
         filter: &TagFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<TagSort>],
         page: PageRequest,
     ) -> Result<Page<Tag>, RepoError>;
     /// Which of these ids exist.

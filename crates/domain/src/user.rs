@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Page, RepoError, SortKey, mail::OutboundMail, query::PageRequest};
+use crate::{
+    Page, RepoError, SortKey,
+    mail::OutboundMail,
+    query::{PageRequest, SortField},
+};
 
 /// A registered user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +58,31 @@ impl UserFilter {
     }
 }
 
-/// Sortable user fields.
-pub const USER_SORT_FIELDS: &[&str] = &["sub", "iss", "email", "registration_datetime"];
+/// What user lists sort on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSort {
+    /// `sub`
+    Sub,
+    /// `iss`
+    Iss,
+    /// `email`
+    Email,
+    /// `registration_datetime`
+    RegistrationDatetime,
+}
+
+impl SortField for UserSort {
+    fn named(name: &str) -> Option<Vec<Self>> {
+        let field = match name {
+            "sub" => Self::Sub,
+            "iss" => Self::Iss,
+            "email" => Self::Email,
+            "registration_datetime" => Self::RegistrationDatetime,
+            _ => return None,
+        };
+        Some(vec![field])
+    }
+}
 
 /// Port: user storage.
 #[async_trait::async_trait]
@@ -88,7 +115,7 @@ pub trait UserRepository: Send + Sync {
     async fn list(
         &self,
         filter: &UserFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<UserSort>],
         page: PageRequest,
     ) -> Result<Page<User>, RepoError>;
     /// Deletes every user matching the exact filters, with everything they uploaded.

@@ -8,12 +8,12 @@ mod common;
 use common::{Fixture, first_page, upload_of, with_status};
 use eosc_perf_domain::{
     DomainError, Status,
-    benchmark::{BenchmarkDraft, BenchmarkFilter},
+    benchmark::{Benchmark, BenchmarkDraft, BenchmarkFilter},
     claim::ClaimFilter,
-    flavor::FlavorFilter,
+    flavor::{Flavor, FlavorFilter, NewFlavor},
     mail::ItemKind,
     service::Decision,
-    site::SiteFilter,
+    site::{Site, SiteFilter},
     submit::SubmitFilter,
 };
 use serde_json::json;
@@ -26,9 +26,11 @@ async fn a_submitted_benchmark_is_pending_with_a_submit_and_a_mail() {
     let b = f.submit_benchmark(&f.alice, "img/a", "1.0").await;
     assert_eq!(b.status, Status::OnReview);
     let catalog = &f.domain.catalog;
-    let approved = catalog.list_benchmarks(&BenchmarkFilter::default(), &with_status(Status::Approved)).await;
+    let approved =
+        catalog.list::<Benchmark>(&BenchmarkFilter::default(), &with_status(Status::Approved)).await;
     assert_eq!(approved.unwrap().total, 0, "pending items are not listed by default");
-    let pending = catalog.list_benchmarks(&BenchmarkFilter::default(), &with_status(Status::OnReview)).await;
+    let pending =
+        catalog.list::<Benchmark>(&BenchmarkFilter::default(), &with_status(Status::OnReview)).await;
     assert_eq!(pending.unwrap().items[0].id, b.id);
     let submits =
         catalog.list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page()).await.unwrap();
@@ -43,9 +45,9 @@ async fn a_submitted_benchmark_is_pending_with_a_submit_and_a_mail() {
 async fn approving_lists_the_item_removes_its_submit_and_mails_the_uploader() {
     let f = Fixture::new().await;
     let site = f.submit_site(&f.alice, "site-a").await;
-    f.approve(ItemKind::Site, site.id).await;
+    f.approve::<Site>(site.id).await;
     let catalog = &f.domain.catalog;
-    let listed = catalog.list_sites(&SiteFilter::default(), &with_status(Status::Approved)).await.unwrap();
+    let listed = catalog.list::<Site>(&SiteFilter::default(), &with_status(Status::Approved)).await.unwrap();
     assert_eq!(listed.items[0].id, site.id);
     assert_eq!(
         catalog
@@ -64,15 +66,14 @@ async fn approving_lists_the_item_removes_its_submit_and_mails_the_uploader() {
 async fn an_approved_item_cannot_be_approved_or_rejected_again() {
     let f = Fixture::new().await;
     let b = f.submit_benchmark(&f.alice, "img/a", "1.0").await;
-    f.approve(ItemKind::Benchmark, b.id).await;
+    f.approve::<Benchmark>(b.id).await;
     for decision in [Decision::Approve, Decision::Reject] {
-        let err =
-            f.domain.catalog.decide(&f.root().await, ItemKind::Benchmark, b.id, decision).await.unwrap_err();
+        let err = f.domain.catalog.decide::<Benchmark>(&f.root().await, b.id, decision).await.unwrap_err();
         assert!(
             matches!(&err, DomainError::Invalid(m) if *m == format!("Benchmark {} was already approved", b.id))
         );
     }
-    assert!(f.domain.catalog.benchmark(b.id).await.is_ok(), "still there");
+    assert!(f.domain.catalog.get::<Benchmark>(b.id).await.is_ok(), "still there");
 }
 
 #[tokio::test]
@@ -80,8 +81,8 @@ async fn rejecting_deletes_the_item_and_its_submit() {
     let f = Fixture::new().await;
     let site = f.submit_site(&f.alice, "site-a").await;
     let flavor = f.submit_flavor(&f.bob, site.id, "small").await;
-    f.domain.catalog.decide(&f.root().await, ItemKind::Flavor, flavor.id, Decision::Reject).await.unwrap();
-    let err = f.domain.catalog.flavor(flavor.id).await.unwrap_err();
+    f.domain.catalog.decide::<Flavor>(&f.root().await, flavor.id, Decision::Reject).await.unwrap();
+    let err = f.domain.catalog.get::<Flavor>(flavor.id).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", flavor.id))
     );
@@ -103,12 +104,7 @@ async fn rejecting_deletes_the_item_and_its_submit() {
 async fn deciding_on_a_missing_item_is_not_found() {
     let f = Fixture::new().await;
     let id = Uuid::new_v4();
-    let err = f
-        .domain
-        .catalog
-        .decide(&f.root().await, ItemKind::Benchmark, id, Decision::Approve)
-        .await
-        .unwrap_err();
+    let err = f.domain.catalog.decide::<Benchmark>(&f.root().await, id, Decision::Approve).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if *m == format!("Benchmark {id} not found in the database"))
     );
@@ -123,11 +119,11 @@ async fn flavors_may_be_added_to_and_approved_on_a_pending_site() {
     let f = Fixture::new().await;
     let site = f.submit_site(&f.alice, "site-a").await;
     let flavor = f.submit_flavor(&f.alice, site.id, "small").await;
-    f.approve(ItemKind::Flavor, flavor.id).await;
+    f.approve::<Flavor>(flavor.id).await;
     let filter = FlavorFilter { site_id: site.id, name: None };
-    let listed = f.domain.catalog.list_flavors(&filter, &with_status(Status::Approved)).await.unwrap();
+    let listed = f.domain.catalog.list::<Flavor>(&filter, &with_status(Status::Approved)).await.unwrap();
     assert_eq!(listed.items[0].id, flavor.id);
-    let err = f.domain.catalog.list_flavors(&FlavorFilter::default(), &with_status(Status::Approved)).await;
+    let err = f.domain.catalog.list::<Flavor>(&FlavorFilter::default(), &with_status(Status::Approved)).await;
     assert!(matches!(err.unwrap_err(), DomainError::NotFound(_)), "flavors of a missing site");
 }
 
@@ -164,14 +160,15 @@ async fn uniqueness_clashes_are_conflicts_across_statuses() {
         json_schema: common::schema(),
         description: None,
     };
-    let err = f.domain.catalog.create_benchmark(&alice, draft("1.0")).await.unwrap_err();
+    let err = f.domain.catalog.create::<Benchmark>(&alice, draft("1.0")).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict(m) if m == "Benchmark img/a:1.0 already submitted/exists"));
     f.domain.registry.publish("img/a", "2.0");
-    let second = f.domain.catalog.create_benchmark(&alice, draft("2.0")).await.unwrap();
-    let err = f.domain.catalog.update_benchmark(&f.root().await, second.id, draft("1.0")).await.unwrap_err();
+    let second = f.domain.catalog.create::<Benchmark>(&alice, draft("2.0")).await.unwrap();
+    let err =
+        f.domain.catalog.update::<Benchmark>(&f.root().await, second.id, draft("1.0")).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict(m) if m == "Changes conflict submitted/existing benchmark"));
     assert!(
-        f.domain.catalog.update_benchmark(&f.root().await, first.id, draft("1.0")).await.is_ok(),
+        f.domain.catalog.update::<Benchmark>(&f.root().await, first.id, draft("1.0")).await.is_ok(),
         "its own key"
     );
     let site = f.submit_site(&f.alice, "site-a").await;
@@ -179,7 +176,12 @@ async fn uniqueness_clashes_are_conflicts_across_statuses() {
     f.submit_flavor(&f.alice, site.id, "small").await;
     f.submit_flavor(&f.alice, other.id, "small").await; // same name in another site is fine
     let dup = eosc_perf_domain::flavor::FlavorDraft { name: "small".into(), description: None };
-    let err = f.domain.catalog.create_flavor(&alice, site.id, dup).await.unwrap_err();
+    let err = f
+        .domain
+        .catalog
+        .create::<Flavor>(&alice, NewFlavor { site_id: site.id, draft: dup })
+        .await
+        .unwrap_err();
     assert!(matches!(&err, DomainError::Conflict(m) if m == "Flavor small already submitted/exists"));
 }
 
@@ -194,16 +196,16 @@ async fn benchmarks_need_an_existing_image_and_a_draft_7_schema() {
         json_schema: json!({"type": "x"}),
         description: None,
     };
-    let err = f.domain.catalog.create_benchmark(&alice, draft.clone()).await.unwrap_err();
+    let err = f.domain.catalog.create::<Benchmark>(&alice, draft.clone()).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::Invalid(m) if m == "Could not validate container image: Error: manifest not found"),
         "the image check comes first: {err:?}"
     );
     f.domain.registry.publish("img/missing", "1.0");
-    let err = f.domain.catalog.create_benchmark(&alice, draft.clone()).await.unwrap_err();
+    let err = f.domain.catalog.create::<Benchmark>(&alice, draft.clone()).await.unwrap_err();
     assert!(matches!(&err, DomainError::SchemaViolation { path, .. } if path == "deque(['type'])"));
     draft.json_schema = common::schema();
-    assert!(f.domain.catalog.create_benchmark(&alice, draft).await.is_ok());
+    assert!(f.domain.catalog.create::<Benchmark>(&alice, draft).await.is_ok());
 }
 
 #[tokio::test]
@@ -212,11 +214,11 @@ async fn deleting_a_site_cascades_to_its_flavors_results_and_submits() {
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let pending_flavor = f.submit_flavor(&f.bob, catalog.site.id, "large").await;
     let result = f.upload(&f.bob, &catalog, json!({"time": 1}), 1, vec![]).await;
-    f.domain.catalog.delete(&f.root().await, ItemKind::Site, catalog.site.id).await.unwrap();
-    assert!(f.domain.catalog.flavor(catalog.flavor.id).await.is_err(), "approved flavors go too");
-    assert!(f.domain.catalog.flavor(pending_flavor.id).await.is_err());
+    f.domain.catalog.delete::<Site>(&f.root().await, catalog.site.id).await.unwrap();
+    assert!(f.domain.catalog.get::<Flavor>(catalog.flavor.id).await.is_err(), "approved flavors go too");
+    assert!(f.domain.catalog.get::<Flavor>(pending_flavor.id).await.is_err());
     assert!(f.domain.results.get(result.id).await.is_err(), "results on the site go too");
-    assert!(f.domain.catalog.benchmark(catalog.benchmark.id).await.is_ok(), "the benchmark stays");
+    assert!(f.domain.catalog.get::<Benchmark>(catalog.benchmark.id).await.is_ok(), "the benchmark stays");
     let submits = f
         .domain
         .catalog
@@ -224,7 +226,7 @@ async fn deleting_a_site_cascades_to_its_flavors_results_and_submits() {
         .await
         .unwrap();
     assert_eq!(submits.total, 0);
-    let err = f.domain.catalog.delete(&f.root().await, ItemKind::Site, catalog.site.id).await.unwrap_err();
+    let err = f.domain.catalog.delete::<Site>(&f.root().await, catalog.site.id).await.unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)));
 }
 
@@ -234,7 +236,7 @@ async fn deleting_a_benchmark_deletes_its_results_and_orphans_their_claims() {
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let result = f.upload(&f.alice, &catalog, json!({"time": 1}), 1, vec![]).await;
     let claim = f.domain.results.claim(&f.user(&f.bob).await, result.id, "bad".into()).await.unwrap();
-    f.domain.catalog.delete(&f.root().await, ItemKind::Benchmark, catalog.benchmark.id).await.unwrap();
+    f.domain.catalog.delete::<Benchmark>(&f.root().await, catalog.benchmark.id).await.unwrap();
     assert!(f.domain.results.get(result.id).await.is_err());
     let orphan = f.domain.results.claim_by_id(&f.root().await, claim.id).await.unwrap();
     assert_eq!(orphan.result_id, None, "the claim stays, without its result");
@@ -259,6 +261,6 @@ async fn deletes_send_no_mail() {
     let f = Fixture::new().await;
     let site = f.submit_site(&f.bob, "doomed").await;
     let before = f.domain.store.outbox().len();
-    f.domain.catalog.delete(&f.root().await, ItemKind::Site, site.id).await.unwrap();
+    f.domain.catalog.delete::<Site>(&f.root().await, site.id).await.unwrap();
     assert_eq!(f.domain.store.outbox().len(), before);
 }

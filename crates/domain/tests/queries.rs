@@ -9,13 +9,13 @@ use chrono::TimeDelta;
 use common::{Catalog, Fixture, first_page, with_status};
 use eosc_perf_domain::{
     DateRange, DomainError, PageRequest, Status,
-    benchmark::{BENCHMARK_SORT_FIELDS, BenchmarkFilter},
+    benchmark::{Benchmark, BenchmarkFilter, BenchmarkSort},
     filter::parse_filter,
     query::{ListParams, parse_sort},
-    result::{BenchmarkResult, RESULT_SORT_FIELDS, ResultFilter},
-    site::{SITE_SORT_FIELDS, SiteFilter},
-    tag::{TAG_SORT_FIELDS, TagDraft, TagFilter},
-    user::{USER_SORT_FIELDS, UserFilter},
+    result::{BenchmarkResult, ResultFilter, ResultSort},
+    site::{Site, SiteFilter, SiteSort},
+    tag::{TagDraft, TagFilter, TagSort},
+    user::{UserFilter, UserSort},
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -39,7 +39,7 @@ async fn results_fixture() -> (Fixture, Catalog, Catalog, Vec<BenchmarkResult>) 
 }
 
 async fn ids(f: &Fixture, filter: &ResultFilter, sort: &str) -> Vec<Uuid> {
-    let sort = parse_sort(sort, RESULT_SORT_FIELDS, true).unwrap();
+    let sort = parse_sort::<ResultSort>(sort).unwrap();
     let page = f.domain.results.list(filter, &sort, first_page()).await.unwrap();
     page.items.into_iter().map(|r| r.id).collect()
 }
@@ -53,19 +53,19 @@ async fn search(f: &Fixture, terms: &[&str]) -> Vec<Uuid> {
     by(f, filter).await
 }
 
-async fn sites(f: &Fixture, p: ListParams, filter: SiteFilter) -> Vec<Uuid> {
-    let page = f.domain.catalog.list_sites(&filter, &p).await.unwrap();
+async fn sites(f: &Fixture, p: ListParams<SiteSort>, filter: SiteFilter) -> Vec<Uuid> {
+    let page = f.domain.catalog.list::<Site>(&filter, &p).await.unwrap();
     page.items.into_iter().map(|s| s.id).collect()
 }
 
 async fn tag_names(f: &Fixture, filter: TagFilter, sort: &str) -> Vec<String> {
-    let sort = parse_sort(sort, TAG_SORT_FIELDS, false).unwrap();
+    let sort = parse_sort::<TagSort>(sort).unwrap();
     let page = f.domain.tags.list(&filter, &sort, first_page()).await.unwrap();
     page.items.into_iter().map(|t| t.name).collect()
 }
 
 async fn user_subs(f: &Fixture, terms: Vec<String>, sort: &str) -> Vec<String> {
-    let sort = parse_sort(sort, USER_SORT_FIELDS, false).unwrap();
+    let sort = parse_sort::<UserSort>(sort).unwrap();
     let filter = UserFilter { terms, ..UserFilter::default() };
     let page = f.domain.users.list(&f.root().await, &filter, &sort, first_page()).await.unwrap();
     page.items.into_iter().map(|u| u.sub).collect()
@@ -144,7 +144,7 @@ async fn result_search_matches_names_by_substring_and_tags_exactly() {
 #[tokio::test]
 async fn pages_count_the_total_and_refuse_pages_past_the_last() {
     let (f, _, _, r) = results_fixture().await;
-    let sort = parse_sort("+execution_datetime", RESULT_SORT_FIELDS, true).unwrap();
+    let sort = parse_sort::<ResultSort>("+execution_datetime").unwrap();
     let page = |n| PageRequest { page: n, per_page: 3 };
     let second = f.domain.results.list(&ResultFilter::default(), &sort, page(2)).await.unwrap();
     assert_eq!((second.total, second.pages(), second.has_prev(), second.has_next()), (4, 2, true, false));
@@ -164,7 +164,7 @@ async fn catalog_lists_filter_search_and_sort() {
     let pending = f.submit_site(&f.bob, "Krakow").await;
     let sorted = |sort: &str| ListParams {
         status: Some(Status::Approved),
-        sort: parse_sort(sort, SITE_SORT_FIELDS, false).unwrap(),
+        sort: parse_sort::<SiteSort>(sort).unwrap(),
         ..ListParams::default()
     };
     assert_eq!(sites(&f, sorted("+name"), SiteFilter::default()).await, vec![beta.site.id, alpha.site.id]);
@@ -180,15 +180,16 @@ async fn catalog_lists_filter_search_and_sort() {
     let named = SiteFilter { name: Some("Bologna".into()), address: None };
     assert_eq!(sites(&f, with_status(Status::Approved), named).await, vec![beta.site.id]);
     let images = BenchmarkFilter { docker_image: Some("img/alpha".into()), docker_tag: None };
-    let p = ListParams {
-        sort: parse_sort("-name", BENCHMARK_SORT_FIELDS, false).unwrap(),
-        ..with_status(Status::Approved)
-    };
-    let listed = f.domain.catalog.list_benchmarks(&images, &p).await.unwrap();
+    let p =
+        ListParams { sort: parse_sort::<BenchmarkSort>("-name").unwrap(), ..with_status(Status::Approved) };
+    let listed = f.domain.catalog.list::<Benchmark>(&images, &p).await.unwrap();
     assert_eq!(listed.items.iter().map(|b| b.id).collect::<Vec<_>>(), vec![alpha.benchmark.id]);
     let tomorrow = f.now().date_naive() + TimeDelta::days(1);
     let later = ListParams { uploaded: DateRange { after: Some(tomorrow), before: None }, ..p };
-    assert_eq!(f.domain.catalog.list_benchmarks(&BenchmarkFilter::default(), &later).await.unwrap().total, 0);
+    assert_eq!(
+        f.domain.catalog.list::<Benchmark>(&BenchmarkFilter::default(), &later).await.unwrap().total,
+        0
+    );
 }
 
 #[tokio::test]

@@ -6,8 +6,14 @@ mod common;
 
 use common::{Fixture, first_page, with_status};
 use eosc_perf_domain::{
-    DomainError, Status, benchmark::BenchmarkFilter, claim::ClaimFilter, mail::ItemKind,
-    result::ResultFilter, submit::SubmitFilter, user::UserFilter,
+    DomainError, Status,
+    benchmark::{Benchmark, BenchmarkFilter},
+    claim::ClaimFilter,
+    mail::ItemKind,
+    result::ResultFilter,
+    site::Site,
+    submit::SubmitFilter,
+    user::UserFilter,
 };
 use serde_json::json;
 
@@ -76,11 +82,11 @@ async fn removing_a_user_removes_everything_they_uploaded_and_what_depends_on_it
 
     assert!(f.domain.users.get_self(&f.alice).await.is_err());
     let benchmarks =
-        f.domain.catalog.list_benchmarks(&BenchmarkFilter::default(), &Default::default()).await.unwrap();
+        f.domain.catalog.list::<Benchmark>(&BenchmarkFilter::default(), &Default::default()).await.unwrap();
     assert_eq!(benchmarks.total, 0, "her benchmarks, any status");
     assert!(f.domain.results.get(alices_result.id).await.is_err());
     assert!(f.domain.results.get(bobs_result.id).await.is_err(), "bob's result on her benchmark goes too");
-    assert!(f.domain.catalog.site(bobs_site.id).await.is_ok(), "bob's own site stays");
+    assert!(f.domain.catalog.get::<Site>(bobs_site.id).await.is_ok(), "bob's own site stays");
     let claims = f
         .domain
         .results
@@ -102,7 +108,7 @@ async fn removing_a_user_removes_everything_they_uploaded_and_what_depends_on_it
     let results = f.domain.results.list(&ResultFilter::default(), &[], first_page()).await.unwrap();
     assert_eq!(results.total, 0);
     let sites =
-        f.domain.catalog.list_sites(&Default::default(), &with_status(Status::Approved)).await.unwrap();
+        f.domain.catalog.list::<Site>(&Default::default(), &with_status(Status::Approved)).await.unwrap();
     assert_eq!(sites.total, 0, "her approved site");
 }
 
@@ -116,5 +122,5 @@ async fn removing_a_user_removes_their_results_on_other_peoples_catalog() {
     f.domain.users.remove(&f.root().await, &selector).await.unwrap();
     assert!(f.domain.results.get(bobs.id).await.is_err());
     assert!(f.domain.results.get(alices.id).await.is_ok());
-    assert!(f.domain.catalog.benchmark(catalog.benchmark.id).await.is_ok());
+    assert!(f.domain.catalog.get::<Benchmark>(catalog.benchmark.id).await.is_ok());
 }

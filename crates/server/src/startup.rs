@@ -82,6 +82,7 @@ impl Application {
                 ResultPorts {
                     results: repos.results.clone(),
                     claims: repos.claims.clone(),
+                    unit_of_work: repos.unit_of_work.clone(),
                     benchmarks: repos.benchmarks.clone(),
                     flavors: repos.flavors.clone(),
                     tags: repos.tags.clone(),
@@ -96,7 +97,8 @@ impl Application {
                     benchmarks: repos.benchmarks.clone(),
                     sites: repos.sites.clone(),
                     flavors: repos.flavors.clone(),
-                    moderation: repos.moderation.clone(),
+                    submits: repos.submits.clone(),
+                    unit_of_work: repos.unit_of_work.clone(),
                     users: repos.users.clone(),
                     registry,
                     clock: clock.clone(),

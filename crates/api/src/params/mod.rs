@@ -9,7 +9,11 @@ use std::collections::HashMap;
 
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime};
 pub use dates::{parse_date, parse_datetime, to_utc};
-use domain::{DateRange, PageRequest, Status, mail::ItemKind};
+use domain::{
+    DateRange, PageRequest, SortKey, Status,
+    mail::ItemKind,
+    query::{ListParams, SortField, parse_sort},
+};
 use serde_json::{Map, json};
 use uuid::Uuid;
 
@@ -258,22 +262,26 @@ impl Query {
     pub fn executed(&self) -> DateRange {
         DateRange { before: self.date("execution_before"), after: self.date("execution_after") }
     }
-    /// `sort_by` as given, or its default.
-    pub fn sort_by(&self) -> String {
-        self.str("sort_by").unwrap_or_default()
+    /// `sort_by` (as given, or its default) as the sort keys of a resource's fields `F`.
+    ///
+    /// # Errors
+    /// 422 for an unknown field or sign.
+    pub fn sort<F: SortField>(&self) -> Result<Vec<SortKey<F>>, ApiError> {
+        Ok(parse_sort(&self.str("sort_by").unwrap_or_default())?)
     }
 }
 
-/// The common list arguments (status, upload dates, terms, sort, page) of a validated query.
+/// The common list arguments (status, upload dates, terms, sort on the fields `S`, page) of a
+/// validated query.
 ///
 /// # Errors
 /// 422 for a bad `sort_by`.
-pub fn list_params(q: &Query, sortable: &[&str]) -> Result<domain::query::ListParams, ApiError> {
-    Ok(domain::query::ListParams {
+pub fn list_params<S: SortField>(q: &Query) -> Result<ListParams<S>, ApiError> {
+    Ok(ListParams {
         status: q.status(),
         uploaded: q.uploaded(),
         terms: q.strs("terms"),
-        sort: domain::query::parse_sort(&q.sort_by(), sortable, false)?,
+        sort: q.sort()?,
         page: q.page(),
     })
 }

@@ -1,10 +1,7 @@
 //! Claims: `/reports/claims` (admin), `/results/{id}/claims` (owner or admin) and
 //! `/users/self/claims`.
 
-use domain::{
-    claim::{CLAIM_SORT_FIELDS, Claim, ClaimFilter},
-    query::parse_sort,
-};
+use domain::claim::{Claim, ClaimFilter, ClaimSort};
 use paperclip::actix::{api_v2_operation, web};
 use serde::Serialize;
 use uuid::Uuid;
@@ -77,7 +74,7 @@ pub async fn list_claims(
 ) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     let q = query.parse()?;
-    let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
+    let sort = q.sort::<ClaimSort>()?;
     Ok(Reply::page(state.results.list_claims(&admin, &filter(&q), &sort, q.page()).await?, ClaimOut::from))
 }
 
@@ -153,7 +150,7 @@ pub async fn list_result_claims(
 ) -> ApiResult<Reply> {
     let user = auth.user(&state).await?;
     let q = query.parse()?;
-    let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
+    let sort = q.sort::<ClaimSort>()?;
     Ok(Reply::page(state.results.claims_of(&user, id, filter(&q), &sort, q.page()).await?, ClaimOut::from))
 }
 
@@ -171,7 +168,7 @@ pub async fn list_user_claims(
 ) -> ApiResult<Reply> {
     let user = auth.user(&state).await?;
     let q = query.parse()?;
-    let sort = parse_sort(&q.sort_by(), CLAIM_SORT_FIELDS, false)?;
+    let sort = q.sort::<ClaimSort>()?;
     Ok(Reply::page(state.results.own_claims(&user, filter(&q), &sort, q.page()).await?, ClaimOut::from))
 }
 

@@ -1,15 +1,21 @@
-//! `/flavors/{id}`: one flavor, its site, and its moderation.
+//! Flavors: their routes as a moderated kind, and `/flavors/{id}/site`.
 
-use domain::{flavor::FlavorDraft, mail::ItemKind, service::Decision};
+use domain::flavor::{Flavor, FlavorDraft, FlavorFilter, NewFlavor};
 use paperclip::actix::{api_v2_operation, web};
+use serde_json::{Map, Value};
 
 use crate::{
     AppState,
     body::{BodySpec, Field, FieldKind, string},
     error::ApiResult,
-    extract::{Auth, BodySchema, IdPath, JsonBody},
+    extract::{BodySchema, IdPath},
+    params::Query,
     reply::Reply,
-    routes::dto::{FlavorOut, SiteOut},
+    routes::{
+        dto::{FlavorOut, SiteOut},
+        moderated::{KindDocs, ModeratedRoutes, OperationDoc},
+        sites::{CreateFlavorBody, ListFlavorsQuery},
+    },
 };
 
 /// Fields of a flavor body.
@@ -25,77 +31,90 @@ impl BodySchema for FlavorBody {
         BodySpec { component: "Flavor", fields: FLAVOR_FIELDS, ignored: &["id", "upload_datetime"] };
 }
 
-/// (Public) One flavor, in any status.
-#[api_v2_operation(
-    operation_id = "GetFlavor",
-    summary = "(Public) Retrieve flavor details.",
-    description = "Use this method to retrieve a specific flavor from the database.",
-    tags(flavors)
-)]
-pub async fn get_flavor(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResult<Reply> {
-    Ok(Reply::ok(&FlavorOut::from(state.catalog.flavor(id).await?)))
-}
+/// The flavor routes: listed, searched and submitted under their site
+/// (`/sites/{site_id}/flavors`), read, edited and moderated at `/flavors/{flavor_id}`.
+pub struct FlavorRoutes;
 
-/// (Admins) Update a flavor (its site cannot change).
-#[api_v2_operation(
-    operation_id = "UpdateFlavor",
-    summary = "(Admins) Update an existing flavor.",
-    description = "Use this method to update a specific flavor from the database.",
-    tags(flavors)
-)]
-pub async fn update_flavor(
-    state: web::Data<AppState>,
-    IdPath(id): IdPath,
-    auth: Auth,
-    body: JsonBody<FlavorBody>,
-) -> ApiResult<Reply> {
-    let admin = auth.admin(&state).await?;
-    let fields = body.fields()?;
-    let draft = FlavorDraft {
-        name: string(&fields, "name").unwrap_or_default(),
-        description: string(&fields, "description"),
+impl ModeratedRoutes for FlavorRoutes {
+    type Item = Flavor;
+    type Out = FlavorOut;
+    type Parent = IdPath;
+    type ListQuery = ListFlavorsQuery;
+    type CreateBody = CreateFlavorBody;
+    type UpdateBody = FlavorBody;
+
+    const COLLECTION: &'static str = "/sites/{site_id}/flavors";
+    const ITEM: &'static str = "/flavors/{flavor_id}";
+    const STRICT_QUERY: bool = false;
+    const DOCS: KindDocs = KindDocs {
+        list: OperationDoc {
+            id: "ListFlavors",
+            tag: "sites",
+            summary: "(Public) Filter and list flavors.",
+            description: "Use this method to get a list of flavors filtered according to your\nrequirements. The response returns a pagination object with the\nfiltered flavors (if succeeds).",
+        },
+        search: OperationDoc {
+            id: "SearchFlavor",
+            tag: "sites",
+            summary: "(Public) Filter and list flavors.",
+            description: "Use this method to get a list of flavors based on a general search\nof terms in the 'name' or 'description' fields.",
+        },
+        create: OperationDoc {
+            id: "AddFlavor",
+            tag: "sites",
+            summary: "(Users) Upload a new flavor.",
+            description: "Use this method to create a new flavors in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated flavor (if succeeds).",
+        },
+        get: OperationDoc {
+            id: "GetFlavor",
+            tag: "flavors",
+            summary: "(Public) Retrieve flavor details.",
+            description: "Use this method to retrieve a specific flavor from the database.",
+        },
+        update: OperationDoc {
+            id: "UpdateFlavor",
+            tag: "flavors",
+            summary: "(Admins) Update an existing flavor.",
+            description: "Use this method to update a specific flavor from the database.",
+        },
+        delete: OperationDoc {
+            id: "DeleteFlavor",
+            tag: "flavors",
+            summary: "(Admins) Delete an existing flavor.",
+            description: "Use this method to delete a specific flavor from the database.",
+        },
+        approve: OperationDoc {
+            id: "ApproveFlavor",
+            tag: "flavors",
+            summary: "(Admins) Approve a flavor to include it on default list methods.",
+            description: "Use this method to approve an specific flavor submitted by an user.\nIt is a custom method, as side effect, it removes the submit report\nassociated as it is no longer needed.",
+        },
+        reject: OperationDoc {
+            id: "RejectFlavor",
+            tag: "flavors",
+            summary: "(Admins) Rejects a flavor to safe delete it.",
+            description: "Use this method instead of DELETE as it raises 422 in case the\nresource was already approved.",
+        },
     };
-    state.catalog.update_flavor(&admin, id, draft).await?;
-    Ok(Reply::no_content())
+
+    /// Within the site of the path.
+    fn filter(IdPath(site_id): IdPath, q: &Query) -> FlavorFilter {
+        FlavorFilter { site_id, name: q.str("name") }
+    }
+
+    /// For the site of the path (pending sites take flavors too, Q20).
+    fn new_item(IdPath(site_id): IdPath, body: &Map<String, Value>) -> NewFlavor {
+        NewFlavor { site_id, draft: draft(body) }
+    }
+
+    /// Its site cannot change.
+    fn draft(body: &Map<String, Value>) -> FlavorDraft {
+        draft(body)
+    }
 }
 
-/// (Admins) Delete a flavor and its results.
-#[api_v2_operation(
-    operation_id = "DeleteFlavor",
-    summary = "(Admins) Delete an existing flavor.",
-    description = "Use this method to delete a specific flavor from the database.",
-    tags(flavors)
-)]
-pub async fn delete_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    let admin = auth.admin(&state).await?;
-    state.catalog.delete(&admin, ItemKind::Flavor, id).await?;
-    Ok(Reply::no_content())
-}
-
-/// (Admins) Approve a flavor (its site may still be pending, Q20).
-#[api_v2_operation(
-    operation_id = "ApproveFlavor",
-    summary = "(Admins) Approve a flavor to include it on default list methods.",
-    description = "Use this method to approve an specific flavor submitted by an user.\nIt is a custom method, as side effect, it removes the submit report\nassociated as it is no longer needed.",
-    tags(flavors)
-)]
-pub async fn approve_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    let admin = auth.admin(&state).await?;
-    state.catalog.decide(&admin, ItemKind::Flavor, id, Decision::Approve).await?;
-    Ok(Reply::no_content())
-}
-
-/// (Admins) Reject a flavor.
-#[api_v2_operation(
-    operation_id = "RejectFlavor",
-    summary = "(Admins) Rejects a flavor to safe delete it.",
-    description = "Use this method instead of DELETE as it raises 422 in case the\nresource was already approved.",
-    tags(flavors)
-)]
-pub async fn reject_flavor(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
-    let admin = auth.admin(&state).await?;
-    state.catalog.decide(&admin, ItemKind::Flavor, id, Decision::Reject).await?;
-    Ok(Reply::no_content())
+fn draft(body: &Map<String, Value>) -> FlavorDraft {
+    FlavorDraft { name: string(body, "name").unwrap_or_default(), description: string(body, "description") }
 }
 
 /// (Public) The site of a flavor.
@@ -109,15 +128,8 @@ pub async fn get_flavor_site(state: web::Data<AppState>, IdPath(id): IdPath) -> 
     Ok(Reply::ok(&SiteOut::from(state.catalog.flavor_site(id).await?)))
 }
 
-/// Registers the `/flavors` routes.
+/// Registers `/flavors/{flavor_id}/site` (the flavor kind's own routes are registered with
+/// the other moderated kinds').
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/flavors/{flavor_id}:approve").route(web::post().to(approve_flavor)))
-        .service(web::resource("/flavors/{flavor_id}:reject").route(web::post().to(reject_flavor)))
-        .service(
-            web::resource("/flavors/{flavor_id}")
-                .route(web::get().to(get_flavor))
-                .route(web::put().to(update_flavor))
-                .route(web::delete().to(delete_flavor)),
-        )
-        .service(web::resource("/flavors/{flavor_id}/site").route(web::get().to(get_flavor_site)));
+    cfg.service(web::resource("/flavors/{flavor_id}/site").route(web::get().to(get_flavor_site)));
 }

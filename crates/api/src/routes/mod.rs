@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod claims;
 pub mod dto;
 pub mod flavors;
+pub mod moderated;
 pub mod reports;
 pub mod results;
 pub mod sites;
@@ -21,15 +22,23 @@ impl QuerySpec for NoQuery {
     const PARAMS: &'static [Param] = &[];
 }
 
-/// Registers every route in the reference document's order. Custom-method paths
-/// (`/x/{id}:verb`) come before `/x/{id}`, which would otherwise swallow them.
+/// The moderated kinds: each gets the eight routes of `moderated`.
+const MODERATED_KINDS: [fn(&mut web::ServiceConfig); 3] = [
+    moderated::configure::<benchmarks::BenchmarkRoutes>,
+    moderated::configure::<sites::SiteRoutes>,
+    moderated::configure::<flavors::FlavorRoutes>,
+];
+
+/// Registers every route. Custom-method paths (`/x/{id}:verb`) come before `/x/{id}`, which
+/// would otherwise swallow them.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    benchmarks::configure(cfg);
+    for kind in MODERATED_KINDS {
+        kind(cfg);
+    }
+    flavors::configure(cfg);
     reports::configure(cfg);
     claims::configure(cfg);
     results::configure(cfg);
-    sites::configure(cfg);
-    flavors::configure(cfg);
     tags::configure(cfg);
     users::configure(cfg);
 }

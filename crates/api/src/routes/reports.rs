@@ -1,6 +1,6 @@
 //! `/reports`: the admins' submit list (claims are added by the results work).
 
-use domain::submit::{SUBMIT_SORT_FIELDS, SubmitFilter};
+use domain::submit::{SubmitFilter, SubmitSort};
 use paperclip::actix::{api_v2_operation, web};
 
 use crate::{
@@ -42,7 +42,7 @@ pub async fn list_submits(
 ) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     let q = query.parse()?;
-    let sort = domain::query::parse_sort(&q.sort_by(), SUBMIT_SORT_FIELDS, false)?;
+    let sort = q.sort::<SubmitSort>()?;
     let filter = SubmitFilter { resource_type: q.resource_type(), uploaded: q.uploaded() };
     Ok(Reply::page(state.catalog.list_submits(&admin, &filter, &sort, q.page()).await?, SubmitOut::from))
 }

@@ -1,9 +1,6 @@
 //! `/tags`: free labels for results.
 
-use domain::{
-    query::parse_sort,
-    tag::{TAG_SORT_FIELDS, Tag, TagDraft, TagFilter},
-};
+use domain::tag::{Tag, TagDraft, TagFilter, TagSort};
 use paperclip::actix::{api_v2_operation, web};
 use serde::Serialize;
 use uuid::Uuid;
@@ -76,7 +73,7 @@ fn draft(body: &serde_json::Map<String, serde_json::Value>) -> TagDraft {
 }
 
 async fn list(state: &AppState, q: Query) -> ApiResult<Reply> {
-    let sort = parse_sort(&q.sort_by(), TAG_SORT_FIELDS, false)?;
+    let sort = q.sort::<TagSort>()?;
     let filter = TagFilter { name: q.str("name"), terms: q.strs("terms") };
     Ok(Reply::page(state.tags.list(&filter, &sort, q.page()).await?, TagOut::from))
 }

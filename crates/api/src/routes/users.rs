@@ -1,9 +1,6 @@
 //! `/users`: registration, self-service, admin listing and removal.
 
-use domain::{
-    query::parse_sort,
-    user::{USER_SORT_FIELDS, User, UserFilter},
-};
+use domain::user::{User, UserFilter, UserSort};
 use paperclip::actix::{api_v2_operation, web};
 use serde::Serialize;
 
@@ -76,7 +73,7 @@ fn filter(q: &Query) -> UserFilter {
 async fn list(state: &AppState, auth: &Auth, query: ApiResult<Query>) -> ApiResult<Reply> {
     let admin = auth.admin(state).await?;
     let q = query?;
-    let sort = parse_sort(&q.sort_by(), USER_SORT_FIELDS, false)?;
+    let sort = q.sort::<UserSort>()?;
     let page = state.users.list(&admin, &filter(&q), &sort, q.page()).await?;
     Ok(Reply::page(page, UserOut::from))
 }

@@ -1,19 +1,18 @@
-//! [`ClaimRepository`] in memory. Filing a claim hides its result; rejecting the last claim of
-//! a result that no admin deleted shows it again (Q1), with the mails, in one locked step.
+//! [`ClaimRepository`] in memory: claim reads. Claims are filed and decided through the
+//! transaction (`transaction.rs`).
 
 use uuid::Uuid;
 
 use crate::{
-    Page, PageRequest, RepoError, SortKey, Status,
-    claim::{Claim, ClaimFilter, ClaimRepository, NewClaim},
-    mail::{ItemKind, OutboundMail},
-    submit::Moderated,
+    Page, PageRequest, RepoError, SortKey,
+    claim::{Claim, ClaimFilter, ClaimRepository, ClaimSort},
+    moderated::Moderation,
+    query::ModeratedSort,
 };
 
 use super::{
     MemoryStore,
-    listing::{SortValue, by, column_name, in_range, page_of, sort_rows},
-    moderation::approve_in,
+    listing::{SortValue, by, in_range, moderated_value, page_of, sort_rows},
     state::{ClaimRow, Tables},
 };
 
@@ -28,6 +27,16 @@ fn to_claim(tables: &Tables, row: ClaimRow) -> Claim {
     }
 }
 
+fn common_value(claim: &ClaimRow, field: ModeratedSort) -> SortValue {
+    let header = Moderation {
+        id: claim.id,
+        upload_datetime: claim.upload_datetime,
+        status: claim.status,
+        uploader: &claim.claimer,
+    };
+    moderated_value(header, field)
+}
+
 #[async_trait::async_trait]
 impl ClaimRepository for MemoryStore {
     async fn find(&self, id: Uuid) -> Result<Option<Claim>, RepoError> {
@@ -35,38 +44,10 @@ impl ClaimRepository for MemoryStore {
         Ok(tables.claims.get(&id).cloned().map(|row| to_claim(&tables, row)))
     }
 
-    async fn insert(&self, claim: &NewClaim, mail: OutboundMail) -> Result<(), RepoError> {
-        let mut tables = self.lock();
-        if !tables.results.contains_key(&claim.result_id) {
-            return Err(RepoError::NotFound);
-        }
-        tables.require_user(&claim.claimer)?;
-        if tables.claims.contains_key(&claim.id) {
-            return Err(RepoError::Conflict("claim id taken".into()));
-        }
-        if let Some(result) = tables.results.get_mut(&claim.result_id) {
-            result.deleted = true;
-        }
-        tables.claims.insert(
-            claim.id,
-            ClaimRow {
-                id: claim.id,
-                message: claim.message.clone(),
-                result_id: Some(claim.result_id),
-                upload_datetime: claim.upload_datetime,
-                status: Status::OnReview,
-                claimer: claim.claimer.clone(),
-            },
-        );
-        tables.add_submit(ItemKind::Claim, claim.id, &claim.claimer, claim.upload_datetime);
-        tables.outbox.push(mail);
-        Ok(())
-    }
-
     async fn list(
         &self,
         filter: &ClaimFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ClaimSort>],
         page: PageRequest,
     ) -> Result<Page<Claim>, RepoError> {
         let tables = self.lock();
@@ -82,58 +63,12 @@ impl ClaimRepository for MemoryStore {
         sort_rows(
             &mut rows,
             sort,
-            // `resource_type` is always `result`: sorting on it is sorting on a constant.
-            |field| match column_name(field)? {
-                "id" => by(|c: &ClaimRow| vec![SortValue::Id(c.id)]),
-                "status" => by(|c: &ClaimRow| vec![SortValue::Text(c.status.as_str().to_owned())]),
-                "upload_datetime" => by(|c: &ClaimRow| vec![SortValue::Time(c.upload_datetime)]),
-                "message" => by(|c: &ClaimRow| vec![SortValue::Text(c.message.clone())]),
-                "uploader_sub" => by(|c: &ClaimRow| vec![SortValue::Text(c.claimer.sub.clone())]),
-                "uploader_iss" => by(|c: &ClaimRow| vec![SortValue::Text(c.claimer.iss.clone())]),
-                _ => None,
+            |field| match *field {
+                ClaimSort::Moderation(common) => by(move |c: &ClaimRow| common_value(c, common)),
+                ClaimSort::Message => by(|c: &ClaimRow| SortValue::Text(c.message.clone())),
             },
             |a, b| a.id.cmp(&b.id),
         );
         Ok(page_of(rows, page).map(|row| to_claim(&tables, row)))
-    }
-
-    async fn approve(&self, id: Uuid, mail: OutboundMail) -> Result<Moderated, RepoError> {
-        let mut tables = self.lock();
-        let outcome = approve_in(&mut tables, ItemKind::Claim, id);
-        if outcome == Moderated::Done {
-            tables.outbox.push(mail);
-        }
-        Ok(outcome)
-    }
-
-    async fn reject(
-        &self,
-        id: Uuid,
-        mail: OutboundMail,
-        restored: Option<OutboundMail>,
-    ) -> Result<Moderated, RepoError> {
-        let mut tables = self.lock();
-        let Some(claim) = tables.claims.get(&id).cloned() else { return Ok(Moderated::Missing) };
-        if claim.status == Status::Approved {
-            return Ok(Moderated::AlreadyApproved);
-        }
-        tables.delete_item(ItemKind::Claim, id);
-        tables.outbox.push(mail);
-        if let Some(result_id) = claim.result_id {
-            // Any remaining claim keeps the result hidden: a pending one awaits review, an
-            // approved one confirmed the result is wrong (contract §5.5).
-            let remaining = tables.claims.values().any(|c| c.result_id == Some(result_id));
-            let shown = match tables.results.get_mut(&result_id) {
-                Some(result) if !remaining && result.deleted && !result.deleted_by_admin => {
-                    result.deleted = false;
-                    true
-                }
-                _ => false,
-            };
-            if shown && let Some(mail) = restored {
-                tables.outbox.push(mail);
-            }
-        }
-        Ok(Moderated::Done)
     }
 }

@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use crate::{
     DateRange, Page, PageRequest, SortDir, SortKey,
-    query::{SortField, Status},
+    moderated::Moderation,
+    query::{ModeratedSort, Status},
 };
 
 /// SQL `text LIKE '%term%'`: case-sensitive, `%` any run of characters, `_` one character.
@@ -74,21 +75,31 @@ impl SortValue {
 /// How two rows compare on one sort key.
 pub(super) type Comparator<T> = Box<dyn Fn(&T, &T) -> Ordering>;
 
-/// A comparator on the values `value` extracts (one or more columns, compared in order).
-pub(super) fn by<T: 'static>(value: impl Fn(&T) -> Vec<SortValue> + 'static) -> Option<Comparator<T>> {
-    Some(Box::new(move |a, b| value(a).cmp(&value(b))))
+/// A comparator on the value `value` extracts.
+pub(super) fn by<T: 'static>(value: impl Fn(&T) -> SortValue + 'static) -> Comparator<T> {
+    Box::new(move |a, b| value(a).cmp(&value(b)))
 }
 
-/// Sorts by the keys left to right, then by `tiebreak`. `column` gives the comparator of a
-/// field, or `None` for a name the table cannot sort on (skipped, like the SQL adapters do).
-pub(super) fn sort_rows<T>(
+/// The value of a sort field every moderated table has.
+pub(super) fn moderated_value(row: Moderation<'_>, field: ModeratedSort) -> SortValue {
+    match field {
+        ModeratedSort::Id => SortValue::Id(row.id),
+        ModeratedSort::UploadDatetime => SortValue::Time(row.upload_datetime),
+        ModeratedSort::Status => SortValue::Text(row.status.as_str().to_owned()),
+        ModeratedSort::UploaderSub => SortValue::Text(row.uploader.sub.clone()),
+        ModeratedSort::UploaderIss => SortValue::Text(row.uploader.iss.clone()),
+    }
+}
+
+/// Sorts by the keys left to right, then by `tiebreak`; `column` gives the comparator of a
+/// field.
+pub(super) fn sort_rows<T, F>(
     rows: &mut [T],
-    sort: &[SortKey],
-    column: impl Fn(&SortField) -> Option<Comparator<T>>,
+    sort: &[SortKey<F>],
+    column: impl Fn(&F) -> Comparator<T>,
     tiebreak: impl Fn(&T, &T) -> Ordering,
 ) {
-    let keys: Vec<(Comparator<T>, SortDir)> =
-        sort.iter().filter_map(|k| column(&k.field).map(|c| (c, k.dir))).collect();
+    let keys: Vec<(Comparator<T>, SortDir)> = sort.iter().map(|k| (column(&k.field), k.dir)).collect();
     rows.sort_by(|a, b| {
         for (compare, dir) in &keys {
             let order = match dir {
@@ -101,14 +112,6 @@ pub(super) fn sort_rows<T>(
         }
         tiebreak(a, b)
     });
-}
-
-/// The named column of a sort key, `None` for JSON keys.
-pub(super) fn column_name(field: &SortField) -> Option<&str> {
-    match field {
-        SortField::Column(name) => Some(name.as_str()),
-        SortField::Json(_) => None,
-    }
 }
 
 /// `COUNT(*)` then the page: an offset at or past the total (or past what SQL accepts) gives

@@ -4,9 +4,9 @@
 //!
 //! They keep the semantics of the SeaORM adapters of `eosc-perf-infra`: the same filters,
 //! search terms (SQL `LIKE '%term%'`, case-sensitive, `%` and `_` as wildcards), sort keys with
-//! the id as final tiebreaker, pagination totals, uniqueness conflicts, moderation outcomes and
-//! the cascades the database's foreign keys perform (contract §5.6). Mails the services queue are
-//! kept in an outbox you can read with [`MemoryStore::outbox`].
+//! the id as final tiebreaker, pagination totals, uniqueness conflicts, transactions (the
+//! unit of work) and the cascades the database's foreign keys perform (contract §5.6). Mails the
+//! services queue are kept in an outbox you can read with [`MemoryStore::outbox`].
 //!
 //! [`InMemory`] wires every service over these adapters in one call:
 //!
@@ -28,10 +28,11 @@ mod claims;
 mod fakes;
 mod json;
 mod listing;
-mod moderation;
 mod results;
 mod state;
+mod submits;
 mod tags;
+mod transaction;
 mod users;
 mod wiring;
 
@@ -46,7 +47,9 @@ use state::Tables;
 
 /// Every table of the service in memory, shared by all repositories made from it. Cloning is
 /// cheap and gives another handle on the same data. Each repository call holds one lock for
-/// its whole duration, so a call is atomic like the SQL transaction it stands for.
+/// its whole duration, so a call is atomic like the SQL statement it stands for; a
+/// transaction of the unit of work works on a copy of the tables and replaces them when it
+/// commits.
 #[derive(Clone, Default)]
 pub struct MemoryStore {
     tables: Arc<Mutex<Tables>>,
@@ -71,11 +74,20 @@ impl MemoryStore {
 
     /// Removes and returns the queued mails (what a deliverer would send).
     pub fn take_outbox(&self) -> Vec<OutboundMail> {
-        std::mem::take(&mut self.lock().outbox)
+        std::mem::take(&mut self.write().outbox)
     }
 
+    /// The tables, to read.
     fn lock(&self) -> MutexGuard<'_, Tables> {
         // Nothing panics while the lock is held; a poisoned store is still consistent.
         self.tables.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The tables, to change outside a transaction: counted as a write, so that a transaction
+    /// open meanwhile does not commit over the change.
+    fn write(&self) -> MutexGuard<'_, Tables> {
+        let mut tables = self.lock();
+        tables.writes += 1;
+        tables
     }
 }

@@ -5,8 +5,7 @@ use uuid::Uuid;
 
 use crate::{
     Page, PageRequest, RepoError, SortKey,
-    query::SortField,
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     tag::Tag,
     user::User,
 };
@@ -64,33 +63,29 @@ fn selected(tables: &Tables, filter: &ResultFilter, row: &ResultRow) -> bool {
         && filter.terms.iter().all(|term| term_matches(tables, row, term))
 }
 
-fn result_column(field: &SortField) -> Option<Comparator<BenchmarkResult>> {
+fn result_column(field: &ResultSort) -> Comparator<BenchmarkResult> {
     type R = BenchmarkResult;
     let text = |v: &str| SortValue::Text(v.to_owned());
-    let name = match field {
-        SortField::Json(path) => {
+    match field {
+        ResultSort::Json(path) => {
             let path = path.clone();
-            return Some(Box::new(move |a: &R, b: &R| compare_at(&a.json, &b.json, &path)));
+            Box::new(move |a: &R, b: &R| compare_at(&a.json, &b.json, &path))
         }
-        SortField::Column(name) => name.as_str(),
-    };
-    match name {
-        "id" => by(|r: &R| vec![SortValue::Id(r.id)]),
-        "execution_datetime" => by(|r: &R| vec![SortValue::Time(r.execution_datetime)]),
-        "upload_datetime" => by(|r: &R| vec![SortValue::Time(r.upload_datetime)]),
-        "benchmark_id" => by(|r: &R| vec![SortValue::Id(r.benchmark.id)]),
-        "benchmark_name" => {
-            by(move |r: &R| vec![text(&format!("{}:{}", r.benchmark.docker_image, r.benchmark.docker_tag))])
+        ResultSort::Id => by(|r: &R| SortValue::Id(r.id)),
+        ResultSort::ExecutionDatetime => by(|r: &R| SortValue::Time(r.execution_datetime)),
+        ResultSort::UploadDatetime => by(|r: &R| SortValue::Time(r.upload_datetime)),
+        ResultSort::BenchmarkId => by(|r: &R| SortValue::Id(r.benchmark.id)),
+        ResultSort::BenchmarkName => {
+            by(move |r: &R| text(&format!("{}:{}", r.benchmark.docker_image, r.benchmark.docker_tag)))
         }
-        "site_id" => by(|r: &R| vec![SortValue::Id(r.site.id)]),
-        "site_name" => by(move |r: &R| vec![text(&r.site.name)]),
-        "site_address" => by(move |r: &R| vec![text(&r.site.address)]),
-        "flavor_id" => by(|r: &R| vec![SortValue::Id(r.flavor.id)]),
-        "flavor_name" => by(move |r: &R| vec![text(&r.flavor.name)]),
-        "deleted" => by(|r: &R| vec![SortValue::Bool(r.hidden)]),
-        "uploader_sub" => by(move |r: &R| vec![text(&r.uploader.sub)]),
-        "uploader_iss" => by(move |r: &R| vec![text(&r.uploader.iss)]),
-        _ => None,
+        ResultSort::SiteId => by(|r: &R| SortValue::Id(r.site.id)),
+        ResultSort::SiteName => by(move |r: &R| text(&r.site.name)),
+        ResultSort::SiteAddress => by(move |r: &R| text(&r.site.address)),
+        ResultSort::FlavorId => by(|r: &R| SortValue::Id(r.flavor.id)),
+        ResultSort::FlavorName => by(move |r: &R| text(&r.flavor.name)),
+        ResultSort::Deleted => by(|r: &R| SortValue::Bool(r.hidden)),
+        ResultSort::UploaderSub => by(move |r: &R| text(&r.uploader.sub)),
+        ResultSort::UploaderIss => by(move |r: &R| text(&r.uploader.iss)),
     }
 }
 
@@ -102,7 +97,7 @@ impl ResultRepository for MemoryStore {
     }
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         let references_exist = tables.benchmarks.contains_key(&new.benchmark_id)
             && tables.sites.contains_key(&new.site_id)
             && tables.flavors.contains_key(&new.flavor_id)
@@ -139,7 +134,7 @@ impl ResultRepository for MemoryStore {
     async fn list(
         &self,
         filter: &ResultFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ResultSort>],
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, RepoError> {
         let tables = self.lock();
@@ -154,7 +149,7 @@ impl ResultRepository for MemoryStore {
     }
 
     async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         let row = tables.results.get_mut(&id).ok_or(RepoError::NotFound)?;
         row.deleted = true;
         row.deleted_by_admin = true;
@@ -162,7 +157,7 @@ impl ResultRepository for MemoryStore {
     }
 
     async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         if !tables.results.contains_key(&id) {
             return Err(RepoError::NotFound);
         }

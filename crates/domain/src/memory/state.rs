@@ -12,6 +12,7 @@ use crate::{
     flavor::Flavor,
     mail::{ItemKind, OutboundMail},
     site::Site,
+    submit::NewSubmit,
     tag::Tag,
     user::{User, UserKey},
 };
@@ -56,8 +57,10 @@ pub(super) struct SubmitRow {
 }
 
 /// Every table, keyed by primary key.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Tables {
+    /// How many writes committed so far (a transaction commits only on the count it began at).
+    pub writes: u64,
     pub users: BTreeMap<(String, String), User>,
     pub tags: BTreeMap<Uuid, Tag>,
     pub benchmarks: BTreeMap<Uuid, Benchmark>,
@@ -95,10 +98,16 @@ impl Tables {
     }
 
     /// Adds the submit of a new pending item.
-    pub fn add_submit(&mut self, kind: ItemKind, resource_id: Uuid, by: &UserKey, at: DateTime<Utc>) {
+    pub fn add_submit(&mut self, submit: &NewSubmit) {
         let id = Uuid::new_v4();
-        self.submits
-            .insert(id, SubmitRow { id, kind, resource_id, uploader: by.clone(), upload_datetime: at });
+        let row = SubmitRow {
+            id,
+            kind: submit.kind,
+            resource_id: submit.id,
+            uploader: submit.uploader.clone(),
+            upload_datetime: submit.upload_datetime,
+        };
+        self.submits.insert(id, row);
     }
 
     /// Removes the submit of an item (approved or deleted).

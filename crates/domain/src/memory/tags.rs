@@ -4,13 +4,22 @@ use uuid::Uuid;
 
 use crate::{
     Page, PageRequest, RepoError, SortKey,
-    tag::{Tag, TagDraft, TagFilter, TagRepository},
+    tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
 
 use super::{
     MemoryStore,
-    listing::{SortValue, by, column_name, matches_terms, page_of, sort_rows},
+    listing::{Comparator, SortValue, by, matches_terms, page_of, sort_rows},
 };
+
+/// The comparator of a sort field.
+fn tag_column(field: &TagSort) -> Comparator<Tag> {
+    match field {
+        TagSort::Id => by(|t: &Tag| SortValue::Id(t.id)),
+        TagSort::Name => by(|t: &Tag| SortValue::Text(t.name.clone())),
+        TagSort::Description => by(|t: &Tag| SortValue::text(t.description.as_deref())),
+    }
+}
 
 #[async_trait::async_trait]
 impl TagRepository for MemoryStore {
@@ -19,7 +28,7 @@ impl TagRepository for MemoryStore {
     }
 
     async fn insert(&self, tag: &Tag) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         if tables.tags.values().any(|t| t.name == tag.name) || tables.tags.contains_key(&tag.id) {
             return Err(RepoError::Conflict(format!("tag name {} taken", tag.name)));
         }
@@ -28,7 +37,7 @@ impl TagRepository for MemoryStore {
     }
 
     async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         if !tables.tags.contains_key(&id) {
             return Err(RepoError::NotFound);
         }
@@ -44,13 +53,13 @@ impl TagRepository for MemoryStore {
     }
 
     async fn delete(&self, id: Uuid) -> Result<(), RepoError> {
-        if self.lock().delete_tag(id) { Ok(()) } else { Err(RepoError::NotFound) }
+        if self.write().delete_tag(id) { Ok(()) } else { Err(RepoError::NotFound) }
     }
 
     async fn list(
         &self,
         filter: &TagFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<TagSort>],
         page: PageRequest,
     ) -> Result<Page<Tag>, RepoError> {
         let mut rows: Vec<Tag> = self
@@ -61,17 +70,7 @@ impl TagRepository for MemoryStore {
             .filter(|t| matches_terms(&filter.terms, &[Some(&t.name), t.description.as_deref()]))
             .cloned()
             .collect();
-        sort_rows(
-            &mut rows,
-            sort,
-            |field| match column_name(field)? {
-                "id" => by(|t: &Tag| vec![SortValue::Id(t.id)]),
-                "name" => by(|t: &Tag| vec![SortValue::Text(t.name.clone())]),
-                "description" => by(|t: &Tag| vec![SortValue::text(t.description.as_deref())]),
-                _ => None,
-            },
-            |a, b| a.id.cmp(&b.id),
-        );
+        sort_rows(&mut rows, sort, tag_column, |a, b| a.id.cmp(&b.id));
         Ok(page_of(rows, page))
     }
 

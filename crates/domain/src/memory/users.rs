@@ -3,12 +3,12 @@
 use crate::{
     Page, PageRequest, RepoError, SortKey,
     mail::OutboundMail,
-    user::{User, UserFilter, UserRepository},
+    user::{User, UserFilter, UserRepository, UserSort},
 };
 
 use super::{
     MemoryStore,
-    listing::{SortValue, by, column_name, matches_terms, page_of, sort_rows},
+    listing::{Comparator, SortValue, by, matches_terms, page_of, sort_rows},
 };
 
 /// The exact filters of lists and of removal.
@@ -18,6 +18,16 @@ fn matches_exactly(filter: &UserFilter, user: &User) -> bool {
         && filter.email.as_ref().is_none_or(|v| *v == user.email)
 }
 
+/// The comparator of a sort field.
+fn user_column(field: &UserSort) -> Comparator<User> {
+    match field {
+        UserSort::Sub => by(|u: &User| SortValue::Text(u.sub.clone())),
+        UserSort::Iss => by(|u: &User| SortValue::Text(u.iss.clone())),
+        UserSort::Email => by(|u: &User| SortValue::Text(u.email.clone())),
+        UserSort::RegistrationDatetime => by(|u: &User| SortValue::Time(u.registration_datetime)),
+    }
+}
+
 #[async_trait::async_trait]
 impl UserRepository for MemoryStore {
     async fn find(&self, sub: &str, iss: &str) -> Result<Option<User>, RepoError> {
@@ -25,7 +35,7 @@ impl UserRepository for MemoryStore {
     }
 
     async fn insert(&self, user: &User, mail: OutboundMail) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         let key = (user.sub.clone(), user.iss.clone());
         if tables.users.contains_key(&key) {
             return Err(RepoError::Conflict("user (sub, iss) already registered".into()));
@@ -42,7 +52,7 @@ impl UserRepository for MemoryStore {
         email: &str,
         mail: OutboundMail,
     ) -> Result<(), RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         let user = tables.users.get_mut(&(sub.to_owned(), iss.to_owned())).ok_or(RepoError::NotFound)?;
         email.clone_into(&mut user.email);
         tables.outbox.push(mail);
@@ -52,7 +62,7 @@ impl UserRepository for MemoryStore {
     async fn list(
         &self,
         filter: &UserFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<UserSort>],
         page: PageRequest,
     ) -> Result<Page<User>, RepoError> {
         let mut rows: Vec<User> = self
@@ -62,23 +72,12 @@ impl UserRepository for MemoryStore {
             .filter(|u| matches_exactly(filter, u) && matches_terms(&filter.terms, &[Some(&u.email)]))
             .cloned()
             .collect();
-        sort_rows(
-            &mut rows,
-            sort,
-            |field| match column_name(field)? {
-                "sub" => by(|u: &User| vec![SortValue::Text(u.sub.clone())]),
-                "iss" => by(|u: &User| vec![SortValue::Text(u.iss.clone())]),
-                "email" => by(|u: &User| vec![SortValue::Text(u.email.clone())]),
-                "registration_datetime" => by(|u: &User| vec![SortValue::Time(u.registration_datetime)]),
-                _ => None,
-            },
-            |a, b| (&a.iss, &a.sub).cmp(&(&b.iss, &b.sub)),
-        );
+        sort_rows(&mut rows, sort, user_column, |a, b| (&a.iss, &a.sub).cmp(&(&b.iss, &b.sub)));
         Ok(page_of(rows, page))
     }
 
     async fn remove(&self, filter: &UserFilter) -> Result<u64, RepoError> {
-        let mut tables = self.lock();
+        let mut tables = self.write();
         let doomed: Vec<User> =
             tables.users.values().filter(|u| matches_exactly(filter, u)).cloned().collect();
         for user in &doomed {

@@ -64,32 +64,21 @@ impl InMemory {
         let access = Access::new(shared.clone(), admin_entitlements);
         let users = UserService::new(shared.clone(), clock.clone(), mails.clone());
         let tags = TagService::new(shared.clone());
-        let catalog = CatalogService::new(
-            CatalogPorts {
-                benchmarks: shared.clone(),
-                sites: shared.clone(),
-                flavors: shared.clone(),
-                moderation: shared.clone(),
-                users: shared.clone(),
-                registry: registry.clone(),
-                clock: clock.clone(),
-            },
-            mails.clone(),
-        );
-        let results = ResultService::new(
-            ResultPorts {
-                results: shared.clone(),
-                claims: shared.clone(),
-                benchmarks: shared.clone(),
-                flavors: shared.clone(),
-                tags: shared.clone(),
-                users: shared,
-                clock: clock.clone(),
-                blocking: pool.clone(),
-            },
-            mails,
-        );
+        let catalog = CatalogService::new(catalog_ports(&store, &registry, &clock), mails.clone());
+        let results = ResultService::new(result_ports(&store, &clock, &pool), mails);
         Self { store, identities, registry, clock, pool, access, users, tags, catalog, results }
+    }
+
+    /// The catalog's ports over these adapters, to wire a [`CatalogService`] with some of them
+    /// replaced.
+    pub fn catalog_ports(&self) -> CatalogPorts {
+        catalog_ports(&self.store, &self.registry, &self.clock)
+    }
+
+    /// The ports of results and claims over these adapters, to wire a [`ResultService`] with
+    /// some of them replaced.
+    pub fn result_ports(&self) -> ResultPorts {
+        result_ports(&self.store, &self.clock, &self.pool)
     }
 
     /// The identity behind a bearer token.
@@ -98,6 +87,39 @@ impl InMemory {
     /// `Unauthenticated` for an unknown token.
     pub async fn identify(&self, token: &str) -> Result<Identity, DomainError> {
         Ok(self.identities.identify(token).await?)
+    }
+}
+
+fn catalog_ports(
+    store: &MemoryStore,
+    registry: &Arc<StaticImageRegistry>,
+    clock: &Arc<ManualClock>,
+) -> CatalogPorts {
+    let shared = Arc::new(store.clone());
+    CatalogPorts {
+        benchmarks: shared.clone(),
+        sites: shared.clone(),
+        flavors: shared.clone(),
+        submits: shared.clone(),
+        unit_of_work: shared.clone(),
+        users: shared,
+        registry: registry.clone(),
+        clock: clock.clone(),
+    }
+}
+
+fn result_ports(store: &MemoryStore, clock: &Arc<ManualClock>, pool: &Arc<CountingPool>) -> ResultPorts {
+    let shared = Arc::new(store.clone());
+    ResultPorts {
+        results: shared.clone(),
+        claims: shared.clone(),
+        unit_of_work: shared.clone(),
+        benchmarks: shared.clone(),
+        flavors: shared.clone(),
+        tags: shared.clone(),
+        users: shared,
+        clock: clock.clone(),
+        blocking: pool.clone(),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The moderated catalog: benchmarks, sites and flavors. Registered users submit items, which
-//! start on review with a submit and a mail; admins approve, reject, edit and delete them.
+//! The moderated catalog's use cases, written once for every kind ([`Moderated`]): registered
+//! users submit items, which start on review with a submit and a mail; admins approve, reject,
+//! edit and delete them.
 
 use std::sync::Arc;
 
@@ -8,28 +9,33 @@ use uuid::Uuid;
 use crate::{
     DomainError, Page, PageRequest, SortKey, Status,
     access::{Admin, Registered},
-    benchmark::{Benchmark, BenchmarkDraft, BenchmarkFilter, BenchmarkRepository},
-    flavor::{Flavor, FlavorDraft, FlavorFilter, FlavorRepository},
-    mail::{ItemKind, MailTemplates},
+    benchmark::Benchmark,
+    flavor::Flavor,
+    mail::MailTemplates,
+    moderated::{Moderated, ModeratedRepository},
     ports::{Clock, ImageRegistry},
     query::ListParams,
-    schema::check_benchmark_schema,
-    site::{Site, SiteDraft, SiteFilter, SiteRepository},
-    submit::{Moderated, ModerationRepository, Submit, SubmitFilter},
+    site::Site,
+    submit::{NewSubmit, Submit, SubmitFilter, SubmitRepository, SubmitSort},
+    unit_of_work::UnitOfWork,
     user::{UserKey, UserRepository},
 };
+
+use super::moderation::{self, Decision, Refusal};
 
 /// The ports the catalog needs.
 #[derive(Clone)]
 pub struct CatalogPorts {
     /// Benchmarks.
-    pub benchmarks: Arc<dyn BenchmarkRepository>,
+    pub benchmarks: Arc<dyn ModeratedRepository<Benchmark>>,
     /// Sites.
-    pub sites: Arc<dyn SiteRepository>,
+    pub sites: Arc<dyn ModeratedRepository<Site>>,
     /// Flavors.
-    pub flavors: Arc<dyn FlavorRepository>,
-    /// Approve / reject / delete / submits.
-    pub moderation: Arc<dyn ModerationRepository>,
+    pub flavors: Arc<dyn ModeratedRepository<Flavor>>,
+    /// The submit list.
+    pub submits: Arc<dyn SubmitRepository>,
+    /// Submissions, approvals, rejections and deletes.
+    pub unit_of_work: Arc<dyn UnitOfWork>,
     /// Users (uploader e-mails).
     pub users: Arc<dyn UserRepository>,
     /// Container image check.
@@ -45,39 +51,21 @@ pub struct CatalogService {
     mails: MailTemplates,
 }
 
-/// An admin decision on a pending item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// Approve it.
-    Approve,
-    /// Reject (delete) it.
-    Reject,
-}
-
-fn record_not_found(id: Uuid) -> String {
-    format!("Record {id} not found in the database")
-}
-
-fn benchmark_not_found(id: Uuid) -> String {
-    format!("Benchmark {id} not found in the database")
-}
-
-fn kind_title(kind: ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Benchmark => "Benchmark",
-        ItemKind::Site => "Site",
-        ItemKind::Flavor => "Flavor",
-        ItemKind::Claim => "Resource",
-    }
-}
-
 impl CatalogService {
     /// Wires the service.
     pub fn new(ports: CatalogPorts, mails: MailTemplates) -> Self {
         Self { ports, mails }
     }
 
-    async fn check_image(&self, image: &str, tag: &str) -> Result<(), DomainError> {
+    fn repository<R: Moderated>(&self) -> &dyn ModeratedRepository<R> {
+        R::repository(&self.ports)
+    }
+
+    /// The container image check of benchmark submissions.
+    ///
+    /// # Errors
+    /// 422 `Could not validate container image: <reason>`.
+    pub async fn check_image(&self, image: &str, tag: &str) -> Result<(), DomainError> {
         self.ports
             .registry
             .check(image, tag)
@@ -89,150 +77,26 @@ impl CatalogService {
         Ok(self.ports.users.find(&key.sub, &key.iss).await?.map(|u| u.email).unwrap_or_default())
     }
 
-    // ---- benchmarks ----
-
-    /// `GET /benchmarks`, `GET /benchmarks:search`.
+    /// `GET /benchmarks`, `GET /sites:search`, `GET /sites/{id}/flavors`, …
     ///
     /// # Errors
-    /// 404 for a page out of range.
-    pub async fn list_benchmarks(
+    /// The kind's list check (404 for the flavors of a missing site), 404 for a page out of
+    /// range.
+    pub async fn list<R: Moderated>(
         &self,
-        f: &BenchmarkFilter,
-        p: &ListParams,
-    ) -> Result<Page<Benchmark>, DomainError> {
-        self.ports.benchmarks.list(f, p).await?.ensure_in_range()
+        filter: &R::Filter,
+        params: &ListParams<R::Sort>,
+    ) -> Result<Page<R>, DomainError> {
+        R::check_list(filter, self).await?;
+        self.repository::<R>().list(filter, params).await?.ensure_in_range()
     }
 
-    /// `GET /benchmarks/{id}`.
+    /// `GET /benchmarks/{id}`, `GET /sites/{id}`, `GET /flavors/{id}`: in any status.
     ///
     /// # Errors
     /// 404.
-    pub async fn benchmark(&self, id: Uuid) -> Result<Benchmark, DomainError> {
-        self.ports.benchmarks.find(id).await?.ok_or_else(|| DomainError::NotFound(benchmark_not_found(id)))
-    }
-
-    /// `POST /benchmarks`: image check, schema check, then a pending benchmark.
-    ///
-    /// # Errors
-    /// 422 image or schema, 409 image:tag taken.
-    pub async fn create_benchmark(
-        &self,
-        by: &Registered,
-        draft: BenchmarkDraft,
-    ) -> Result<Benchmark, DomainError> {
-        self.check_image(&draft.docker_image, &draft.docker_tag).await?;
-        check_benchmark_schema(&draft.json_schema)?;
-        let benchmark = Benchmark {
-            id: Uuid::new_v4(),
-            upload_datetime: self.ports.clock.now(),
-            status: Status::OnReview,
-            uploader: by.key(),
-            docker_image: draft.docker_image,
-            docker_tag: draft.docker_tag,
-            url: draft.url,
-            json_schema: draft.json_schema,
-            description: draft.description,
-        };
-        let mail = self.mails.submitted(&by.user().email, ItemKind::Benchmark, benchmark.id);
-        let name = format!("{}:{}", benchmark.docker_image, benchmark.docker_tag);
-        self.ports.benchmarks.insert(&benchmark, mail).await.map_err(|e| {
-            e.into_domain(
-                || benchmark_not_found(benchmark.id),
-                || format!("Benchmark {name} already submitted/exists"),
-            )
-        })?;
-        tracing::info!(benchmark.id = %benchmark.id, "benchmark submitted: {}", benchmark.id);
-        Ok(benchmark)
-    }
-
-    /// `PUT /benchmarks/{id}`: image check, existence, schema check (Q9 fixed), update.
-    ///
-    /// # Errors
-    /// 422, 404, 409.
-    pub async fn update_benchmark(
-        &self,
-        _admin: &Admin,
-        id: Uuid,
-        draft: BenchmarkDraft,
-    ) -> Result<(), DomainError> {
-        self.check_image(&draft.docker_image, &draft.docker_tag).await?;
-        self.benchmark(id).await?;
-        check_benchmark_schema(&draft.json_schema)?;
-        self.ports.benchmarks.update(id, &draft).await.map_err(|e| {
-            e.into_domain(
-                || benchmark_not_found(id),
-                || "Changes conflict submitted/existing benchmark".into(),
-            )
-        })
-    }
-
-    // ---- sites ----
-
-    /// `GET /sites`, `GET /sites:search`.
-    ///
-    /// # Errors
-    /// 404 for a page out of range.
-    pub async fn list_sites(&self, f: &SiteFilter, p: &ListParams) -> Result<Page<Site>, DomainError> {
-        self.ports.sites.list(f, p).await?.ensure_in_range()
-    }
-
-    /// `GET /sites/{id}`.
-    ///
-    /// # Errors
-    /// 404.
-    pub async fn site(&self, id: Uuid) -> Result<Site, DomainError> {
-        self.ports.sites.find(id).await?.ok_or_else(|| DomainError::NotFound(record_not_found(id)))
-    }
-
-    /// `POST /sites`.
-    ///
-    /// # Errors
-    /// 409 name taken.
-    pub async fn create_site(&self, by: &Registered, draft: SiteDraft) -> Result<Site, DomainError> {
-        let site = Site {
-            id: Uuid::new_v4(),
-            upload_datetime: self.ports.clock.now(),
-            status: Status::OnReview,
-            uploader: by.key(),
-            name: draft.name,
-            address: draft.address,
-            description: draft.description,
-        };
-        let mail = self.mails.submitted(&by.user().email, ItemKind::Site, site.id);
-        let name = site.name.clone();
-        self.ports.sites.insert(&site, mail).await.map_err(|e| {
-            e.into_domain(|| record_not_found(site.id), || format!("Site {name} already submitted/exists"))
-        })?;
-        Ok(site)
-    }
-
-    /// `PUT /sites/{id}`.
-    ///
-    /// # Errors
-    /// 404, 409.
-    pub async fn update_site(&self, _admin: &Admin, id: Uuid, draft: SiteDraft) -> Result<(), DomainError> {
-        self.ports.sites.update(id, &draft).await.map_err(|e| {
-            e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing site".into())
-        })
-    }
-
-    // ---- flavors ----
-
-    /// `GET /sites/{id}/flavors`, `…/flavors:search`: the site must exist in any status.
-    ///
-    /// # Errors
-    /// 404 site, 404 page out of range.
-    pub async fn list_flavors(&self, f: &FlavorFilter, p: &ListParams) -> Result<Page<Flavor>, DomainError> {
-        self.site(f.site_id).await?;
-        self.ports.flavors.list(f, p).await?.ensure_in_range()
-    }
-
-    /// `GET /flavors/{id}`.
-    ///
-    /// # Errors
-    /// 404.
-    pub async fn flavor(&self, id: Uuid) -> Result<Flavor, DomainError> {
-        self.ports.flavors.find(id).await?.ok_or_else(|| DomainError::NotFound(record_not_found(id)))
+    pub async fn get<R: Moderated>(&self, id: Uuid) -> Result<R, DomainError> {
+        self.repository::<R>().find(id).await?.ok_or_else(|| DomainError::NotFound(R::not_found(id)))
     }
 
     /// `GET /flavors/{id}/site`.
@@ -240,97 +104,102 @@ impl CatalogService {
     /// # Errors
     /// 404 flavor.
     pub async fn flavor_site(&self, id: Uuid) -> Result<Site, DomainError> {
-        let flavor = self.flavor(id).await?;
-        self.site(flavor.site_id).await
+        let flavor = self.get::<Flavor>(id).await?;
+        self.get::<Site>(flavor.site_id).await
     }
 
-    /// `POST /sites/{id}/flavors`: allowed on pending sites (Q20).
+    /// `POST /benchmarks`, `POST /sites`, `POST /sites/{id}/flavors`: the kind's checks, then
+    /// a pending item with its submit and the submitter's mail, in one transaction.
     ///
     /// # Errors
-    /// 404 site, 409 name taken within the site.
-    pub async fn create_flavor(
-        &self,
-        by: &Registered,
-        site_id: Uuid,
-        draft: FlavorDraft,
-    ) -> Result<Flavor, DomainError> {
-        self.site(site_id).await?;
-        let flavor = Flavor {
+    /// The kind's checks (422, 404), 409 when its unique key is taken in any status.
+    pub async fn create<R: Moderated>(&self, by: &Registered, new: R::New) -> Result<R, DomainError> {
+        R::check_new(&new, self).await?;
+        let submit = NewSubmit {
+            kind: R::KIND,
             id: Uuid::new_v4(),
-            upload_datetime: self.ports.clock.now(),
-            status: Status::OnReview,
             uploader: by.key(),
-            site_id,
-            name: draft.name,
-            description: draft.description,
+            upload_datetime: self.ports.clock.now(),
         };
-        let mail = self.mails.submitted(&by.user().email, ItemKind::Flavor, flavor.id);
-        let name = flavor.name.clone();
-        self.ports.flavors.insert(&flavor, mail).await.map_err(|e| {
-            e.into_domain(|| record_not_found(site_id), || format!("Flavor {name} already submitted/exists"))
-        })?;
-        Ok(flavor)
+        let item = R::pending(submit.id, new, submit.uploader.clone(), submit.upload_datetime);
+        let id = submit.id;
+        let mail = self.mails.submitted(&by.user().email, R::KIND, id);
+        let stored = async {
+            let mut tx = self.ports.unit_of_work.begin().await?;
+            R::writes(tx.as_mut()).insert(&item).await?;
+            tx.add_submit(&submit).await?;
+            tx.queue_mail(&mail).await?;
+            tx.commit().await
+        };
+        stored.await.map_err(|e| e.into_domain(|| item.vanished(), || item.taken()))?;
+        tracing::info!(item.id = %id, "{} submitted: {id}", R::KIND.as_str());
+        Ok(item)
     }
 
-    /// `PUT /flavors/{id}`.
+    /// `PUT /benchmarks/{id}`, `PUT /sites/{id}`, `PUT /flavors/{id}`: the kind's checks, then
+    /// the new fields (a missing description keeps the old one).
     ///
     /// # Errors
-    /// 404, 409.
-    pub async fn update_flavor(
+    /// The kind's checks (422), 404, 409 when the new unique key is taken.
+    pub async fn update<R: Moderated>(
         &self,
         _admin: &Admin,
         id: Uuid,
-        draft: FlavorDraft,
+        draft: R::Draft,
     ) -> Result<(), DomainError> {
-        self.ports.flavors.update(id, &draft).await.map_err(|e| {
-            e.into_domain(|| record_not_found(id), || "Changes conflict submitted/existing flavor".into())
-        })
+        R::check_draft(&draft, self).await?;
+        let mut item = self.get::<R>(id).await?;
+        R::validate(&draft)?;
+        item.apply(draft);
+        self.repository::<R>()
+            .update(&item)
+            .await
+            .map_err(|e| e.into_domain(|| R::not_found(id), R::update_conflict))
     }
 
-    // ---- moderation ----
-
-    async fn pending_owner(&self, kind: ItemKind, id: Uuid) -> Result<(Status, UserKey), DomainError> {
-        match kind {
-            ItemKind::Benchmark => self.benchmark(id).await.map(|b| (b.status, b.uploader)),
-            ItemKind::Site => self.site(id).await.map(|s| (s.status, s.uploader)),
-            ItemKind::Flavor => self.flavor(id).await.map(|f| (f.status, f.uploader)),
-            ItemKind::Claim => Err(DomainError::Internal("claims are moderated by the claim service".into())),
-        }
-    }
-
-    /// `POST /{benchmarks|sites|flavors}/{id}:approve|:reject`.
+    /// `POST /{benchmarks|sites|flavors}/{id}:approve|:reject`: only a pending item is decided
+    /// on; approving lists it, rejecting deletes it, and its uploader is mailed either way.
     ///
     /// # Errors
     /// 404, 422 already approved.
-    pub async fn decide(
+    pub async fn decide<R: Moderated>(
         &self,
         _admin: &Admin,
-        kind: ItemKind,
         id: Uuid,
         decision: Decision,
     ) -> Result<(), DomainError> {
-        let (status, uploader) = self.pending_owner(kind, id).await?;
-        let already = || DomainError::Invalid(format!("{} {id} was already approved", kind_title(kind)));
-        if status == Status::Approved {
+        let item = self.get::<R>(id).await?;
+        let already = || DomainError::Invalid(format!("{} {id} was already approved", R::KIND.title()));
+        if item.moderation().status == Status::Approved {
             return Err(already());
         }
-        let email = self.email_of(&uploader).await?;
-        let outcome = match decision {
-            Decision::Approve => {
-                self.ports.moderation.approve(kind, id, self.mails.approved(&email, kind, id)).await?
-            }
-            Decision::Reject => {
-                self.ports.moderation.reject(kind, id, self.mails.rejected(&email, kind, id)).await?
-            }
+        let email = self.email_of(item.moderation().uploader).await?;
+        let mail = match decision {
+            Decision::Approve => self.mails.approved(&email, R::KIND, id),
+            Decision::Reject => self.mails.rejected(&email, R::KIND, id),
         };
-        match outcome {
-            Moderated::Done => {
-                tracing::info!(item.id = %id, "{} {id}: {decision:?}", kind.as_str());
+        match moderation::decide(self.ports.unit_of_work.as_ref(), R::KIND, id, decision, mail).await {
+            Ok(()) => {
+                tracing::info!(item.id = %id, "{} {id}: {decision:?}", R::KIND.as_str());
                 Ok(())
             }
-            Moderated::AlreadyApproved => Err(already()),
-            Moderated::Missing => Err(self.pending_owner(kind, id).await.err().unwrap_or_else(already)),
+            Err(Refusal::AlreadyApproved) => Err(already()),
+            Err(Refusal::Missing) => Err(DomainError::NotFound(R::not_found(id))),
+            Err(Refusal::Failed(e)) => Err(e.into()),
         }
+    }
+
+    /// `DELETE /{benchmarks|sites|flavors}/{id}`: in any status, with the cascades of the data
+    /// model, without mail.
+    ///
+    /// # Errors
+    /// 404.
+    pub async fn delete<R: Moderated>(&self, _admin: &Admin, id: Uuid) -> Result<(), DomainError> {
+        let mut tx = self.ports.unit_of_work.begin().await?;
+        if !tx.delete(R::KIND, id).await? {
+            return Err(DomainError::NotFound(R::not_found(id)));
+        }
+        Ok(tx.commit().await?)
     }
 
     /// `GET /reports/submits` (admin).
@@ -341,23 +210,9 @@ impl CatalogService {
         &self,
         _admin: &Admin,
         filter: &SubmitFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<SubmitSort>],
         page: PageRequest,
     ) -> Result<Page<Submit>, DomainError> {
-        self.ports.moderation.submits(filter, sort, page).await?.ensure_in_range()
-    }
-
-    /// `DELETE /{benchmarks|sites|flavors}/{id}` (any status, with cascades).
-    ///
-    /// # Errors
-    /// 404.
-    pub async fn delete(&self, _admin: &Admin, kind: ItemKind, id: Uuid) -> Result<(), DomainError> {
-        match self.ports.moderation.delete(kind, id).await? {
-            Moderated::Missing => Err(DomainError::NotFound(match kind {
-                ItemKind::Benchmark => benchmark_not_found(id),
-                _ => record_not_found(id),
-            })),
-            _ => Ok(()),
-        }
+        self.ports.submits.list(filter, sort, page).await?.ensure_in_range()
     }
 }

@@ -2,11 +2,14 @@
 //! wire-format rule lives here.
 
 pub mod catalog;
+mod claims;
+mod moderation;
 pub mod results;
 pub mod tags;
 pub mod users;
 
-pub use catalog::{CatalogPorts, CatalogService, Decision};
+pub use catalog::{CatalogPorts, CatalogService};
+pub use moderation::Decision;
 pub use results::{ResultPorts, ResultService, Upload};
 pub use tags::TagService;
 pub use users::UserService;

@@ -1,5 +1,5 @@
-//! Results and claims: upload with schema validation, queries, tags, admin hide, and the claim
-//! workflow (a claim hides its result; rejecting the last pending claim shows it again, Q1).
+//! Results: upload with schema validation, queries, tags, admin hide. The claim workflow of
+//! the same service is in `service::claims`.
 
 use std::sync::Arc;
 
@@ -10,15 +10,16 @@ use uuid::Uuid;
 use crate::{
     DomainError, Page, PageRequest, SortKey, Status,
     access::{Admin, Registered},
-    benchmark::{Benchmark, BenchmarkRepository},
-    claim::{Claim, ClaimFilter, ClaimRepository, NewClaim},
-    flavor::FlavorRepository,
-    mail::{ItemKind, MailTemplates},
+    benchmark::Benchmark,
+    claim::ClaimRepository,
+    flavor::Flavor,
+    mail::MailTemplates,
+    moderated::ModeratedRepository,
     ports::{BlockingPool, Clock},
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     schema::{SchemaCache, check_document},
-    submit::Moderated,
     tag::TagRepository,
+    unit_of_work::UnitOfWork,
     user::{User, UserRepository},
 };
 
@@ -29,10 +30,12 @@ pub struct ResultPorts {
     pub results: Arc<dyn ResultRepository>,
     /// Claims.
     pub claims: Arc<dyn ClaimRepository>,
+    /// Claims filed and decided, with the results they hide and show.
+    pub unit_of_work: Arc<dyn UnitOfWork>,
     /// Benchmarks (upload checks).
-    pub benchmarks: Arc<dyn BenchmarkRepository>,
+    pub benchmarks: Arc<dyn ModeratedRepository<Benchmark>>,
     /// Flavors (upload checks).
-    pub flavors: Arc<dyn FlavorRepository>,
+    pub flavors: Arc<dyn ModeratedRepository<Flavor>>,
     /// Tags (existence).
     pub tags: Arc<dyn TagRepository>,
     /// Users (mail recipients).
@@ -64,20 +67,16 @@ pub struct Upload {
 /// [`BlockingPool`]; smaller ones take microseconds and are checked in place.
 pub const OFFLOAD_ABOVE_BYTES: usize = 64 * 1024;
 
-/// Result and claim use cases.
+/// Result and claim use cases (the claim workflow is in `service::claims`).
 #[derive(Clone)]
 pub struct ResultService {
-    ports: ResultPorts,
-    mails: MailTemplates,
+    pub(super) ports: ResultPorts,
+    pub(super) mails: MailTemplates,
     schemas: Arc<SchemaCache>,
 }
 
-fn result_not_found(id: Uuid) -> DomainError {
+pub(super) fn result_not_found(id: Uuid) -> DomainError {
     DomainError::NotFound(format!("Result {id} not found in the database"))
-}
-
-fn claim_not_found(id: Uuid) -> DomainError {
-    DomainError::NotFound(format!("Claim {id} not found in the database"))
 }
 
 /// The original's message for a missing benchmark, flavor or tag on upload (Q16 kept).
@@ -180,7 +179,7 @@ impl ResultService {
     pub async fn list(
         &self,
         filter: &ResultFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ResultSort>],
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, DomainError> {
         self.ports.results.list(filter, sort, page).await?.ensure_in_range()
@@ -195,7 +194,7 @@ impl ResultService {
         &self,
         by: &Registered,
         mut filter: ResultFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ResultSort>],
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, DomainError> {
         filter.owner = Some(by.key());
@@ -223,7 +222,7 @@ impl ResultService {
     }
 
     /// Owner-or-admin check (bare 403).
-    async fn owned(&self, by: &Registered, id: Uuid) -> Result<BenchmarkResult, DomainError> {
+    pub(super) async fn owned(&self, by: &Registered, id: Uuid) -> Result<BenchmarkResult, DomainError> {
         let result = self.get(id).await?;
         if by.owns_or_administers(&result.uploader) { Ok(result) } else { Err(DomainError::Forbidden) }
     }
@@ -251,23 +250,6 @@ impl ResultService {
             .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
     }
 
-    /// `GET /results/{id}/claims` (owner or admin).
-    ///
-    /// # Errors
-    /// 404, 403.
-    pub async fn claims_of(
-        &self,
-        by: &Registered,
-        id: Uuid,
-        mut filter: ClaimFilter,
-        sort: &[SortKey],
-        page: PageRequest,
-    ) -> Result<Page<Claim>, DomainError> {
-        self.owned(by, id).await?;
-        filter.result_id = Some(id);
-        self.ports.claims.list(&filter, sort, page).await?.ensure_in_range()
-    }
-
     /// `GET /results/{id}/uploader` (admin).
     ///
     /// # Errors
@@ -275,108 +257,5 @@ impl ResultService {
     pub async fn uploader(&self, _admin: &Admin, id: Uuid) -> Result<User, DomainError> {
         self.get(id).await?;
         self.ports.results.uploader(id).await?.ok_or_else(|| result_not_found(id))
-    }
-
-    /// `POST /results/{id}:claim`: hides the result, creates a pending claim and its submit,
-    /// mails the result's uploader.
-    ///
-    /// # Errors
-    /// 404.
-    pub async fn claim(&self, by: &Registered, id: Uuid, message: String) -> Result<Claim, DomainError> {
-        let result = self.get(id).await?;
-        let owner = self.ports.users.find(&result.uploader.sub, &result.uploader.iss).await?;
-        let claim = NewClaim {
-            id: Uuid::new_v4(),
-            message,
-            result_id: id,
-            upload_datetime: self.ports.clock.now(),
-            claimer: by.key(),
-        };
-        let mail = self.mails.claimed(&owner.map(|o| o.email).unwrap_or_default(), id, claim.id);
-        self.ports
-            .claims
-            .insert(&claim, mail)
-            .await
-            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))?;
-        tracing::info!(claim.id = %claim.id, result.id = %id, "result {id} claimed");
-        self.find_claim(claim.id).await
-    }
-
-    /// `GET /reports/claims`, `GET /users/self/claims`.
-    ///
-    /// # Errors
-    /// 404 for a page out of range.
-    pub async fn list_claims(
-        &self,
-        _admin: &Admin,
-        filter: &ClaimFilter,
-        sort: &[SortKey],
-        page: PageRequest,
-    ) -> Result<Page<Claim>, DomainError> {
-        self.ports.claims.list(filter, sort, page).await?.ensure_in_range()
-    }
-
-    /// `GET /users/self/claims`: the claims the caller made.
-    ///
-    /// # Errors
-    /// 404 for a page out of range.
-    pub async fn own_claims(
-        &self,
-        by: &Registered,
-        mut filter: ClaimFilter,
-        sort: &[SortKey],
-        page: PageRequest,
-    ) -> Result<Page<Claim>, DomainError> {
-        filter.claimer = Some(by.key());
-        self.ports.claims.list(&filter, sort, page).await?.ensure_in_range()
-    }
-
-    /// `GET /reports/claims/{id}` (admin).
-    ///
-    /// # Errors
-    /// 404.
-    pub async fn claim_by_id(&self, _admin: &Admin, id: Uuid) -> Result<Claim, DomainError> {
-        self.find_claim(id).await
-    }
-
-    async fn find_claim(&self, id: Uuid) -> Result<Claim, DomainError> {
-        self.ports.claims.find(id).await?.ok_or_else(|| claim_not_found(id))
-    }
-
-    /// `POST /reports/claims/{id}:approve|:reject` (admin).
-    ///
-    /// # Errors
-    /// 404, 422 already approved.
-    pub async fn decide_claim(&self, _admin: &Admin, id: Uuid, approve: bool) -> Result<(), DomainError> {
-        let claim = self.find_claim(id).await?;
-        let already = || DomainError::Invalid(format!("Resource {id} was already approved"));
-        if claim.status == Status::Approved {
-            return Err(already());
-        }
-        let outcome = if approve {
-            self.ports
-                .claims
-                .approve(id, self.mails.approved(&claim.uploader.email, ItemKind::Claim, id))
-                .await?
-        } else {
-            let restored = match claim.result_id {
-                Some(rid) => self
-                    .ports
-                    .results
-                    .uploader(rid)
-                    .await?
-                    .map(|owner| self.mails.restored(&owner.email, rid)),
-                None => None,
-            };
-            self.ports
-                .claims
-                .reject(id, self.mails.rejected(&claim.uploader.email, ItemKind::Claim, id), restored)
-                .await?
-        };
-        match outcome {
-            Moderated::Done => Ok(()),
-            Moderated::AlreadyApproved => Err(already()),
-            Moderated::Missing => Err(claim_not_found(id)),
-        }
     }
 }

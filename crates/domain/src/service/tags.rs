@@ -8,7 +8,7 @@ use crate::{
     DomainError, Page, SortKey,
     access::{Admin, Registered},
     query::PageRequest,
-    tag::{Tag, TagDraft, TagFilter, TagRepository},
+    tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
 
 /// Tag use cases.
@@ -34,7 +34,7 @@ impl TagService {
     pub async fn list(
         &self,
         filter: &TagFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<TagSort>],
         page: PageRequest,
     ) -> Result<Page<Tag>, DomainError> {
         self.tags.list(filter, sort, page).await?.ensure_in_range()

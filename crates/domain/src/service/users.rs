@@ -8,7 +8,7 @@ use crate::{
     mail::MailTemplates,
     ports::Clock,
     query::PageRequest,
-    user::{User, UserFilter, UserRepository},
+    user::{User, UserFilter, UserRepository, UserSort},
 };
 
 /// User use cases.
@@ -88,7 +88,7 @@ impl UserService {
         &self,
         _admin: &Admin,
         filter: &UserFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<UserSort>],
         page: PageRequest,
     ) -> Result<Page<User>, DomainError> {
         self.users.list(filter, sort, page).await?.ensure_in_range()

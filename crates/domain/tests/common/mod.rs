@@ -9,9 +9,9 @@ use eosc_perf_domain::{
     Identity, PageRequest, Status,
     access::{Admin, Registered},
     benchmark::{Benchmark, BenchmarkDraft},
-    flavor::{Flavor, FlavorDraft},
-    mail::ItemKind,
+    flavor::{Flavor, FlavorDraft, NewFlavor},
     memory::InMemory,
+    moderated::Moderated,
     query::ListParams,
     result::BenchmarkResult,
     service::{Decision, Upload},
@@ -81,24 +81,25 @@ impl Fixture {
             json_schema: schema(),
             description: Some(format!("{image} benchmark")),
         };
-        self.domain.catalog.create_benchmark(&self.user(by).await, draft).await.unwrap()
+        self.domain.catalog.create::<Benchmark>(&self.user(by).await, draft).await.unwrap()
     }
 
     /// `by` submits a site; it stays pending.
     pub async fn submit_site(&self, by: &Identity, name: &str) -> Site {
         let draft = SiteDraft { name: name.into(), address: format!("{name} street"), description: None };
-        self.domain.catalog.create_site(&self.user(by).await, draft).await.unwrap()
+        self.domain.catalog.create::<Site>(&self.user(by).await, draft).await.unwrap()
     }
 
     /// `by` submits a flavor of `site`; it stays pending.
     pub async fn submit_flavor(&self, by: &Identity, site: Uuid, name: &str) -> Flavor {
         let draft = FlavorDraft { name: name.into(), description: None };
-        self.domain.catalog.create_flavor(&self.user(by).await, site, draft).await.unwrap()
+        let new = NewFlavor { site_id: site, draft };
+        self.domain.catalog.create::<Flavor>(&self.user(by).await, new).await.unwrap()
     }
 
     /// Approves a pending item.
-    pub async fn approve(&self, kind: ItemKind, id: Uuid) {
-        self.domain.catalog.decide(&self.root().await, kind, id, Decision::Approve).await.unwrap();
+    pub async fn approve<R: Moderated>(&self, id: Uuid) {
+        self.domain.catalog.decide::<R>(&self.root().await, id, Decision::Approve).await.unwrap();
     }
 
     /// A benchmark, site and flavor submitted by alice and approved.
@@ -106,14 +107,14 @@ impl Fixture {
         let benchmark = self.submit_benchmark(&self.alice, image, "1.0").await;
         let site = self.submit_site(&self.alice, site).await;
         let flavor = self.submit_flavor(&self.alice, site.id, flavor).await;
-        self.approve(ItemKind::Benchmark, benchmark.id).await;
-        self.approve(ItemKind::Site, site.id).await;
-        self.approve(ItemKind::Flavor, flavor.id).await;
+        self.approve::<Benchmark>(benchmark.id).await;
+        self.approve::<Site>(site.id).await;
+        self.approve::<Flavor>(flavor.id).await;
         let catalog = &self.domain.catalog;
         Catalog {
-            benchmark: catalog.benchmark(benchmark.id).await.unwrap(),
-            site: catalog.site(site.id).await.unwrap(),
-            flavor: catalog.flavor(flavor.id).await.unwrap(),
+            benchmark: catalog.get::<Benchmark>(benchmark.id).await.unwrap(),
+            site: catalog.get::<Site>(site.id).await.unwrap(),
+            flavor: catalog.get::<Flavor>(flavor.id).await.unwrap(),
         }
     }
 
@@ -163,7 +164,7 @@ pub fn upload_of(
 }
 
 /// List parameters for one status.
-pub fn with_status(status: Status) -> ListParams {
+pub fn with_status<S>(status: Status) -> ListParams<S> {
     ListParams { status: Some(status), ..ListParams::default() }
 }
 

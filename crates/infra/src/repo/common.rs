@@ -1,19 +1,34 @@
-//! Helpers shared by the catalog repositories: status and uploader conversion, submit rows,
-//! and the standard list pipeline.
+//! Helpers shared by the repositories: status and uploader conversion, write transactions and
+//! the users of a page.
 
-use chrono::{DateTime, Utc};
-use domain::{RepoError, Status, mail::ItemKind, query::ListParams, user::UserKey};
+use std::collections::HashMap;
+
+use domain::{RepoError, Status, user::User, user::UserKey};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, Set,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
-use uuid::Uuid;
 
-use crate::{entity::submit, error::DbResultExt, sql::date_condition};
+use crate::{entity::user, error::DbResultExt};
 
-/// Database spelling to domain status (unknown values read as pending).
-pub fn status(s: &str) -> Status {
-    Status::parse(s).unwrap_or(Status::OnReview)
+/// The stored spelling of a moderation status.
+pub fn stored_status(status: Status) -> &'static str {
+    match status {
+        Status::OnReview => "on_review",
+        Status::Approved => "approved",
+    }
+}
+
+/// A stored status to the domain's.
+///
+/// # Errors
+/// `Backend` for a value no migration writes: the row is corrupt, not pending.
+pub fn status(stored: &str) -> Result<Status, RepoError> {
+    match stored {
+        "on_review" => Ok(Status::OnReview),
+        "approved" => Ok(Status::Approved),
+        other => Err(RepoError::Backend(format!("unknown status {other:?} in the database"))),
+    }
 }
 
 /// Uploader key from its two columns.
@@ -38,47 +53,44 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .repo()
 }
 
-/// Inserts the submit of a new pending item in the caller's transaction.
-///
-/// # Errors
-/// Classified database errors.
-pub async fn insert_submit<C: ConnectionTrait>(
-    db: &C,
-    kind: ItemKind,
-    id: Uuid,
-    by: &UserKey,
-    at: DateTime<Utc>,
-) -> Result<(), RepoError> {
-    let mut row = submit::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        resource_type: Set(kind.as_str().to_owned()),
-        benchmark_id: Set(None),
-        site_id: Set(None),
-        flavor_id: Set(None),
-        claim_id: Set(None),
-        uploader_sub: Set(by.sub.clone()),
-        uploader_iss: Set(by.iss.clone()),
-        upload_datetime: Set(at),
-    };
-    match kind {
-        ItemKind::Benchmark => row.benchmark_id = Set(Some(id)),
-        ItemKind::Site => row.site_id = Set(Some(id)),
-        ItemKind::Flavor => row.flavor_id = Set(Some(id)),
-        ItemKind::Claim => row.claim_id = Set(Some(id)),
+/// The registered users with these keys, in one query; a key whose user is gone (removed
+/// meanwhile) is answered with a stand-in without e-mail, registered `at`.
+pub(crate) struct Users(HashMap<(String, String), User>);
+
+impl Users {
+    /// Loads the users with these keys, in one query.
+    ///
+    /// # Errors
+    /// Classified database errors.
+    pub async fn load<C: ConnectionTrait>(
+        db: &C,
+        keys: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, RepoError> {
+        let mut cond = Condition::any();
+        let mut any = false;
+        for (sub, iss) in keys {
+            any = true;
+            cond = cond.add(Condition::all().add(user::Column::Sub.eq(sub)).add(user::Column::Iss.eq(iss)));
+        }
+        if !any {
+            return Ok(Self(HashMap::new()));
+        }
+        let rows = user::Entity::find().filter(cond).all(db).await.repo()?;
+        Ok(Self(rows.into_iter().map(|u| ((u.sub.clone(), u.iss.clone()), to_user(u))).collect()))
     }
-    row.insert(db).await.repo()?;
-    Ok(())
+
+    /// The user `(sub, iss)`, or its stand-in.
+    pub fn get(&self, sub: &str, iss: &str, at: chrono::DateTime<chrono::Utc>) -> User {
+        self.0.get(&(sub.to_owned(), iss.to_owned())).cloned().unwrap_or_else(|| User {
+            sub: sub.to_owned(),
+            iss: iss.to_owned(),
+            email: String::new(),
+            registration_datetime: at,
+        })
+    }
 }
 
-/// Status and upload-date conditions of a list.
-pub fn moderated_condition<S: ColumnTrait, U: ColumnTrait>(
-    status_col: S,
-    upload_col: U,
-    p: &ListParams,
-) -> Condition {
-    let mut cond = date_condition(upload_col, &p.uploaded);
-    if let Some(s) = p.status {
-        cond = cond.add(status_col.eq(s.as_str()));
-    }
-    cond
+/// A user row to the domain's user.
+pub(crate) fn to_user(u: user::Model) -> User {
+    User { sub: u.sub, iss: u.iss, email: u.email, registration_datetime: u.registration_datetime }
 }

@@ -1,29 +1,32 @@
-//! SeaORM implementations of the domain's repository ports.
+//! SeaORM implementations of the domain's repository ports and of its unit of work.
 
 mod benchmark;
 mod claim;
 mod common;
 mod flavor;
 mod generation_cache;
-mod moderation;
+mod kinds;
+mod moderated;
 mod result;
 mod site;
+mod submit;
 mod tag;
+mod unit_of_work;
 mod user;
 
 use std::sync::Arc;
 
+use domain::{benchmark::Benchmark, flavor::Flavor, site::Site};
 use sea_orm::DatabaseConnection;
 
 use crate::{config::ResultCacheConfig, outbox::MailSignal};
 
-pub use benchmark::SeaBenchmarkRepository;
 pub use claim::SeaClaimRepository;
-pub use flavor::SeaFlavorRepository;
-pub use moderation::SeaModerationRepository;
+pub use moderated::SeaModeratedRepository;
 pub use result::SeaResultRepository;
-pub use site::SeaSiteRepository;
+pub use submit::SeaSubmitRepository;
 pub use tag::SeaTagRepository;
+pub use unit_of_work::SeaUnitOfWork;
 pub use user::SeaUserRepository;
 
 /// Every repository over one connection pool.
@@ -34,13 +37,15 @@ pub struct Repositories {
     /// Tags.
     pub tags: Arc<SeaTagRepository>,
     /// Benchmarks.
-    pub benchmarks: Arc<SeaBenchmarkRepository>,
+    pub benchmarks: Arc<SeaModeratedRepository<Benchmark>>,
     /// Sites.
-    pub sites: Arc<SeaSiteRepository>,
+    pub sites: Arc<SeaModeratedRepository<Site>>,
     /// Flavors.
-    pub flavors: Arc<SeaFlavorRepository>,
-    /// Approve / reject / delete / submits.
-    pub moderation: Arc<SeaModerationRepository>,
+    pub flavors: Arc<SeaModeratedRepository<Flavor>>,
+    /// The submit list.
+    pub submits: Arc<SeaSubmitRepository>,
+    /// Writes of several steps in one transaction.
+    pub unit_of_work: Arc<SeaUnitOfWork>,
     /// Results.
     pub results: Arc<SeaResultRepository>,
     /// Claims.
@@ -48,18 +53,19 @@ pub struct Repositories {
 }
 
 impl Repositories {
-    /// Builds every repository over `db`; those that queue mails wake the deliverer through
-    /// `mail` after each commit; result lists are cached within `result_cache`.
+    /// Builds every repository over `db`; transactions that queue mails wake the deliverer
+    /// through `mail` after each commit; result lists are cached within `result_cache`.
     pub fn new(db: DatabaseConnection, mail: &MailSignal, result_cache: ResultCacheConfig) -> Self {
         Self {
             users: Arc::new(SeaUserRepository::new(db.clone(), mail.clone())),
             tags: Arc::new(SeaTagRepository::new(db.clone())),
-            benchmarks: Arc::new(SeaBenchmarkRepository::new(db.clone(), mail.clone())),
-            sites: Arc::new(SeaSiteRepository::new(db.clone(), mail.clone())),
-            flavors: Arc::new(SeaFlavorRepository::new(db.clone(), mail.clone())),
-            moderation: Arc::new(SeaModerationRepository::new(db.clone(), mail.clone())),
+            benchmarks: Arc::new(SeaModeratedRepository::new(db.clone())),
+            sites: Arc::new(SeaModeratedRepository::new(db.clone())),
+            flavors: Arc::new(SeaModeratedRepository::new(db.clone())),
+            submits: Arc::new(SeaSubmitRepository::new(db.clone())),
+            unit_of_work: Arc::new(SeaUnitOfWork::new(db.clone(), mail.clone())),
             results: Arc::new(SeaResultRepository::new(db.clone(), result_cache)),
-            claims: Arc::new(SeaClaimRepository::new(db, mail.clone())),
+            claims: Arc::new(SeaClaimRepository::new(db)),
         }
     }
 }

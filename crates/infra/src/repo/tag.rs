@@ -2,7 +2,7 @@
 
 use domain::{
     Page, PageRequest, RepoError, SortKey,
-    tag::{Tag, TagDraft, TagFilter, TagRepository},
+    tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -11,7 +11,7 @@ use super::common::begin_write;
 use crate::{
     entity::tag,
     error::{DbResultExt, read_retrying},
-    sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
+    sql::{fetch_page, filter_if, sort_by, terms_condition},
 };
 
 /// [`TagRepository`] on SeaORM.
@@ -29,6 +29,14 @@ impl SeaTagRepository {
 /// Entity to domain.
 pub(crate) fn to_domain(m: tag::Model) -> Tag {
     Tag { id: m.id, name: m.name, description: m.description }
+}
+
+fn sort_column(field: &TagSort) -> tag::Column {
+    match field {
+        TagSort::Id => tag::Column::Id,
+        TagSort::Name => tag::Column::Name,
+        TagSort::Description => tag::Column::Description,
+    }
 }
 
 #[async_trait::async_trait]
@@ -72,7 +80,7 @@ impl TagRepository for SeaTagRepository {
     async fn list(
         &self,
         filter: &TagFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<TagSort>],
         page: PageRequest,
     ) -> Result<Page<Tag>, RepoError> {
         let mut cond = Condition::all();
@@ -80,7 +88,7 @@ impl TagRepository for SeaTagRepository {
             cond = cond.add(tag::Column::Name.eq(name.as_str()));
         }
         cond = cond.add(terms_condition(&filter.terms, &[tag::Column::Name, tag::Column::Description]));
-        let select = sort_by_columns(filter_if(tag::Entity::find(), cond), sort, tag::Column::Id);
+        let select = sort_by(filter_if(tag::Entity::find(), cond), sort, sort_column, tag::Column::Id);
         Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
     }
 

@@ -3,18 +3,19 @@
 use domain::{
     Page, PageRequest, RepoError, SortKey,
     mail::OutboundMail,
-    user::{User, UserFilter, UserRepository},
+    user::{User, UserFilter, UserRepository, UserSort},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 
+use super::common::to_user;
 use crate::{
     entity::user,
     error::{DbResultExt, read_retrying},
     outbox::{self, MailSignal},
-    sql::{fetch_page, filter_if, sort_by_columns, terms_condition},
+    sql::{fetch_page, filter_if, sort_by, terms_condition},
 };
 
 /// [`UserRepository`] on SeaORM.
@@ -30,8 +31,13 @@ impl SeaUserRepository {
     }
 }
 
-fn to_domain(m: user::Model) -> User {
-    User { sub: m.sub, iss: m.iss, email: m.email, registration_datetime: m.registration_datetime }
+fn sort_column(field: &UserSort) -> user::Column {
+    match field {
+        UserSort::Sub => user::Column::Sub,
+        UserSort::Iss => user::Column::Iss,
+        UserSort::Email => user::Column::Email,
+        UserSort::RegistrationDatetime => user::Column::RegistrationDatetime,
+    }
 }
 
 fn exact(filter: &UserFilter) -> Condition {
@@ -56,7 +62,7 @@ impl UserRepository for SeaUserRepository {
                 .one(&self.db)
                 .await
                 .repo()?
-                .map(to_domain))
+                .map(to_user))
         })
         .await
     }
@@ -101,14 +107,14 @@ impl UserRepository for SeaUserRepository {
     async fn list(
         &self,
         filter: &UserFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<UserSort>],
         page: PageRequest,
     ) -> Result<Page<User>, RepoError> {
         let cond = exact(filter).add(terms_condition(&filter.terms, &[user::Column::Email]));
         let select = filter_if(user::Entity::find(), cond);
-        let select = sort_by_columns(select, sort, user::Column::Iss);
+        let select = sort_by(select, sort, sort_column, user::Column::Iss);
         let select = sea_orm::QueryOrder::order_by_asc(select, user::Column::Sub);
-        Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
+        Ok(fetch_page(&self.db, select, page).await?.map(to_user))
     }
 
     async fn remove(&self, filter: &UserFilter) -> Result<u64, RepoError> {

@@ -8,7 +8,7 @@
 //! - sorting follows PostgreSQL's jsonb order across types (null < string < number < boolean
 //!   < array < object), with missing paths last ascending and first descending.
 
-use domain::filter::{FilterValue, JsonFilter};
+use domain::filter::{FilterOp, FilterValue, JsonFilter};
 use sea_orm::{
     DatabaseBackend,
     sea_query::{Expr, SimpleExpr, Value},
@@ -57,9 +57,20 @@ fn sqlite_values(paths: &[String], calls: usize) -> Vec<Value> {
     (0..calls).flat_map(|_| paths.iter().map(|p| Value::from(p.clone()))).collect()
 }
 
+/// The SQL spelling of a filter's operator.
+fn operator(op: FilterOp) -> &'static str {
+    match op {
+        FilterOp::Eq => "=",
+        FilterOp::Gt => ">",
+        FilterOp::Lt => "<",
+        FilterOp::Ge => ">=",
+        FilterOp::Le => "<=",
+    }
+}
+
 /// The condition of one JSON filter.
 pub fn filter_condition(backend: DatabaseBackend, filter: &JsonFilter) -> SimpleExpr {
-    let op = filter.op.sql();
+    let op = operator(filter.op);
     match backend {
         DatabaseBackend::Postgres => {
             let n = filter.path.len();

@@ -3,9 +3,7 @@
 
 pub mod json;
 
-use std::str::FromStr;
-
-use domain::{DateRange, Page, PageRequest, RepoError, SortDir, SortKey, query::SortField};
+use domain::{DateRange, Page, PageRequest, RepoError, SortDir, SortKey};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Select,
@@ -22,19 +20,16 @@ pub fn order(dir: SortDir) -> Order {
     }
 }
 
-/// Orders by the named columns of `E` (names already validated by the domain), then by `id`
-/// so that pages never overlap (Q28). Unknown names are skipped.
-pub fn sort_by_columns<E>(mut select: Select<E>, sort: &[SortKey], tiebreak: E::Column) -> Select<E>
-where
-    E: EntityTrait,
-    E::Column: FromStr,
-{
+/// Orders by the column of each sort key (`column` maps every field of the resource), then by
+/// `tiebreak` so that pages never overlap (Q28).
+pub fn sort_by<E: EntityTrait, F>(
+    mut select: Select<E>,
+    sort: &[SortKey<F>],
+    column: impl Fn(&F) -> E::Column,
+    tiebreak: E::Column,
+) -> Select<E> {
     for key in sort {
-        if let SortField::Column(name) = &key.field
-            && let Ok(col) = E::Column::from_str(name)
-        {
-            select = select.order_by(col, order(key.dir));
-        }
+        select = select.order_by(column(&key.field), order(key.dir));
     }
     select.order_by(tiebreak, Order::Asc)
 }

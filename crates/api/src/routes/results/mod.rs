@@ -2,8 +2,7 @@
 
 use domain::{
     filter::parse_filter,
-    query::parse_sort,
-    result::{BenchmarkResult, RESULT_SORT_FIELDS, ResultFilter},
+    result::{BenchmarkResult, ResultFilter, ResultSort},
     service::Upload,
 };
 use paperclip::actix::{api_v2_operation, web};
@@ -141,7 +140,7 @@ fn result_filter(q: &Query) -> ApiResult<ResultFilter> {
 }
 
 async fn list(state: &AppState, filter: ResultFilter, q: &Query) -> ApiResult<Reply> {
-    let sort = parse_sort(&q.sort_by(), RESULT_SORT_FIELDS, true)?;
+    let sort = q.sort::<ResultSort>()?;
     Ok(Reply::page(state.results.list(&filter, &sort, q.page()).await?, ResultOut::from))
 }
 
@@ -298,7 +297,7 @@ pub async fn list_user_results(
 ) -> ApiResult<Reply> {
     let user = auth.user(&state).await?;
     let q = query.parse()?;
-    let sort = parse_sort(&q.sort_by(), RESULT_SORT_FIELDS, true)?;
+    let sort = q.sort::<ResultSort>()?;
     let page = state.results.own_results(&user, result_filter(&q)?, &sort, q.page()).await?;
     Ok(Reply::page(page, ResultOut::from))
 }

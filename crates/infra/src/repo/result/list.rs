@@ -5,7 +5,10 @@
 
 use std::sync::Arc;
 
-use domain::{Page, PageRequest, RepoError, SortKey, result::ResultFilter};
+use domain::{
+    Page, PageRequest, RepoError, SortKey,
+    result::{ResultFilter, ResultSort},
+};
 use sea_orm::{
     ConnectionTrait,
     sea_query::{Alias, Expr, SelectStatement},
@@ -28,7 +31,7 @@ impl SeaResultRepository {
     pub(super) async fn list_once(
         &self,
         filter: &ResultFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ResultSort>],
         page: PageRequest,
     ) -> Result<Page<domain::result::BenchmarkResult>, RepoError> {
         let backend = self.db.get_database_backend();
@@ -91,7 +94,7 @@ impl SeaResultRepository {
 /// What one list request asks for.
 struct ListQuery<'a> {
     filter: &'a ResultFilter,
-    sort: &'a [SortKey],
+    sort: &'a [SortKey<ResultSort>],
     page: PageRequest,
     joins: &'a Joins,
     /// The count statement, as key of the shared total.

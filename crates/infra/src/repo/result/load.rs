@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use domain::{RepoError, result::BenchmarkResult};
+use domain::{RepoError, benchmark::Benchmark, flavor::Flavor, result::BenchmarkResult, site::Site};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
@@ -12,29 +12,33 @@ use uuid::Uuid;
 
 use super::{SeaResultRepository, query::select_prefixed};
 use crate::{
-    entity::{benchmark, flavor, result, result_tag, site, tag},
+    entity::{result, result_tag, tag},
     error::DbResultExt,
     repo::{
-        benchmark as bench_repo, common::uploader, flavor as flavor_repo, site as site_repo, tag as tag_repo,
+        common::uploader,
+        moderated::{ColumnOf, ModeratedColumns, SeaModerated, to_domain},
+        tag as tag_repo,
     },
 };
 
-/// The rows of `E` with these ids, converted and keyed by id. A page refers to few distinct
-/// benchmarks, sites and flavors: loading them apart keeps the page statement to the result
-/// table (so PostgreSQL can sort and limit before anything else) and decodes each schema once.
-async fn related<E, T>(
+/// The items of the moderated kind `R` with these ids, keyed by id. A page refers to few
+/// distinct benchmarks, sites and flavors: loading them apart keeps the page statement to the
+/// result table (so PostgreSQL can sort and limit before anything else) and decodes each schema
+/// once.
+async fn related<R: SeaModerated>(
     db: &DatabaseConnection,
     ids: Vec<Uuid>,
-    id_column: E::Column,
-    convert: fn(E::Model) -> (Uuid, T),
-) -> Result<HashMap<Uuid, T>, RepoError>
-where
-    E: EntityTrait,
-{
+) -> Result<HashMap<Uuid, R>, RepoError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(E::find().filter(id_column.is_in(ids)).all(db).await.repo()?.into_iter().map(convert).collect())
+    let rows = R::Entity::find().filter(ColumnOf::<R>::ID.is_in(ids)).all(db).await.repo()?;
+    rows.into_iter()
+        .map(|row| {
+            let item = to_domain::<R>(row)?;
+            Ok((item.moderation().id, item))
+        })
+        .collect()
 }
 
 /// The distinct values of `id` over `rows`, in first-seen order.
@@ -62,25 +66,9 @@ impl SeaResultRepository {
             .map(|row| result::Model::from_query_result(row, "r_"))
             .collect::<Result<Vec<_>, _>>()
             .repo()?;
-        let benchmarks = related::<benchmark::Entity, _>(
-            &self.db,
-            distinct(&rows, |r| r.benchmark_id),
-            benchmark::Column::Id,
-            |m| (m.id, bench_repo::to_domain(m)),
-        )
-        .await?;
-        let sites =
-            related::<site::Entity, _>(&self.db, distinct(&rows, |r| r.site_id), site::Column::Id, |m| {
-                (m.id, site_repo::to_domain(m))
-            })
-            .await?;
-        let flavors = related::<flavor::Entity, _>(
-            &self.db,
-            distinct(&rows, |r| r.flavor_id),
-            flavor::Column::Id,
-            |m| (m.id, flavor_repo::to_domain(m)),
-        )
-        .await?;
+        let benchmarks = related::<Benchmark>(&self.db, distinct(&rows, |r| r.benchmark_id)).await?;
+        let sites = related::<Site>(&self.db, distinct(&rows, |r| r.site_id)).await?;
+        let flavors = related::<Flavor>(&self.db, distinct(&rows, |r| r.flavor_id)).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(BenchmarkResult {

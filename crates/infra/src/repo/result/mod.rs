@@ -10,7 +10,7 @@ mod query;
 
 use domain::{
     Page, PageRequest, RepoError, SortKey,
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     user::User,
 };
 use sea_orm::{
@@ -24,7 +24,7 @@ use self::{
     query::{Joins, Scope, base_query, col},
 };
 use super::{
-    common::begin_write,
+    common::{begin_write, to_user},
     generation_cache::{GenerationCache, weight_of},
 };
 use crate::{
@@ -82,12 +82,7 @@ impl SeaResultRepository {
     async fn uploader_once(&self, id: Uuid) -> Result<Option<User>, RepoError> {
         let Some(r) = result::Entity::find_by_id(id).one(&self.db).await.repo()? else { return Ok(None) };
         let u = user::Entity::find_by_id((r.uploader_sub, r.uploader_iss)).one(&self.db).await.repo()?;
-        Ok(u.map(|u| User {
-            sub: u.sub,
-            iss: u.iss,
-            email: u.email,
-            registration_datetime: u.registration_datetime,
-        }))
+        Ok(u.map(to_user))
     }
 }
 
@@ -128,7 +123,7 @@ impl ResultRepository for SeaResultRepository {
     async fn list(
         &self,
         filter: &ResultFilter,
-        sort: &[SortKey],
+        sort: &[SortKey<ResultSort>],
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, RepoError> {
         read_retrying(|| self.list_once(filter, sort, page)).await

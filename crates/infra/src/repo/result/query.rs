@@ -1,6 +1,9 @@
 //! The statements of a result query: joins, conditions, sort and column lists.
 
-use domain::{SortKey, query::SortField, result::ResultFilter};
+use domain::{
+    SortKey,
+    result::{ResultFilter, ResultSort},
+};
 use sea_orm::{
     Condition, EntityTrait, IdenStatic, Iterable, Order,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
@@ -28,17 +31,15 @@ pub(super) enum Scope {
     ById,
 }
 
-pub(super) fn joins_for(filter: &ResultFilter, sort: &[SortKey]) -> Joins {
+pub(super) fn joins_for(filter: &ResultFilter, sort: &[SortKey<ResultSort>]) -> Joins {
     let searching = !filter.terms.is_empty();
     let mut j = Joins { benchmark: searching, site: searching, flavor: searching };
     for key in sort {
-        if let SortField::Column(c) = &key.field {
-            match c.as_str() {
-                "benchmark_name" => j.benchmark = true,
-                "site_name" | "site_address" => j.site = true,
-                "flavor_name" => j.flavor = true,
-                _ => {}
-            }
+        match key.field {
+            ResultSort::BenchmarkName => j.benchmark = true,
+            ResultSort::SiteName | ResultSort::SiteAddress => j.site = true,
+            ResultSort::FlavorName => j.flavor = true,
+            _ => {}
         }
     }
     j
@@ -152,30 +153,37 @@ pub(super) fn benchmark_name() -> Expr {
     Expr::cust("(\"benchmark\".\"docker_image\" || ':' || \"benchmark\".\"docker_tag\")")
 }
 
-pub(super) fn apply_sort(backend: sea_orm::DatabaseBackend, q: &mut SelectStatement, sort: &[SortKey]) {
+pub(super) fn apply_sort(
+    backend: sea_orm::DatabaseBackend,
+    q: &mut SelectStatement,
+    sort: &[SortKey<ResultSort>],
+) {
+    use result::Column as R;
     for key in sort {
         let dir: Order = order(key.dir);
-        match &key.field {
-            SortField::Json(path) => {
+        let expr: Expr = match &key.field {
+            ResultSort::Json(path) => {
                 for e in json::order_expressions(backend, path) {
                     q.order_by_expr(e, dir.clone());
                 }
+                continue;
             }
-            SortField::Column(name) => {
-                let expr: Expr = match name.as_str() {
-                    "benchmark_name" => benchmark_name(),
-                    "site_name" => Expr::col((site::Entity, site::Column::Name)),
-                    "site_address" => Expr::col((site::Entity, site::Column::Address)),
-                    "flavor_name" => Expr::col((flavor::Entity, flavor::Column::Name)),
-                    other => match other.parse::<result::Column>() {
-                        Ok(c) => Expr::col(col(c)),
-                        Err(_) => continue,
-                    },
-                };
-                // PostgreSQL puts NULLs last ascending; the text columns here are NOT NULL.
-                q.order_by_expr(expr, dir);
-            }
-        }
+            ResultSort::BenchmarkName => benchmark_name(),
+            ResultSort::SiteName => Expr::col((site::Entity, site::Column::Name)),
+            ResultSort::SiteAddress => Expr::col((site::Entity, site::Column::Address)),
+            ResultSort::FlavorName => Expr::col((flavor::Entity, flavor::Column::Name)),
+            ResultSort::Id => Expr::col(col(R::Id)),
+            ResultSort::ExecutionDatetime => Expr::col(col(R::ExecutionDatetime)),
+            ResultSort::UploadDatetime => Expr::col(col(R::UploadDatetime)),
+            ResultSort::BenchmarkId => Expr::col(col(R::BenchmarkId)),
+            ResultSort::SiteId => Expr::col(col(R::SiteId)),
+            ResultSort::FlavorId => Expr::col(col(R::FlavorId)),
+            ResultSort::Deleted => Expr::col(col(R::Deleted)),
+            ResultSort::UploaderSub => Expr::col(col(R::UploaderSub)),
+            ResultSort::UploaderIss => Expr::col(col(R::UploaderIss)),
+        };
+        // PostgreSQL puts NULLs last ascending; the text columns here are NOT NULL.
+        q.order_by_expr(expr, dir);
     }
     q.order_by(col(result::Column::Id), Order::Asc);
 }
