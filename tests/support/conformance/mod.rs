@@ -68,7 +68,9 @@ impl ServedSpec {
     /// # Errors
     /// When the response is not what the document declares for the request.
     pub fn check(&self, exchange: Exchange<'_>) -> Result<(), String> {
-        let Exchange { method, path, status, .. } = exchange;
+        let Exchange { method, status, .. } = exchange;
+        let routed = routed(exchange.path);
+        let path = routed.as_str();
         if is_exempt(path) || method == Method::OPTIONS || is_bodiless_not_modified(exchange) {
             return Ok(());
         }
@@ -112,8 +114,7 @@ impl ServedSpec {
     /// The path template `path` is an instance of (at most one: a `{name}` stands for a UUID
     /// only, so `/x/{id}` does not match `/x/<id>:verb`).
     fn template(&self, path: &str) -> Option<&str> {
-        let merged = merge_slashes(path);
-        self.document["paths"].as_object()?.keys().find(|t| matches_template(t, &merged)).map(String::as_str)
+        self.document["paths"].as_object()?.keys().find(|t| matches_template(t, path)).map(String::as_str)
     }
 
     fn resolve<'a>(&'a self, response: &'a Value) -> &'a Value {
@@ -185,15 +186,28 @@ fn is_bodiless_not_modified(exchange: Exchange<'_>) -> bool {
     exchange.status == StatusCode::NOT_MODIFIED && exchange.body.is_empty()
 }
 
-/// `//` as `/`, as the server's path normalisation does.
-fn merge_slashes(path: &str) -> String {
-    let mut merged = String::with_capacity(path.len());
-    for c in path.chars() {
-        if !(c == '/' && merged.ends_with('/')) {
-            merged.push(c);
+/// The path as the server routes it: percent-escapes decoded (but `%2F` and `%25`, which
+/// stay escaped) and `//` merged into `/`.
+fn routed(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes.get(i + 1..i + 3).and_then(|hex| std::str::from_utf8(hex).ok());
+        match escaped.and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
+            Some(byte) if bytes[i] == b'%' && byte != b'/' && byte != b'%' => {
+                decoded.push(byte);
+                i += 3;
+            }
+            _ => {
+                if !(bytes[i] == b'/' && decoded.last() == Some(&b'/')) {
+                    decoded.push(bytes[i]);
+                }
+                i += 1;
+            }
         }
     }
-    merged
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// Whether `path` is an instance of `template`; a `{name}` stands for a hyphenated UUID (the
@@ -212,10 +226,7 @@ fn matches_template(template: &str, path: &str) -> bool {
 fn segment_matches(template: &str, segment: &str) -> bool {
     let Some((before, rest)) = template.split_once('{') else { return template == segment };
     let after = rest.split_once('}').map_or("", |(_, after)| after);
-    segment
-        .strip_prefix(before)
-        .and_then(|s| s.strip_suffix(after))
-        .is_some_and(is_hyphenated_uuid)
+    segment.strip_prefix(before).and_then(|s| s.strip_suffix(after)).is_some_and(is_hyphenated_uuid)
 }
 
 /// A UUID in the hyphenated form (any case), the only one the server writes and routes.

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::{Exchange, ServedSpec, routed_path};
+use super::{Exchange, ServedSpec, routed, routed_path};
 
 const ID: &str = "0a0be4b8-fd4d-450d-8178-8947e707cce2";
 
@@ -155,4 +155,19 @@ fn the_script_name_prefix_is_removed() {
     assert_eq!(routed_path("/api/v1", Some("/api/v1")), "/");
     assert_eq!(routed_path("/tags", Some("/api/v1")), "/tags");
     assert_eq!(routed_path("/tags", None), "/tags");
+}
+
+#[test]
+fn paths_are_matched_as_the_server_routes_them() {
+    assert_eq!(routed("//sites%3Asearch"), "/sites:search");
+    assert_eq!(routed("/a%2Fb%25c%zz%4"), "/a%2Fb%25c%zz%4");
+    let path = format!("//sites/{ID}%3Aapprove");
+    let exchange = Exchange {
+        method: &Method::POST,
+        path: &path,
+        status: StatusCode::NO_CONTENT,
+        content_type: None,
+        body: b"",
+    };
+    assert_eq!(spec().check(exchange), Ok(()));
 }
