@@ -18,7 +18,6 @@ use serde_json::{Map, Value, json};
 
 pub use components::PaginationMetadata;
 pub use responses::RESPONSES;
-pub use schema::NAIVE_DATETIME_PATTERN;
 pub use swagger::swagger_page;
 
 const TAGS: [&str; 7] = ["benchmarks", "reports", "results", "sites", "flavors", "tags", "users"];
