@@ -7,7 +7,11 @@ use std::{
     time::Duration,
 };
 
-use eosc_perf_tests::{Backend, TestApp, spawn_app};
+use eosc_perf_tests::{
+    Backend, TestApp,
+    app::{RawResponse, execute},
+    spawn_app,
+};
 use futures::future::join_all;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database, Statement};
@@ -27,8 +31,8 @@ struct Seen {
     unexpected: Vec<String>,
 }
 
-fn check_unavailable(resp: &reqwest::Response, seen: &mut Seen) {
-    if resp.headers().get("retry-after").is_none() {
+fn check_unavailable(resp: &RawResponse, seen: &mut Seen) {
+    if resp.header("retry-after").is_none() {
         seen.unexpected.push("503 without Retry-After".into());
     }
     seen.unavailable += 1;
@@ -45,19 +49,13 @@ async fn uploader(app: &TestApp, f: &Fixture, n: usize) -> Seen {
             .request(Method::POST, &path)
             .bearer_auth(&f.user.token)
             .json(&json!({"time": n * 1000 + round}));
-        match req.send().await {
-            Ok(resp) if resp.status() == StatusCode::CREATED => {
-                let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        match execute(req).await {
+            Ok(resp) if resp.status == StatusCode::CREATED => {
+                let body: serde_json::Value = serde_json::from_str(&resp.text).unwrap_or_default();
                 seen.acknowledged.push(body["id"].as_str().unwrap_or_default().to_owned());
             }
-            Ok(resp) if resp.status() == StatusCode::SERVICE_UNAVAILABLE => {
-                check_unavailable(&resp, &mut seen)
-            }
-            Ok(resp) => seen.unexpected.push(format!(
-                "upload: {} {}",
-                resp.status(),
-                resp.text().await.unwrap_or_default()
-            )),
+            Ok(resp) if resp.status == StatusCode::SERVICE_UNAVAILABLE => check_unavailable(&resp, &mut seen),
+            Ok(resp) => seen.unexpected.push(format!("upload: {} {}", resp.status, resp.text)),
             Err(e) => seen.unexpected.push(format!("upload: transport error {e}")),
         }
     }
@@ -73,16 +71,10 @@ async fn reader(app: &TestApp, f: &Fixture) -> Seen {
         "/sites".into(),
     ];
     for round in 0..ROUNDS * 2 {
-        match app.request(Method::GET, &paths[round % paths.len()]).send().await {
-            Ok(resp) if resp.status() == StatusCode::OK => {}
-            Ok(resp) if resp.status() == StatusCode::SERVICE_UNAVAILABLE => {
-                check_unavailable(&resp, &mut seen)
-            }
-            Ok(resp) => seen.unexpected.push(format!(
-                "read: {} {}",
-                resp.status(),
-                resp.text().await.unwrap_or_default()
-            )),
+        match execute(app.request(Method::GET, &paths[round % paths.len()])).await {
+            Ok(resp) if resp.status == StatusCode::OK => {}
+            Ok(resp) if resp.status == StatusCode::SERVICE_UNAVAILABLE => check_unavailable(&resp, &mut seen),
+            Ok(resp) => seen.unexpected.push(format!("read: {} {}", resp.status, resp.text)),
             Err(e) => seen.unexpected.push(format!("read: transport error {e}")),
         }
     }

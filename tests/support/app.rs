@@ -12,7 +12,7 @@ mod replies;
 
 pub use catalog::registry_repository;
 pub use replies::{
-    RawResponse, bare, forbidden, handler_error, send, send_raw, unauthenticated, validation_error,
+    RawResponse, bare, execute, forbidden, handler_error, send, send_raw, unauthenticated, validation_error,
 };
 
 use crate::{
@@ -43,7 +43,17 @@ pub struct TestApp {
     pub db: sea_orm::DatabaseConnection,
     /// Backend in use.
     pub backend: Backend,
+    /// Addresses whose responses are checked against the served document (this server and
+    /// its replicas), until the app is dropped.
+    checked: std::sync::Mutex<Vec<String>>,
     _db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let checked = self.checked.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        checked.iter().for_each(|address| crate::conformance::unregister(address));
+    }
 }
 
 /// A user known to the mock provider.
@@ -113,6 +123,8 @@ pub async fn spawn_app_with_routes(
     let address = format!("http://127.0.0.1:{}", app.port());
     let conn = app.db();
     tokio::spawn(app.run_until_stopped());
+    crate::conformance::register(&address).await;
+    let checked = std::sync::Mutex::new(vec![address.clone()]);
     Some(TestApp {
         address,
         client: reqwest::Client::new(),
@@ -121,6 +133,7 @@ pub async fn spawn_app_with_routes(
         registry,
         db: conn,
         backend,
+        checked,
         _db: db,
     })
 }
@@ -303,6 +316,8 @@ impl TestApp {
         let app = server::Application::build(settings).await.expect("build replica");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
+        crate::conformance::register(&address).await;
+        self.checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(address.clone());
         address
     }
 }

@@ -9,6 +9,7 @@
 )]
 
 pub mod app;
+pub mod conformance;
 pub mod db;
 pub mod helpers;
 pub mod oidc;

@@ -3,11 +3,43 @@
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
 use domain::{DomainError, query::SortError};
+use paperclip::actix::Apiv2Schema;
 use serde_json::{Map, Value, json};
 
 use domain::filter::FilterSyntaxError;
 
+use crate::wire::JsonObject;
+
 const FILTER_EXAMPLE: &str = "filters=machine.cpu.count%20%3E%205";
+
+/// Every error body. Most errors carry `code` and `status`, plus `errors` (validation messages,
+/// or the handler's `error`) or `message` (a text, or an object for `sort_by` and unknown
+/// filter operator errors). Authentication failures (401) and missing registration or admin
+/// rights (403) carry `error`, `error_description` and, on 403, `error_details` instead.
+///
+/// This type is the OpenAPI component `Error` (its first paragraph above is the published
+/// description), with every member of every shape optional. The bodies themselves are JSON
+/// maps built by [`ApiError`] and [`bare_body`]; the HTTP test suites check every one they
+/// receive against this schema. `message` is published as text or object by
+/// `openapi::components`, since paperclip's schema model has no `anyOf`.
+#[derive(Apiv2Schema)]
+#[openapi(rename = "Error")]
+pub struct ErrorBody {
+    /// HTTP status code
+    pub code: Option<u64>,
+    /// Authentication error name: `Unauthenticated` (401) or `Forbidden` (403)
+    pub error: Option<String>,
+    /// Why authentication or authorization failed
+    pub error_description: Option<String>,
+    /// The requirement that was not met, e.g. `Evaluation of: is_admin`
+    pub error_details: Option<String>,
+    /// Errors: messages by location (`query`, `json`) and field, or a handler's `error`
+    pub errors: Option<JsonObject>,
+    /// Error message: a text, or an object with details (`sort_by` and filter operator errors)
+    pub message: Option<JsonObject>,
+    /// HTTP reason phrase
+    pub status: Option<String>,
+}
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]

@@ -12,6 +12,7 @@ pub mod panic;
 pub mod params;
 pub mod reply;
 pub mod routes;
+pub mod wire;
 
 use std::sync::Arc;
 

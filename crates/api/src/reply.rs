@@ -8,8 +8,10 @@
 use actix_web::{HttpRequest, HttpResponse, Responder, body::BoxBody, http::StatusCode};
 use chrono::{DateTime, Utc};
 use domain::Page;
-use paperclip::{actix::OperationModifier, v2::schema::Apiv2Schema};
+use paperclip::actix::{Apiv2Schema, OperationModifier};
 use serde::Serialize;
+
+use crate::wire::NaiveUtc;
 
 /// A successful answer.
 pub struct Reply(HttpResponse);
@@ -59,19 +61,30 @@ impl Reply {
     }
 }
 
-/// The pagination envelope, fields in alphabetical order.
-#[derive(Serialize)]
-struct PageOut<U> {
+/// The pagination envelope, fields in alphabetical order. Its schema is published once per
+/// item type, as `<Item>s` (`Sites`, `Results`, ...).
+#[derive(Serialize, Apiv2Schema)]
+pub(crate) struct PageOut<U> {
+    /// True if a next page exists
     has_next: bool,
+    /// True if a previous page exists
     has_prev: bool,
     items: Vec<U>,
+    /// Number of the next page; present only when has_next is true
     #[serde(skip_serializing_if = "Option::is_none")]
     next_num: Option<u64>,
+    /// The return page number (1 indexed)
+    #[openapi(minimum = 1)]
     page: u64,
+    /// The total number of pages
     pages: u64,
+    /// The number of items to be displayed on a page
+    #[openapi(minimum = 1, maximum = 100)]
     per_page: u64,
+    /// Number of the previous page; present only when has_prev is true
     #[serde(skip_serializing_if = "Option::is_none")]
     prev_num: Option<u64>,
+    /// The total number of items matching the query
     total: u64,
 }
 
@@ -82,12 +95,12 @@ impl Responder for Reply {
     }
 }
 
-impl Apiv2Schema for Reply {}
+impl paperclip::v2::schema::Apiv2Schema for Reply {}
 impl OperationModifier for Reply {}
 
 /// Python `isoformat()` of a naive UTC time: microseconds only when non-zero. (Written out
 /// by hand: chrono's `format` re-parses its pattern on every call, which showed in profiles.)
-pub fn datetime(dt: &DateTime<Utc>) -> String {
+pub fn datetime(dt: &DateTime<Utc>) -> NaiveUtc {
     use chrono::{Datelike, Timelike};
     let n = dt.naive_utc();
     let (date, micros) = (n.date(), n.nanosecond() / 1_000);
@@ -100,7 +113,7 @@ pub fn datetime(dt: &DateTime<Utc>) -> String {
         n.minute(),
         n.second()
     );
-    if micros == 0 { whole } else { format!("{whole}.{micros:06}") }
+    NaiveUtc(if micros == 0 { whole } else { format!("{whole}.{micros:06}") })
 }
 
 #[cfg(test)]
@@ -133,8 +146,8 @@ mod tests {
     #[test]
     fn datetimes_print_like_python_isoformat() {
         let whole = chrono::Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
-        assert_eq!(super::datetime(&whole), "2000-01-01T00:00:00");
+        assert_eq!(super::datetime(&whole).as_str(), "2000-01-01T00:00:00");
         let frac = whole + chrono::Duration::microseconds(192_459);
-        assert_eq!(super::datetime(&frac), "2000-01-01T00:00:00.192459");
+        assert_eq!(super::datetime(&frac).as_str(), "2000-01-01T00:00:00.192459");
     }
 }

@@ -1,6 +1,7 @@
 //! Submitting and reading one benchmark.
 
 use super::*;
+use eosc_perf_tests::app::send_raw;
 
 backend_test!(a_submitted_benchmark_is_pending_until_an_admin_approves_it, |app| {
     let alice = app.registered("alice").await;
@@ -144,17 +145,16 @@ backend_test!(creating_a_benchmark_validates_the_body_like_marshmallow, |app| {
     let (status, resp) = app.call(Method::POST, "/benchmarks", Some(&alice.token), Some(json!([1]))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(resp, validation_error("json", json!({"_schema": ["Invalid input type."]})));
-    let resp = app
-        .request(Method::POST, "/benchmarks")
-        .bearer_auth(&alice.token)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = send_raw(
+        app.request(Method::POST, "/benchmarks")
+            .bearer_auth(&alice.token)
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        resp.json::<Value>().await.unwrap(),
+        resp.json(),
         json!({"code": 400, "status": "Bad Request", "errors": {"json": ["Invalid JSON body."]}})
     );
     assert_eq!(app.registry.manifest_requests(), 0, "the image is checked after the body");

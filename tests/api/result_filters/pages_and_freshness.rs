@@ -1,6 +1,7 @@
 //! Pages, hidden results, and cached lists following writes.
 
 use super::*;
+use eosc_perf_tests::app::send;
 
 backend_test!(filtered_lists_are_paginated_over_the_matching_rows_only, |app| {
     let f = fixture(&app).await;
@@ -75,10 +76,7 @@ backend_test!(list_answers_follow_writes_made_through_another_replica, |app| {
     let replica = app.replica().await;
     let get = |base: String, path: &'static str| {
         let client = app.client.clone();
-        async move {
-            let resp = client.get(format!("{base}{path}")).send().await.expect("request");
-            resp.json::<serde_json::Value>().await.expect("json")
-        }
+        async move { send(client.get(format!("{base}{path}"))).await.1 }
     };
     upload(&app, &f, json!({"time": 1}), "2021-01-01T00:00:00Z").await;
     // Warm both replicas' list caches.

@@ -1,6 +1,7 @@
 //! `POST /results`: the stored result, its datetimes and context parameters, what may be used.
 
 use super::*;
+use eosc_perf_tests::app::send_raw;
 
 backend_test!(an_uploaded_result_is_listed_filtered_sorted_and_claimed, |app| {
     let f = fixture(&app).await;
@@ -244,17 +245,16 @@ backend_test!(a_body_that_is_not_a_json_object_is_refused, |app| {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(reply, validation_error("json", json!({"_schema": ["Invalid input type."]})), "{body}");
     }
-    let resp = app
-        .request(Method::POST, &format!("/results?{query}"))
-        .bearer_auth(&f.user.token)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = send_raw(
+        app.request(Method::POST, &format!("/results?{query}"))
+            .bearer_auth(&f.user.token)
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        resp.json::<Value>().await.unwrap(),
+        resp.json(),
         json!({"code": 400, "status": "Bad Request", "errors": {"json": ["Invalid JSON body."]}})
     );
     // Query errors come before body errors.
@@ -270,16 +270,15 @@ backend_test!(a_missing_body_counts_as_an_empty_document_when_the_schema_allows_
     let (status, body) = post_result(&app, Some(&f.user.token), &query, None).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["json"], json!({}));
-    let resp = app
-        .request(Method::POST, &format!("/results?{query}"))
-        .bearer_auth(&f.user.token)
-        .header("content-type", "text/plain")
-        .body(r#"{"time": "not an integer"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::CREATED, "another content type counts as {{}}");
-    assert_eq!(resp.json::<Value>().await.unwrap()["json"], json!({}));
+    let resp = send_raw(
+        app.request(Method::POST, &format!("/results?{query}"))
+            .bearer_auth(&f.user.token)
+            .header("content-type", "text/plain")
+            .body(r#"{"time": "not an integer"}"#),
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::CREATED, "another content type counts as {{}}");
+    assert_eq!(resp.json()["json"], json!({}));
     let strict = approved_benchmark(
         &app,
         &f,

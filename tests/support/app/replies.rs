@@ -1,21 +1,24 @@
 //! Sending requests and the error bodies the API answers with.
 
-use reqwest::{Method, RequestBuilder, StatusCode, header::HeaderMap};
+use reqwest::{
+    Method, RequestBuilder, StatusCode,
+    header::{CONTENT_TYPE, HeaderMap},
+};
 use serde_json::{Value, json};
 
 use super::TestApp;
+use crate::conformance::{self, Exchange};
 
-/// Sends and decodes (an empty body decodes to `Value::Null`).
+/// Sends and decodes (an empty body decodes to `Value::Null`). The response is checked
+/// against the served OpenAPI document ([`crate::conformance`]).
 pub async fn send(req: RequestBuilder) -> (StatusCode, Value) {
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let bytes = resp.bytes().await.expect("body");
-    let body = if bytes.is_empty() {
+    let resp = send_raw(req).await;
+    let body = if resp.text.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        serde_json::from_str(&resp.text).unwrap_or(Value::String(resp.text))
     };
-    (status, body)
+    (resp.status, body)
 }
 
 /// A response kept whole: status, headers and the body as text.
@@ -47,16 +50,35 @@ impl RawResponse {
     }
 }
 
-/// Sends and keeps status, headers and text.
+/// Sends and keeps status, headers and text; the response is checked against the served
+/// OpenAPI document ([`crate::conformance`]).
 ///
 /// # Panics
-/// When the request cannot be sent.
+/// When the request cannot be sent, or the response does not conform.
 pub async fn send_raw(req: RequestBuilder) -> RawResponse {
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.expect("body");
-    RawResponse { status, headers, text }
+    execute(req).await.expect("request")
+}
+
+/// Like [`send_raw`], with transport errors returned (for tests that expect some).
+///
+/// # Errors
+/// When the request cannot be sent or the body not read.
+///
+/// # Panics
+/// When the response does not conform to the served document.
+pub async fn execute(req: RequestBuilder) -> reqwest::Result<RawResponse> {
+    let (client, request) = req.build_split();
+    let request = request?;
+    let method = request.method().clone();
+    let origin = request.url().origin().ascii_serialization();
+    let script_name = request.headers().get("X-Script-Name").and_then(|v| v.to_str().ok());
+    let path = conformance::routed_path(request.url().path(), script_name);
+    let resp = client.execute(request).await?;
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let body = resp.bytes().await?;
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    conformance::check(&origin, Exchange { method: &method, path: &path, status, content_type, body: &body });
+    Ok(RawResponse { status, headers, text: String::from_utf8_lossy(&body).into_owned() })
 }
 
 /// `{"code": c, "status": "<reason>"}`.

@@ -2,24 +2,23 @@
 //! (operationIds, summaries, tags, query parameters in order, request bodies) as Swagger 2;
 //! this module turns that into the OpenAPI 3.0.2 document the original serves: query
 //! parameters with their defaults, bounds and list style, path-level UUID parameters, request
-//! bodies, the documented responses, the component schemas of the wire format, global
-//! `bearerAuth` security, tags and info. (Paperclip's own v2→v3 conversion drops defaults and
-//! cannot express the uuid format, hence this one.)
-//!
-//! The component schemas (`components.json`) describe what the server sends, which is where
-//! they differ from the original's document: naive datetimes, page numbers and a claim's
-//! `resource_id` that may be absent, and every error body shape (docs/compatibility.md).
-//! The Swagger UI page served at `/` lives in `swagger`.
+//! bodies, the documented responses, the component schemas of the wire format (derived from
+//! the Rust types, see `components`), global `bearerAuth` security, tags and info.
+//! (Paperclip's own v2→v3 conversion drops defaults and cannot express the uuid format, hence
+//! this one.) The Swagger UI page served at `/` lives in `swagger`.
 
+mod components;
 mod responses;
+mod schema;
 mod swagger;
+#[cfg(test)]
+mod tests;
 
 use serde_json::{Map, Value, json};
 
+pub use components::PaginationMetadata;
 pub use responses::RESPONSES;
 pub use swagger::swagger_page;
-
-const COMPONENTS: &str = include_str!("components.json");
 
 const TAGS: [&str; 7] = ["benchmarks", "reports", "results", "sites", "flavors", "tags", "users"];
 
@@ -33,7 +32,7 @@ pub fn finish(v2: &Value, backend_route: &str) -> Value {
             paths.insert(path.clone(), path_item(path, item));
         }
     }
-    let components: Value = serde_json::from_str(COMPONENTS).unwrap_or_else(|_| json!({}));
+    let components = components::components();
     json!({
         "openapi": "3.0.2",
         "info": {
@@ -170,23 +169,4 @@ fn responses(operation_id: &str) -> Value {
     }
     out.insert("default".into(), json!({"$ref": "#/components/responses/DEFAULT_ERROR"}));
     Value::Object(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    #[test]
-    fn path_parameters_are_read_from_the_template() {
-        assert_eq!(super::path_params("/results/{result_id}:claim"), vec!["result_id"]);
-        assert!(super::path_params("/results").is_empty());
-    }
-
-    #[test]
-    fn swagger_2_query_parameters_become_openapi_3() {
-        let v2 = json!({"in": "query", "name": "per_page", "type": "integer", "default": 100, "minimum": 1.0, "maximum": 100.0});
-        let v3 = super::query_param(&v2);
-        assert_eq!(v3["schema"], json!({"type": "integer", "default": 100, "minimum": 1, "maximum": 100}));
-        assert_eq!(v3["required"], json!(false));
-    }
 }

@@ -2,7 +2,7 @@
 //! `/users/self/claims`.
 
 use domain::claim::{Claim, ClaimFilter, ClaimSort};
-use paperclip::actix::{api_v2_operation, web};
+use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -13,18 +13,38 @@ use crate::{
     params::{PAGE, PER_PAGE, Param, Query, STATUS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
     reply::{Reply, datetime},
     routes::{NoQuery, users::UserOut},
+    wire::NaiveUtc,
 };
 
 /// The Claim representation.
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "Claim")]
 pub struct ClaimOut {
+    /// UUID resource unique identification
+    #[openapi(example = "77e88a60-5d33-43d3-b802-27273278489e")]
     id: Uuid,
+    /// Why the result is claimed
+    #[openapi(example = "The resource uses negative time")]
     message: String,
+    /// UUID of the claimed result; absent when that result no longer exists
+    #[openapi(example = "3ddd146f-c2c6-487e-ac40-df1dbb971b2c")]
     #[serde(skip_serializing_if = "Option::is_none")]
     resource_id: Option<Uuid>,
-    resource_type: &'static str,
-    upload_datetime: String,
+    /// Resource type discriminator
+    #[openapi(example = "result")]
+    resource_type: ClaimType,
+    /// Upload datetime of the referred resource (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-08T20:37:10.192459")]
+    upload_datetime: NaiveUtc,
     uploader: UserOut,
+}
+
+/// What a claim is about (`resource_type`): always a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Apiv2Schema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimType {
+    /// A benchmark result.
+    Result,
 }
 
 impl From<Claim> for ClaimOut {
@@ -32,7 +52,7 @@ impl From<Claim> for ClaimOut {
         Self {
             id: c.id,
             message: c.message,
-            resource_type: "result",
+            resource_type: ClaimType::Result,
             resource_id: c.result_id,
             upload_datetime: datetime(&c.upload_datetime),
             uploader: c.uploader.into(),

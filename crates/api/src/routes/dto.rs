@@ -1,23 +1,41 @@
 //! Representations shared by several resources (contract §3). Optional fields are left out
-//! when null; datetimes are naive UTC.
+//! when null; datetimes are naive UTC. Each derives its OpenAPI component schema (named by
+//! `#[openapi(rename)]`; field doc comments are the published descriptions).
 
-use domain::{benchmark::Benchmark, flavor::Flavor, site::Site, submit::Submit};
+use domain::{benchmark::Benchmark, flavor::Flavor, mail::ItemKind, site::Site, submit::Submit};
+use paperclip::actix::Apiv2Schema;
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
-use crate::{reply::datetime, routes::users::UserOut};
+use crate::{
+    reply::datetime,
+    routes::users::UserOut,
+    wire::{BenchmarkJsonSchema, NaiveUtc},
+};
 
 /// The Benchmark representation.
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "Benchmark")]
 pub struct BenchmarkOut {
+    /// String with an statement about the object
+    #[openapi(example = "This is a simple description example")]
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// String with a docker hub container name
+    #[openapi(example = "deephdc/deep-oc-benchmarks_cnn")]
     docker_image: String,
+    /// String with a docker hub container tag
+    #[openapi(example = "1.0.2-gpu")]
     docker_tag: String,
+    /// UUID resource unique identification
+    #[openapi(example = "77e88a60-5d33-43d3-b802-27273278489e")]
     id: Uuid,
-    json_schema: Value,
-    upload_datetime: String,
+    json_schema: BenchmarkJsonSchema,
+    /// Upload datetime of the referred resource (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-08T20:37:10.192459")]
+    upload_datetime: NaiveUtc,
+    /// String with a docker hub container tag
+    #[openapi(example = "https://hub.docker.com/r/deephdc/deep-oc-benchmarks_cnn")]
     url: String,
 }
 
@@ -29,21 +47,32 @@ impl From<Benchmark> for BenchmarkOut {
             docker_image: b.docker_image,
             docker_tag: b.docker_tag,
             url: b.url,
-            json_schema: b.json_schema,
+            json_schema: BenchmarkJsonSchema(b.json_schema),
             description: b.description,
         }
     }
 }
 
 /// The Site representation.
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "Site")]
 pub struct SiteOut {
+    /// String with place where a site is located
+    #[openapi(example = "76131 Karlsruhe, Germany")]
     address: String,
+    /// String with an statement about the object
+    #[openapi(example = "This is a simple description example")]
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// UUID resource unique identification
+    #[openapi(example = "77e88a60-5d33-43d3-b802-27273278489e")]
     id: Uuid,
+    /// String with human readable institution identification
+    #[openapi(example = "Karlsruhe Institute of Technology")]
     name: String,
-    upload_datetime: String,
+    /// Upload datetime of the referred resource (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-08T20:37:10.192459")]
+    upload_datetime: NaiveUtc,
 }
 
 impl From<Site> for SiteOut {
@@ -59,13 +88,22 @@ impl From<Site> for SiteOut {
 }
 
 /// The Flavor representation (no site: see `GET /flavors/{id}/site`).
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "Flavor")]
 pub struct FlavorOut {
+    /// String with an statement about the object
+    #[openapi(example = "This is a simple description example")]
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// UUID resource unique identification
+    #[openapi(example = "77e88a60-5d33-43d3-b802-27273278489e")]
     id: Uuid,
+    /// String with virtual hardware template identification
+    #[openapi(example = "c6g.medium")]
     name: String,
-    upload_datetime: String,
+    /// Upload datetime of the referred resource (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-08T20:37:10.192459")]
+    upload_datetime: NaiveUtc,
 }
 
 impl From<Flavor> for FlavorOut {
@@ -80,18 +118,50 @@ impl From<Flavor> for FlavorOut {
 }
 
 /// The Submit representation.
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "Submit")]
 pub struct SubmitOut {
+    /// UUID resource unique identification
+    #[openapi(example = "b491d3ee-064d-48a2-9547-0c4c636466db")]
     resource_id: Uuid,
-    resource_type: &'static str,
-    upload_datetime: String,
+    /// Resource type discriminator
+    #[openapi(example = "benchmark")]
+    resource_type: SubmitType,
+    /// Upload datetime of the referred resource (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-08T20:37:10.192459")]
+    upload_datetime: NaiveUtc,
     uploader: UserOut,
+}
+
+/// What a submit is about (`resource_type`), in the original's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Apiv2Schema)]
+#[serde(rename_all = "lowercase")]
+pub enum SubmitType {
+    /// A benchmark.
+    Benchmark,
+    /// A claim on a result.
+    Claim,
+    /// A site.
+    Site,
+    /// A flavor.
+    Flavor,
+}
+
+impl From<ItemKind> for SubmitType {
+    fn from(kind: ItemKind) -> Self {
+        match kind {
+            ItemKind::Benchmark => SubmitType::Benchmark,
+            ItemKind::Claim => SubmitType::Claim,
+            ItemKind::Site => SubmitType::Site,
+            ItemKind::Flavor => SubmitType::Flavor,
+        }
+    }
 }
 
 impl From<Submit> for SubmitOut {
     fn from(s: Submit) -> Self {
         Self {
-            resource_type: s.resource_type.as_str(),
+            resource_type: s.resource_type.into(),
             resource_id: s.resource_id,
             upload_datetime: datetime(&s.upload_datetime),
             uploader: UserOut::from(s.uploader),

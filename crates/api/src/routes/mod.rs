@@ -2,6 +2,7 @@
 //! method and maps the answer; rules live in the domain services.
 
 pub mod benchmarks;
+pub mod bodies;
 pub mod claims;
 pub mod dto;
 pub mod flavors;

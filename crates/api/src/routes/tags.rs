@@ -1,7 +1,7 @@
 //! `/tags`: free labels for results.
 
 use domain::tag::{Tag, TagDraft, TagFilter, TagSort};
-use paperclip::actix::{api_v2_operation, web};
+use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -15,11 +15,18 @@ use crate::{
 };
 
 /// The Tag representation.
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "Tag")]
 pub struct TagOut {
+    /// String with an statement about the object
+    #[openapi(example = "This is a simple description example")]
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// UUID resource unique identification
+    #[openapi(example = "77e88a60-5d33-43d3-b802-27273278489e")]
     id: Uuid,
+    /// String with short feature identification
+    #[openapi(example = "python")]
     name: String,
 }
 

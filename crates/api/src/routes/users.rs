@@ -1,7 +1,7 @@
 //! `/users`: registration, self-service, admin listing and removal.
 
 use domain::user::{User, UserFilter, UserSort};
-use paperclip::actix::{api_v2_operation, web};
+use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
 use serde::Serialize;
 
 use crate::{
@@ -10,14 +10,24 @@ use crate::{
     extract::{Auth, QueryArgs, QuerySpec},
     params::{Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, TERMS},
     reply::{Reply, datetime},
+    wire::NaiveUtc,
 };
 
 /// The User representation.
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "User")]
 pub struct UserOut {
+    /// Email of user collected by the OIDC token
+    #[openapi(example = "simple_email@gmail.com")]
     email: String,
+    /// String containing an OIDC issuer
+    #[openapi(example = "https://self-issued.me")]
     iss: String,
-    registration_datetime: String,
+    /// Time when the user was registered (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-11T10:16:11.732268")]
+    registration_datetime: NaiveUtc,
+    /// String containing an OIDC subject
+    #[openapi(example = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")]
     sub: String,
 }
 

@@ -5,7 +5,7 @@ use domain::{
     result::{BenchmarkResult, ResultFilter, ResultSort},
     service::Upload,
 };
-use paperclip::actix::{api_v2_operation, web};
+use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -23,19 +23,27 @@ use crate::{
         tags::TagOut,
         users::UserOut,
     },
+    wire::{JsonObject, NaiveUtc},
 };
 
 /// The Result representation.
-#[derive(Serialize)]
+#[derive(Serialize, Apiv2Schema)]
+#[openapi(rename = "Result")]
 pub struct ResultOut {
     benchmark: BenchmarkOut,
-    execution_datetime: String,
+    /// START execution datetime of the result (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-08T20:37:10.192459")]
+    execution_datetime: NaiveUtc,
     flavor: FlavorOut,
+    /// UUID resource unique identification
+    #[openapi(example = "77e88a60-5d33-43d3-b802-27273278489e")]
     id: Uuid,
-    json: Value,
+    json: JsonObject,
     site: SiteOut,
     tags: Vec<TagOut>,
-    upload_datetime: String,
+    /// Upload datetime of the referred resource (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
+    #[openapi(example = "2021-09-08T20:37:10.192459")]
+    upload_datetime: NaiveUtc,
 }
 
 impl From<BenchmarkResult> for ResultOut {
@@ -48,7 +56,7 @@ impl From<BenchmarkResult> for ResultOut {
             site: r.site.into(),
             flavor: r.flavor.into(),
             tags: r.tags.into_iter().map(TagOut::from).collect(),
-            json: r.json,
+            json: JsonObject(r.json),
         }
     }
 }
