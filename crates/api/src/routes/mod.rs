@@ -5,6 +5,7 @@ pub mod benchmarks;
 pub mod claims;
 pub mod dto;
 pub mod flavors;
+pub mod health;
 pub mod reports;
 pub mod results;
 pub mod sites;
@@ -32,4 +33,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     flavors::configure(cfg);
     tags::configure(cfg);
     users::configure(cfg);
+    health::configure(cfg);
 }
