@@ -43,6 +43,8 @@ pub struct TestApp {
     pub db: sea_orm::DatabaseConnection,
     /// Backend in use.
     pub backend: Backend,
+    /// `http://127.0.0.1:<port>` of `/metrics` when `METRICS_BIND` gave it its own address.
+    pub metrics_address: Option<String>,
     _db: TestDb,
 }
 
@@ -111,6 +113,7 @@ pub async fn spawn_app_with_routes(
     settings.oidc.cache_ttl = Duration::from_secs(2);
     let app = server::Application::build_with_routes(settings, extra_routes).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|port| format!("http://127.0.0.1:{port}"));
     let conn = app.db();
     tokio::spawn(app.run_until_stopped());
     Some(TestApp {
@@ -121,6 +124,7 @@ pub async fn spawn_app_with_routes(
         registry,
         db: conn,
         backend,
+        metrics_address,
         _db: db,
     })
 }

@@ -11,6 +11,7 @@
 pub mod app;
 pub mod db;
 pub mod helpers;
+pub mod metrics;
 pub mod oidc;
 pub mod recorder;
 pub mod registry;

@@ -99,7 +99,7 @@ fn method_label(method: &Method) -> &'static str {
     KNOWN.iter().copied().find(|known| *known == method.as_str()).unwrap_or("other")
 }
 
-/// Probes, not API traffic.
+/// Probes, not API traffic (a path, or the route template it matched).
 fn is_probe(path: &str) -> bool {
     path == "/metrics" || path.starts_with("/health/")
 }
@@ -108,7 +108,7 @@ fn is_probe(path: &str) -> bool {
 /// the app data ([`HttpMetrics`]), and without them requests are only logged.
 ///
 /// # Errors
-/// None of its own: an inner error becomes its response here, so that it is logged and counted.
+/// Those of the inner middleware, passed on (logged).
 pub async fn request(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -120,12 +120,21 @@ pub async fn request(
     };
     let method = method_label(req.method());
     let metrics = req.app_data::<HttpMetrics>().cloned();
-    let in_flight = InFlight::start(metrics.as_ref().map(|m| &m.in_flight));
-    let http_request = req.request().clone();
+    let in_flight = InFlight::start(metrics.as_ref().filter(|_| !is_probe(req.path())).map(|m| &m.in_flight));
     let span = tracing::info_span!("request", request_id = %id);
+    // No clone of the request may be kept across this call: the inner middleware rewrite its
+    // head, which needs the only reference.
     let mut res = match next.call(req).instrument(span.clone()).await {
         Ok(res) => res.map_into_boxed_body(),
-        Err(e) => ServiceResponse::from_err(e, http_request),
+        Err(e) => {
+            // Only a middleware fails this way (handler errors are responses by now); actix
+            // renders it. Logged, not counted: there is no request left to name the route.
+            let status = e.as_response_error().status_code().as_u16();
+            span.in_scope(|| {
+                tracing::warn!(http.method = method, http.status = status, "{method} failed: {e}")
+            });
+            return Err(e);
+        }
     };
     drop(in_flight);
     let elapsed = started.elapsed();
@@ -135,9 +144,11 @@ pub async fn request(
     // Read after the inner services ran: the path is then the one routing saw (prefix
     // stripped, slashes merged).
     let path = res.request().path().to_owned();
+    let route = res.request().match_pattern();
     let status = res.status().as_u16();
     let millis = elapsed.as_secs_f64() * 1000.0;
-    let probe = is_probe(&path);
+    // A probe is a request routed to one: `/metrics` where it is not served is any unknown path.
+    let probe = route.as_deref().is_some_and(is_probe);
     span.in_scope(|| {
         if probe {
             tracing::debug!(http.method = method, http.path = %path, http.status = status, "{method} {path} {status} {millis:.1} ms");
@@ -146,8 +157,7 @@ pub async fn request(
         }
     });
     if let Some(metrics) = metrics.filter(|_| !probe) {
-        let route = res.request().match_pattern().unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
-        metrics.record(method, &route, status, elapsed);
+        metrics.record(method, route.as_deref().unwrap_or(UNMATCHED_ROUTE), status, elapsed);
     }
     Ok(res)
 }

@@ -3,6 +3,8 @@
 //! carries its `request_id` (the span `api::observe` opens): in text as `request{request_id=…}`,
 //! in JSON under `span` and `spans`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::{EnvFilter, fmt};
 
 /// How log lines are written (`LOG_FORMAT`).
@@ -34,7 +36,12 @@ pub fn init(format: LogFormat) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let _ = match format {
-        LogFormat::Text => fmt().with_env_filter(filter).with_target(false).try_init(),
+        // Colours only on a terminal: a pipe (container logs, files) gets plain text.
+        LogFormat::Text => fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .with_ansi(std::io::stdout().is_terminal())
+            .try_init(),
         LogFormat::Json => fmt()
             .json()
             .with_env_filter(filter)
