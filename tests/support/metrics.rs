@@ -1,7 +1,10 @@
 //! Reading `GET /metrics` answers (Prometheus text format) in tests: the value of one sample.
 
-/// The samples of an exposition, as `(name, labels, value)`; labels sorted by name.
-pub fn samples(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
+/// A sample: name, labels sorted by name, value.
+pub type Sample = (String, Vec<(String, String)>, f64);
+
+/// The samples of an exposition.
+pub fn samples(text: &str) -> Vec<Sample> {
     text.lines()
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .filter_map(|line| {

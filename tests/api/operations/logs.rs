@@ -44,13 +44,16 @@ impl Process {
                 sink.lock().unwrap().push(line);
             }
         });
+        // Owned (and so killed and waited for on drop) before anything can fail.
+        let mut process = Self { child, lines, port: 0 };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let port = lines.lock().unwrap().iter().find_map(|l| port_in(l));
+            let port = process.lines.lock().unwrap().iter().find_map(|l| port_in(l));
             if let Some(port) = port {
-                return Self { child, lines, port };
+                process.port = port;
+                return process;
             }
-            assert!(Instant::now() < deadline, "no port logged: {:?}", lines.lock().unwrap());
+            assert!(Instant::now() < deadline, "no port logged: {:?}", process.lines.lock().unwrap());
             std::thread::sleep(Duration::from_millis(50));
         }
     }
