@@ -17,6 +17,7 @@ mod mail_delivery;
 mod mails;
 mod moderation;
 mod openapi;
+mod operations;
 mod pagination_bounds;
 mod result_filters;
 mod results;

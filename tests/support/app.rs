@@ -46,6 +46,8 @@ pub struct TestApp {
     /// Addresses whose responses are checked against the served document (this server and
     /// its replicas), until the app is dropped.
     checked: std::sync::Mutex<Vec<String>>,
+    /// `http://127.0.0.1:<port>` of `/metrics` when `METRICS_BIND` gave it its own address.
+    pub metrics_address: Option<String>,
     _db: TestDb,
 }
 
@@ -121,6 +123,7 @@ pub async fn spawn_app_with_routes(
     settings.oidc.cache_ttl = Duration::from_secs(2);
     let app = server::Application::build_with_routes(settings, extra_routes).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app.metrics_port().map(|port| format!("http://127.0.0.1:{port}"));
     let conn = app.db();
     tokio::spawn(app.run_until_stopped());
     crate::conformance::register(&address).await;
@@ -134,6 +137,7 @@ pub async fn spawn_app_with_routes(
         db: conn,
         backend,
         checked,
+        metrics_address,
         _db: db,
     })
 }

@@ -12,6 +12,7 @@ pub mod app;
 pub mod conformance;
 pub mod db;
 pub mod helpers;
+pub mod metrics;
 pub mod oidc;
 pub mod recorder;
 pub mod registry;

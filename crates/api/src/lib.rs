@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod limits;
+pub mod observe;
 pub mod openapi;
 pub mod panic;
 pub mod params;

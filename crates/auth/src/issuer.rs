@@ -1,7 +1,7 @@
 //! One trusted issuer: its discovery document, signing keys, userinfo and introspection
 //! endpoints, and the client credentials that belong to it alone (they are sent nowhere else).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use domain::Identity;
 use jsonwebtoken::jwk::JwkSet;
@@ -15,6 +15,7 @@ use crate::{
     failure::LookupFailure,
     identity::{identity_from, merge},
     keys::KeyStore,
+    metrics::{OidcEndpoint, OidcMetrics, outcome_of},
 };
 
 /// What discovery tells about an issuer.
@@ -64,6 +65,7 @@ pub(crate) struct Issuer {
     http: reqwest::Client,
     discovery: OnceCell<Discovery>,
     keys: KeyStore,
+    metrics: Option<OidcMetrics>,
 }
 
 impl Issuer {
@@ -72,11 +74,31 @@ impl Issuer {
         client: Option<ClientCredentials>,
         http: reqwest::Client,
         keys: KeyStore,
+        metrics: Option<OidcMetrics>,
     ) -> Self {
-        Self { url, client, http, discovery: OnceCell::new(), keys }
+        Self { url, client, http, discovery: OnceCell::new(), keys, metrics }
     }
 
-    async fn call<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, CallError> {
+    /// One call to `endpoint`, counted and timed.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        endpoint: OidcEndpoint,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, CallError> {
+        let started = Instant::now();
+        let answer = Self::send(req).await;
+        if let Some(metrics) = &self.metrics {
+            let (status, decoded) = match &answer {
+                Ok(_) => (Some(StatusCode::OK), true),
+                Err(CallError::Status(status)) => (Some(*status), false),
+                Err(CallError::Transport(_)) => (None, false),
+            };
+            metrics.observe(endpoint, outcome_of(status, decoded), started.elapsed());
+        }
+        answer
+    }
+
+    async fn send<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, CallError> {
         let resp = req.send().await.map_err(|e| CallError::Transport(e.to_string()))?;
         if !resp.status().is_success() {
             return Err(CallError::Status(resp.status()));
@@ -90,7 +112,9 @@ impl Issuer {
         self.discovery
             .get_or_try_init(|| async {
                 let url = format!("{}/.well-known/openid-configuration", self.url);
-                Self::call(self.http.get(&url)).await.map_err(|e| e.unavailable(&self.url, "discovery"))
+                self.call(OidcEndpoint::Discovery, self.http.get(&url))
+                    .await
+                    .map_err(|e| e.unavailable(&self.url, "discovery"))
             })
             .await
     }
@@ -100,7 +124,7 @@ impl Issuer {
             tracing::warn!(oidc.issuer = %self.url, "OIDC provider publishes no jwks_uri");
             return Err(LookupFailure::Unavailable);
         };
-        Self::call(self.http.get(&uri)).await.map_err(|e| e.unavailable(&self.url, "jwks"))
+        self.call(OidcEndpoint::Jwks, self.http.get(&uri)).await.map_err(|e| e.unavailable(&self.url, "jwks"))
     }
 
     /// The signing keys known so far (fetched on first use).
@@ -133,7 +157,7 @@ impl Issuer {
     /// Userinfo for `token`.
     pub(crate) async fn userinfo(&self, token: &str) -> Result<Value, LookupFailure> {
         let endpoint = self.endpoint(|d| d.userinfo_endpoint.as_ref(), "userinfo").await?;
-        Self::call(self.http.get(&endpoint).bearer_auth(token))
+        self.call(OidcEndpoint::Userinfo, self.http.get(&endpoint).bearer_auth(token))
             .await
             .map_err(|e| e.about_token(&self.url, "userinfo"))
     }
@@ -147,7 +171,7 @@ impl Issuer {
             .post(&endpoint)
             .basic_auth(client.client_id(), Some(client.client_secret()))
             .form(&[("token", token)]);
-        let answer: Value = Self::call(req).await.map_err(|e| {
+        let answer: Value = self.call(OidcEndpoint::Introspection, req).await.map_err(|e| {
             if let CallError::Status(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) = e {
                 tracing::warn!(oidc.issuer = %self.url, "introspection refused our client credentials");
             }

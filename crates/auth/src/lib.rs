@@ -21,7 +21,9 @@ mod identity;
 mod issuer;
 mod jwt;
 mod keys;
+mod metrics;
 mod provider;
 
 pub use config::{ClientCredentials, ConfigError, OidcConfig};
+pub use metrics::{OidcEndpoint, OidcMetrics};
 pub use provider::OidcIdentityProvider;

@@ -15,6 +15,7 @@ use crate::{
     issuer::Issuer,
     jwt::{VerifyError, peek_claims, verify},
     keys::KeyStore,
+    metrics::OidcMetrics,
 };
 
 /// Resolves bearer tokens against the trusted OIDC providers.
@@ -32,6 +33,18 @@ impl OidcIdentityProvider {
     /// # Errors
     /// When the HTTP client cannot be built (TLS backend failure).
     pub fn new(config: OidcConfig) -> Result<Self, reqwest::Error> {
+        Self::build(config, None)
+    }
+
+    /// [`OidcIdentityProvider::new`], counting and timing every call to a provider in `metrics`.
+    ///
+    /// # Errors
+    /// As [`OidcIdentityProvider::new`].
+    pub fn with_metrics(config: OidcConfig, metrics: OidcMetrics) -> Result<Self, reqwest::Error> {
+        Self::build(config, Some(metrics))
+    }
+
+    fn build(config: OidcConfig, metrics: Option<OidcMetrics>) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
@@ -42,7 +55,8 @@ impl OidcIdentityProvider {
             .iter()
             .map(|url| {
                 let client = config.clients.get(url).cloned();
-                Issuer::new(url.clone(), client, http.clone(), KeyStore::new(config.jwks_refresh_interval))
+                let keys = KeyStore::new(config.jwks_refresh_interval);
+                Issuer::new(url.clone(), client, http.clone(), keys, metrics.clone())
             })
             .collect();
         Ok(Self {
@@ -51,6 +65,11 @@ impl OidcIdentityProvider {
             cache_ttl: config.cache_ttl,
             lookup_timeout: config.lookup_timeout,
         })
+    }
+
+    /// Lookups and bytes of the token cache, for metrics.
+    pub fn cache_stats(&self) -> std::sync::Arc<domain::stats::CacheStats> {
+        self.cache.stats()
     }
 
     fn trusted(&self, iss: &str) -> Option<&Issuer> {

@@ -11,7 +11,7 @@ use jsonschema::Validator;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::DomainError;
+use crate::{DomainError, stats::CacheStats};
 
 /// Renders a JSON pointer the way Python prints the error's `deque` path.
 fn deque(pointer: &str) -> String {
@@ -78,17 +78,21 @@ pub fn validate_document(schema: &Value, document: &Value) -> Result<(), DomainE
 /// rarely change, so uploads compile each schema once. An entry is used only while the schema
 /// it was compiled from equals the benchmark's current one (compared in full, so no hash
 /// collision can apply a stale schema); a broken schema is never cached. At most `capacity`
-/// benchmarks are kept; past that an arbitrary entry makes room.
+/// benchmarks are kept; past that an arbitrary entry makes room. Its [`CacheStats`] count
+/// lookups and the JSON text size of the kept schemas (their compiled form is larger).
 #[derive(Debug)]
 pub struct SchemaCache {
     entries: Mutex<HashMap<Uuid, CompiledSchema>>,
     capacity: usize,
+    stats: Arc<CacheStats>,
 }
 
 #[derive(Debug)]
 struct CompiledSchema {
     source: Value,
     validator: Arc<Validator>,
+    /// The JSON text size of `source`, counted in the stats while kept.
+    bytes: usize,
 }
 
 impl SchemaCache {
@@ -97,7 +101,16 @@ impl SchemaCache {
 
     /// An empty cache keeping at most `capacity` compiled schemas.
     pub fn new(capacity: usize) -> Self {
-        Self { entries: Mutex::new(HashMap::new()), capacity: capacity.max(1) }
+        Self {
+            entries: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+            stats: Arc::new(CacheStats::default()),
+        }
+    }
+
+    /// Lookups and bytes of this cache, for metrics.
+    pub fn stats(&self) -> Arc<CacheStats> {
+        self.stats.clone()
     }
 
     /// The validator of `benchmark_id`'s current `schema`, compiled on first use or after the
@@ -107,18 +120,25 @@ impl SchemaCache {
     /// 422 when the schema is broken (Q9).
     pub fn validator(&self, benchmark_id: Uuid, schema: &Value) -> Result<Arc<Validator>, DomainError> {
         if let Some(hit) = self.lock().get(&benchmark_id).filter(|entry| entry.source == *schema) {
+            self.stats.hit();
             return Ok(hit.validator.clone());
         }
+        self.stats.miss();
         // Compiled outside the lock: concurrent uploads for other benchmarks never wait on it.
         let validator = Arc::new(compile_schema(schema)?);
+        let bytes = schema.to_string().len();
         let mut entries = self.lock();
         if entries.len() >= self.capacity && !entries.contains_key(&benchmark_id) {
             let evicted = entries.keys().next().copied();
-            if let Some(evicted) = evicted {
-                entries.remove(&evicted);
+            if let Some(evicted) = evicted.and_then(|id| entries.remove(&id)) {
+                self.stats.dropped(evicted.bytes);
             }
         }
-        entries.insert(benchmark_id, CompiledSchema { source: schema.clone(), validator: validator.clone() });
+        let compiled = CompiledSchema { source: schema.clone(), validator: validator.clone(), bytes };
+        if let Some(replaced) = entries.insert(benchmark_id, compiled) {
+            self.stats.dropped(replaced.bytes);
+        }
+        self.stats.stored(bytes);
         Ok(validator)
     }
 
@@ -191,5 +211,19 @@ mod tests {
         cache.validator(b, &integer).unwrap();
         cache.validator(c, &integer).unwrap();
         assert_eq!(cache.len(), 2, "bounded");
+    }
+
+    #[test]
+    fn lookups_and_kept_bytes_are_counted() {
+        let cache = SchemaCache::new(1);
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let schema = json!({"type": "integer"});
+        let size = schema.to_string().len();
+        cache.validator(a, &schema).unwrap();
+        cache.validator(a, &schema).unwrap();
+        let stats = cache.stats().snapshot();
+        assert_eq!((stats.hits, stats.misses, stats.bytes), (1, 1, size as u64));
+        cache.validator(b, &schema).unwrap();
+        assert_eq!(cache.stats().snapshot().bytes, size as u64, "the evicted entry's bytes left");
     }
 }

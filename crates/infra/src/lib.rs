@@ -12,6 +12,7 @@ pub mod config;
 pub mod entity;
 pub mod error;
 pub mod outbox;
+pub mod pool;
 pub mod registry;
 pub mod repo;
 pub mod sql;

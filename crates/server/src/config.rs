@@ -7,6 +7,8 @@ use api::HttpConfig;
 use auth::OidcConfig;
 use infra::{DbConfig, config::ResultCacheConfig, outbox::MailConfig, registry::RegistryConfig};
 
+use crate::telemetry::LogFormat;
+
 mod oidc;
 
 /// The default trusted issuers of the original (EGI Check-in).
@@ -46,6 +48,10 @@ pub struct Settings {
     pub http: HttpConfig,
     /// Container image check; `None` when `IMAGE_CHECK=off`.
     pub registry: Option<RegistryConfig>,
+    /// `METRICS_BIND`: serve `/metrics` there instead of on the main address.
+    pub metrics_bind: Option<String>,
+    /// `LOG_FORMAT`.
+    pub log_format: LogFormat,
 }
 
 /// Reads a variable, or the content of the file named by `NAME_FILE`.
@@ -80,8 +86,7 @@ impl Settings {
     /// # Errors
     /// The first unusable variable.
     pub fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let bind =
-            read(env, "BIND_ADDRESS")?.filter(|b| !b.is_empty()).unwrap_or_else(|| "127.0.0.1:5000".into());
+        let bind = bind_address(env)?;
         let mut database = DbConfig::new(database_url(env)?);
         database.result_cache = ResultCacheConfig {
             results: count(env, "RESULT_CACHE_RESULTS", ResultCacheConfig::DEFAULT_RESULTS)?,
@@ -138,6 +143,9 @@ impl Settings {
             mail_support: read(env, "MAIL_SUPPORT")?.unwrap_or_default(),
             http: HttpConfig { backend_route, cors_origin, limits: crate::limits::request_limits(env)? },
             registry,
+            metrics_bind: read(env, "METRICS_BIND")?.filter(|b| !b.is_empty()),
+            log_format: LogFormat::parse(&read(env, "LOG_FORMAT")?.unwrap_or_default())
+                .map_err(|e| bad("LOG_FORMAT", e))?,
         })
     }
 
@@ -146,6 +154,14 @@ impl Settings {
         self.mail.max_backoff = Duration::from_secs(1);
         self
     }
+}
+
+/// `BIND_ADDRESS`, default `127.0.0.1:5000`.
+///
+/// # Errors
+/// When `BIND_ADDRESS_FILE` names an unreadable file.
+pub fn bind_address(env: &dyn Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
+    Ok(read(env, "BIND_ADDRESS")?.filter(|b| !b.is_empty()).unwrap_or_else(|| "127.0.0.1:5000".into()))
 }
 
 /// `MAIL_CONCURRENCY`: mails sent at the same time, 1 to 256.
@@ -295,6 +311,15 @@ mod tests {
         {
             assert_eq!(settings(&[(name, value)]).unwrap_err().variable, name, "{name}={value}");
         }
+    }
+
+    #[test]
+    fn metrics_address_and_log_format_are_optional_and_checked() {
+        let s = settings(&[]).unwrap();
+        assert_eq!((s.metrics_bind, s.log_format), (None, LogFormat::Text));
+        let s = settings(&[("METRICS_BIND", "0.0.0.0:9100"), ("LOG_FORMAT", "json")]).unwrap();
+        assert_eq!((s.metrics_bind.as_deref(), s.log_format), (Some("0.0.0.0:9100"), LogFormat::Json));
+        assert_eq!(settings(&[("LOG_FORMAT", "xml")]).unwrap_err().variable, "LOG_FORMAT");
     }
 
     #[test]

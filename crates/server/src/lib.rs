@@ -2,8 +2,11 @@
 //! concrete adapters (SeaORM, OIDC, SMTP outbox, OCI registry) into the domain services and
 //! the HTTP layer. The only crate that knows every concrete type.
 
+pub mod cli;
 pub mod config;
 pub mod limits;
+pub mod metrics;
+pub mod readiness;
 pub mod startup;
 pub mod telemetry;
 

@@ -2,8 +2,15 @@
 
 use std::{net::TcpListener, sync::Arc};
 
-use actix_web::{HttpServer, dev::Server};
+use actix_web::{
+    App, HttpServer,
+    dev::{Server, ServerHandle},
+    http::StatusCode,
+    middleware::from_fn,
+    web,
+};
 use anyhow::Context;
+use api::routes::health::ReadinessCheck;
 use auth::OidcIdentityProvider;
 use domain::{
     access::Access,
@@ -19,15 +26,22 @@ use infra::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::Settings;
+use crate::{
+    Settings,
+    metrics::{ACQUIRE_SAMPLE_INTERVAL, Metrics, MetricsEndpoint, Sources},
+    readiness::DatabaseReadiness,
+};
 
 /// A built, bound, not yet running server.
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` on its own address (`METRICS_BIND`) and that address's port.
+    metrics_server: Option<(Server, u16)>,
     db: DatabaseConnection,
     deliverer: tokio::task::JoinHandle<()>,
     stop_deliverer: tokio::sync::oneshot::Sender<()>,
+    acquire_sampler: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -72,8 +86,13 @@ impl Application {
         };
         let mails = MailTemplates { support: settings.mail_support.clone() };
         let access = Access::new(repos.users.clone(), settings.admin_entitlements.clone());
-        let identity =
-            Arc::new(OidcIdentityProvider::new(settings.oidc.clone()).context("building the OIDC client")?);
+        let metrics = Arc::new(Metrics::new().context("building the metrics registry")?);
+        let identity = Arc::new(
+            OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
+                .context("building the OIDC client")?,
+        );
+        let mut caches = repos.results.cache_stats().to_vec();
+        caches.push(("auth_tokens", identity.cache_stats()));
         let state = api::AppState {
             identity,
             users: UserService::new(repos.users.clone(), clock.clone(), mails.clone()),
@@ -107,29 +126,53 @@ impl Application {
             ),
             access,
         };
+        caches.push(("schemas", state.results.schema_cache_stats()));
+        let deliverer = MailDeliverer::new(db.clone(), settings.mail.clone(), mail_signal);
+        let sources = Sources { db: db.clone(), mail: deliverer.counters(), caches };
+        let endpoint = web::Data::new(MetricsEndpoint { metrics: metrics.clone(), sources });
+        let readiness = web::Data::new(ReadinessCheck(Arc::new(DatabaseReadiness::new(db.clone()))));
+        let http_metrics = metrics.http.clone();
+        // `/metrics` on the main address only when it has no address of its own.
+        let main_metrics = settings.metrics_bind.is_none().then(|| endpoint.clone());
         let listener =
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let http = settings.http.clone();
-        let server = HttpServer::new(move || api::build_app_with(state.clone(), http.clone(), extra_routes))
-            .listen(listener)?
-            .shutdown_timeout(10)
-            .run();
+        let server = HttpServer::new(move || {
+            let metrics_route = main_metrics.as_ref().map(crate::metrics::route);
+            api::build_app_with(state.clone(), http.clone(), extra_routes)
+                .app_data(readiness.clone())
+                .app_data(http_metrics.clone())
+                .configure(|cfg| metrics_route.into_iter().for_each(|route| route(cfg)))
+                .wrap(from_fn(api::observe::request))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        let metrics_server = match &settings.metrics_bind {
+            Some(address) => Some(metrics_server(address, &endpoint)?),
+            None => None,
+        };
         if settings.mail.server.is_none() {
             tracing::warn!("MAIL_SERVER is unset: mails are logged instead of sent");
         }
         let (stop_deliverer, stopped) = tokio::sync::oneshot::channel::<()>();
-        let deliverer = MailDeliverer::new(db.clone(), settings.mail.clone(), mail_signal);
         let deliverer = tokio::spawn(deliverer.run_until(async {
             let _ = stopped.await;
         }));
+        let acquire_sampler = tokio::spawn(sample_acquire(metrics, db.clone()));
         tracing::info!("listening on {} (port {port})", settings.bind);
-        Ok(Self { port, server, db, deliverer, stop_deliverer })
+        Ok(Self { port, server, metrics_server, db, deliverer, stop_deliverer, acquire_sampler })
     }
 
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the metrics address, when `METRICS_BIND` gave one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
     }
 
     /// The database pool (tests inspect it).
@@ -143,9 +186,43 @@ impl Application {
     /// # Errors
     /// I/O errors of the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics: Option<(ServerHandle, _)> =
+            self.metrics_server.map(|(server, _)| (server.handle(), tokio::spawn(server)));
         let result = self.server.await;
+        if let Some((handle, running)) = metrics {
+            handle.stop(true).await;
+            let _ = running.await;
+        }
+        self.acquire_sampler.abort();
         let _ = self.stop_deliverer.send(());
         let _ = self.deliverer.await;
         result
+    }
+}
+
+/// A server answering `GET /metrics` on `address`, and 404 to anything else.
+fn metrics_server(address: &str, endpoint: &web::Data<MetricsEndpoint>) -> anyhow::Result<(Server, u16)> {
+    let listener = TcpListener::bind(address).with_context(|| format!("binding METRICS_BIND {address}"))?;
+    let port = listener.local_addr()?.port();
+    let endpoint = endpoint.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .configure(crate::metrics::route(&endpoint))
+            .default_service(web::to(|| async { api::error::bare(StatusCode::NOT_FOUND) }))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(5)
+    .run();
+    tracing::info!("metrics on {address} (port {port})");
+    Ok((server, port))
+}
+
+/// Samples the pool's acquire time until aborted.
+async fn sample_acquire(metrics: Arc<Metrics>, db: DatabaseConnection) {
+    let mut every = tokio::time::interval(ACQUIRE_SAMPLE_INTERVAL);
+    loop {
+        every.tick().await;
+        metrics.sample_acquire(&db).await;
     }
 }

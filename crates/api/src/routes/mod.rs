@@ -7,6 +7,7 @@ pub mod claims;
 pub mod dto;
 pub mod flavors;
 pub mod moderated;
+pub mod health;
 pub mod reports;
 pub mod results;
 pub mod sites;
@@ -42,4 +43,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     results::configure(cfg);
     tags::configure(cfg);
     users::configure(cfg);
+    health::configure(cfg);
 }

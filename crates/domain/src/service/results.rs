@@ -90,6 +90,11 @@ impl ResultService {
         Self { ports, mails, schemas: Arc::new(SchemaCache::default()) }
     }
 
+    /// Lookups and bytes of the compiled-schema cache, for metrics.
+    pub fn schema_cache_stats(&self) -> Arc<crate::stats::CacheStats> {
+        self.schemas.stats()
+    }
+
     /// `POST /results`, checks in the contract's order (§4.3).
     ///
     /// # Errors

@@ -3,7 +3,14 @@
 //! and reschedules each failed one. It wakes when this process commits a mail, when a retry
 //! it scheduled is due, and every poll interval (mails of other replicas, ended leases).
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -38,6 +45,26 @@ struct Sender {
     config: MailConfig,
     /// `None` when `MAIL_SERVER` is unset: mails are logged.
     smtp: Option<SmtpConnections>,
+    counters: Arc<DeliveryCounters>,
+}
+
+/// Delivery attempts of this process since start, read by metrics.
+#[derive(Debug, Default)]
+pub struct DeliveryCounters {
+    delivered: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl DeliveryCounters {
+    /// Mails handed to the SMTP server (or logged, without `MAIL_SERVER`).
+    pub fn delivered(&self) -> u64 {
+        self.delivered.load(Ordering::Relaxed)
+    }
+
+    /// Attempts that failed (each is retried later).
+    pub fn failed(&self) -> u64 {
+        self.failed.load(Ordering::Relaxed)
+    }
 }
 
 /// How one attempt ended; settled in the database by the run loop.
@@ -60,8 +87,13 @@ impl MailDeliverer {
         config.concurrency = config.concurrency.max(1);
         let smtp =
             config.server.clone().map(|host| SmtpConnections::new(host, config.port, config.concurrency));
-        let sender = Arc::new(Sender { db, config, smtp });
+        let sender = Arc::new(Sender { db, config, smtp, counters: Arc::default() });
         Self { sender, signal, instance: Uuid::new_v4(), claims: 0 }
+    }
+
+    /// Delivered and failed attempts of this deliverer, for metrics.
+    pub fn counters(&self) -> Arc<DeliveryCounters> {
+        Arc::clone(&self.sender.counters)
     }
 
     /// Runs until the task is dropped.
@@ -197,8 +229,12 @@ impl Sender {
     /// One attempt at one mail.
     async fn deliver(self: Arc<Self>, holder: Arc<str>, row: mail_outbox::Model) -> Outcome {
         match self.send(&row).await {
-            Ok(()) => Outcome::Delivered { holder, id: row.id },
+            Ok(()) => {
+                self.counters.delivered.fetch_add(1, Ordering::Relaxed);
+                Outcome::Delivered { holder, id: row.id }
+            }
             Err(error) => {
+                self.counters.failed.fetch_add(1, Ordering::Relaxed);
                 let attempts = row.attempts.saturating_add(1);
                 let retry_in = backoff(attempts, self.config.max_backoff);
                 tracing::warn!(

@@ -12,13 +12,16 @@ mod smtp;
 
 use std::{sync::Arc, time::Duration};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::{RepoError, mail::OutboundMail};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryOrder,
+    QuerySelect, Set,
+};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-pub use deliverer::MailDeliverer;
+pub use deliverer::{DeliveryCounters, MailDeliverer};
 
 use crate::{entity::mail_outbox, error::DbResultExt};
 
@@ -132,6 +135,33 @@ impl MailSignal {
     pub(crate) async fn committed(&self) {
         self.notify.notified().await;
     }
+}
+
+/// The mails waiting in the outbox (queued, or failed and waiting for their retry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    /// How many.
+    pub queued: u64,
+    /// When the oldest of them was queued.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// The outbox's backlog, shared by every replica.
+///
+/// # Errors
+/// Classified database errors.
+pub async fn backlog<C: ConnectionTrait>(db: &C) -> Result<Backlog, RepoError> {
+    let queued = mail_outbox::Entity::find().count(db).await.repo()?;
+    let oldest = mail_outbox::Entity::find()
+        .select_only()
+        .column(mail_outbox::Column::CreatedAt)
+        .order_by_asc(mail_outbox::Column::CreatedAt)
+        .limit(1)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await
+        .repo()?;
+    Ok(Backlog { queued, oldest })
 }
 
 /// Whether `address` is a mailbox lettre accepts (used to check `MAIL_FROM` at start).

@@ -6,11 +6,20 @@
 //! returned, since nobody asks for that value again. Eviction is least-recently-used, so those
 //! dead entries go first when the cache is full, and idle ones leave after [`IDLE_LIFETIME`].
 //! Concurrent misses of the same key and counter value compute the answer once (the others wait
-//! for it); misses of other keys never wait on each other.
+//! for it); misses of other keys never wait on each other. Lookups and the estimated bytes of
+//! the stored answers are counted in a [`CacheStats`] that metrics read.
 
-use std::{future::Future, hash::Hash, time::Duration};
+use std::{
+    future::Future,
+    hash::Hash,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
-use domain::RepoError;
+use domain::{RepoError, stats::CacheStats};
 use moka::{future::Cache, policy::EvictionPolicy};
 
 /// An entry nobody read for this long is dropped (the cache then frees the memory of answers
@@ -37,6 +46,8 @@ enum NotStored<V> {
 /// A bounded map from (query key, change-counter value) to answers.
 pub struct GenerationCache<K, V> {
     entries: Cache<(K, i64), V>,
+    stats: Arc<CacheStats>,
+    bytes: fn(&V) -> usize,
 }
 
 impl<K, V> GenerationCache<K, V>
@@ -44,15 +55,24 @@ where
     K: Hash + Eq + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    /// Holding at most `capacity` total `weight` (e.g. 1 for a count, the results of a page).
-    pub fn new(capacity: u64, weight: fn(&V) -> u32) -> Self {
+    /// Holding at most `capacity` total `weight` (e.g. 1 for a count, the results of a page);
+    /// `bytes` estimates the memory an answer holds, for the stats.
+    pub fn new(capacity: u64, weight: fn(&V) -> u32, bytes: fn(&V) -> usize) -> Self {
+        let stats = Arc::new(CacheStats::default());
+        let evicted = stats.clone();
         let entries = Cache::builder()
             .max_capacity(capacity)
             .weigher(move |_key: &(K, i64), value: &V| weight(value).max(1))
             .eviction_policy(EvictionPolicy::lru())
             .time_to_idle(IDLE_LIFETIME)
+            .eviction_listener(move |_key, value: V, _cause| evicted.dropped(bytes(&value)))
             .build();
-        Self { entries }
+        Self { entries, stats, bytes }
+    }
+
+    /// Lookups and bytes of this cache, for metrics.
+    pub fn stats(&self) -> Arc<CacheStats> {
+        self.stats.clone()
     }
 
     /// The answer for `key` at counter value `generation`: cached, or from `compute`, which is
@@ -67,16 +87,28 @@ where
         generation: i64,
         compute: impl Future<Output = Result<Computed<V>, RepoError>> + Send,
     ) -> Result<V, RepoError> {
+        let computed = AtomicBool::new(false);
+        let ran = &computed;
         let stored = self
             .entries
             .try_get_with((key, generation), async move {
+                ran.store(true, Ordering::Relaxed);
                 match compute.await {
-                    Ok(Computed { value, exact_at: Some(at) }) if at == generation => Ok(value),
+                    Ok(Computed { value, exact_at: Some(at) }) if at == generation => {
+                        self.stats.stored((self.bytes)(&value));
+                        Ok(value)
+                    }
                     Ok(Computed { value, .. }) => Err(NotStored::Inexact(value)),
                     Err(e) => Err(NotStored::Failed(e)),
                 }
             })
             .await;
+        // A request that waited for another's computation counts as a hit: it computed nothing.
+        if computed.load(Ordering::Relaxed) {
+            self.stats.miss()
+        } else {
+            self.stats.hit()
+        }
         match stored {
             Ok(value) => Ok(value),
             Err(not_stored) => match not_stored.as_ref() {

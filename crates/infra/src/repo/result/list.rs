@@ -26,6 +26,30 @@ pub(super) type CachedPage = (u64, Arc<Vec<domain::result::BenchmarkResult>>);
 /// A cached total: the counter value it was counted at, and the count.
 pub(super) type CachedTotal = (i64, u64);
 
+/// About the memory a cached page holds: each result's fixed part, its document and its
+/// benchmark's schema (every result carries its own copy), and the names of its tags.
+pub(super) fn page_bytes((_, results): &CachedPage) -> usize {
+    results
+        .iter()
+        .map(|r| {
+            let tags: usize = r.tags.iter().map(|t| size_of_val(t) + t.name.len()).sum();
+            size_of_val(r) + json_bytes(&r.json) + json_bytes(&r.benchmark.json_schema) + tags
+        })
+        .sum()
+}
+
+/// About the memory of a JSON value: its text and a pointer-sized slot per node.
+fn json_bytes(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    let own = size_of::<Value>();
+    own + match value {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items.iter().map(json_bytes).sum(),
+        Value::Object(map) => map.iter().map(|(k, v)| k.len() + json_bytes(v)).sum(),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+    }
+}
+
 impl SeaResultRepository {
     /// One attempt at a list page.
     pub(super) async fn list_once(

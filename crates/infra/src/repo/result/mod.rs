@@ -8,9 +8,12 @@ mod list;
 mod load;
 mod query;
 
+use std::sync::Arc;
+
 use domain::{
     Page, PageRequest, RepoError, SortKey,
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    stats::CacheStats,
     user::User,
 };
 use sea_orm::{
@@ -47,9 +50,14 @@ impl SeaResultRepository {
     pub fn new(db: DatabaseConnection, cache: ResultCacheConfig) -> Self {
         Self {
             db,
-            pages: GenerationCache::new(cache.results, |(_, items)| weight_of(items.len())),
-            totals: GenerationCache::new(cache.totals, |_| 1),
+            pages: GenerationCache::new(cache.results, |(_, items)| weight_of(items.len()), list::page_bytes),
+            totals: GenerationCache::new(cache.totals, |_| 1, |_| size_of::<CachedTotal>()),
         }
+    }
+
+    /// Lookups and bytes of the page and total caches, for metrics, by cache name.
+    pub fn cache_stats(&self) -> [(&'static str, Arc<CacheStats>); 2] {
+        [("result_pages", self.pages.stats()), ("result_totals", self.totals.stats())]
     }
 
     /// The committed value of the change counter (see migration `create_change_counter`).

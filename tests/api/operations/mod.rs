@@ -1,0 +1,8 @@
+//! Operations (docs/operations.md): health probes, Prometheus metrics, request ids and logs,
+//! the `healthcheck` command.
+
+mod health;
+mod logs;
+mod metrics;
+mod metrics_sources;
+mod request_ids;
