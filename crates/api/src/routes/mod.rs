@@ -1,5 +1,7 @@
 //! Handlers, one module per resource. A handler authenticates, parses, calls one service
-//! method and maps the answer; rules live in the domain services.
+//! method and maps the answer; rules live in the domain services. The moderated kinds
+//! (benchmarks, sites, flavors) share the handlers of `moderated`; their modules say only how
+//! their routes differ.
 
 pub mod benchmarks;
 pub mod bodies;

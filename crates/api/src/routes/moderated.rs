@@ -117,13 +117,21 @@ impl OperationModifier for NoParent {}
 
 /// The operations, as the `OP` of [`Documented`].
 mod op {
+    /// [`super::list`]
     pub const LIST: usize = 0;
+    /// [`super::search`]
     pub const SEARCH: usize = 1;
+    /// [`super::create`]
     pub const CREATE: usize = 2;
+    /// [`super::get`]
     pub const GET: usize = 3;
+    /// [`super::update`]
     pub const UPDATE: usize = 4;
+    /// [`super::act`] deleting.
     pub const DELETE: usize = 5;
+    /// [`super::act`] approving.
     pub const APPROVE: usize = 6;
+    /// [`super::act`] rejecting.
     pub const REJECT: usize = 7;
 }
 

@@ -109,15 +109,19 @@ pub(crate) fn to_domain<R: SeaModerated>(row: RowOf<R>) -> Result<R, RepoError> 
 }
 
 /// The item as a row with every column set.
-fn to_row<R: SeaModerated>(item: &R) -> ActiveRowOf<R> {
+///
+/// # Errors
+/// `Backend` when a moderation column does not have the type of its value (a schema that
+/// does not match its entity).
+fn to_row<R: SeaModerated>(item: &R) -> Result<ActiveRowOf<R>, RepoError> {
     let mut row = item.own_columns();
     let header = item.moderation();
-    row.set(ColumnOf::<R>::ID, header.id.into());
-    row.set(ColumnOf::<R>::STATUS, stored_status(header.status).into());
-    row.set(ColumnOf::<R>::UPLOADER_SUB, header.uploader.sub.clone().into());
-    row.set(ColumnOf::<R>::UPLOADER_ISS, header.uploader.iss.clone().into());
-    row.set(ColumnOf::<R>::UPLOAD_DATETIME, header.upload_datetime.into());
-    row
+    row.try_set(ColumnOf::<R>::ID, header.id.into()).repo()?;
+    row.try_set(ColumnOf::<R>::STATUS, stored_status(header.status).into()).repo()?;
+    row.try_set(ColumnOf::<R>::UPLOADER_SUB, header.uploader.sub.clone().into()).repo()?;
+    row.try_set(ColumnOf::<R>::UPLOADER_ISS, header.uploader.iss.clone().into()).repo()?;
+    row.try_set(ColumnOf::<R>::UPLOAD_DATETIME, header.upload_datetime.into()).repo()?;
+    Ok(row)
 }
 
 /// The exact-match filters of a list: each given value must equal its column.
@@ -133,7 +137,7 @@ pub(crate) fn exact<C: ColumnTrait>(filters: &[(C, &Option<String>)]) -> Conditi
 /// # Errors
 /// Classified database errors: `Conflict` for a taken key or a missing reference.
 pub(crate) async fn insert<R: SeaModerated, C: ConnectionTrait>(db: &C, item: &R) -> Result<(), RepoError> {
-    R::Entity::insert(to_row(item)).exec_without_returning(db).await.repo()?;
+    R::Entity::insert(to_row(item)?).exec_without_returning(db).await.repo()?;
     Ok(())
 }
 
@@ -161,7 +165,7 @@ impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
     }
 
     async fn update(&self, item: &R) -> Result<(), RepoError> {
-        let mut row = to_row(item);
+        let mut row = to_row(item)?;
         row.not_set(ColumnOf::<R>::ID);
         row.not_set(ColumnOf::<R>::STATUS);
         let id = item.moderation().id;

@@ -113,7 +113,7 @@ impl Transaction for SeaTransaction {
             uploader_iss: Set(new.uploader.iss.clone()),
             upload_datetime: Set(new.upload_datetime),
         };
-        row.set(submit_column(new.kind), Some(new.id).into());
+        row.try_set(submit_column(new.kind), Some(new.id).into()).repo()?;
         row.insert(&self.txn).await.repo().map(drop)
     }
 
