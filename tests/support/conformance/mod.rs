@@ -31,7 +31,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// Paths served outside the document: exact paths, and folders (ending in `/`) with all below.
-pub const EXEMPT_PATHS: [&str; 4] = ["/", "/api-spec.json", "/swagger-ui/", "/test-only/"];
+/// `/metrics` is the Prometheus text exposition (docs/operations.md), not part of the API.
+pub const EXEMPT_PATHS: [&str; 5] = ["/", "/api-spec.json", "/metrics", "/swagger-ui/", "/test-only/"];
 
 /// One exchange as the server saw it.
 #[derive(Debug, Clone, Copy)]
