@@ -20,6 +20,7 @@ mod openapi;
 mod pagination_bounds;
 mod result_filters;
 mod results;
+mod revalidation;
 mod self_results;
 mod sites;
 mod spec_conformance;

@@ -3,7 +3,7 @@
 
 use std::{fmt, time::Duration};
 
-use api::HttpConfig;
+use api::{HttpConfig, caching::ResponseCache};
 use auth::OidcConfig;
 use infra::{DbConfig, config::ResultCacheConfig, outbox::MailConfig, registry::RegistryConfig};
 
@@ -136,7 +136,12 @@ impl Settings {
             admin_entitlements,
             mail,
             mail_support: read(env, "MAIL_SUPPORT")?.unwrap_or_default(),
-            http: HttpConfig { backend_route, cors_origin, limits: crate::limits::request_limits(env)? },
+            http: HttpConfig {
+                backend_route,
+                cors_origin,
+                limits: crate::limits::request_limits(env)?,
+                response_cache_bytes: count(env, "RESPONSE_CACHE_BYTES", ResponseCache::DEFAULT_BYTES)?,
+            },
             registry,
         })
     }

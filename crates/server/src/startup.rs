@@ -104,6 +104,7 @@ impl Application {
                 mails.clone(),
             ),
             access,
+            responses: api::caching::ResponseCache::new(settings.http.response_cache_bytes),
         };
         let listener =
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
