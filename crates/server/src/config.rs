@@ -303,6 +303,17 @@ mod tests {
     }
 
     #[test]
+    fn the_response_cache_bound_has_a_default_and_accepts_zero() {
+        assert_eq!(settings(&[]).unwrap().http.response_cache_bytes, ResponseCache::DEFAULT_BYTES);
+        let s = settings(&[("RESPONSE_CACHE_BYTES", "0")]).unwrap();
+        assert_eq!(s.http.response_cache_bytes, 0);
+        for value in ["-1", "64M", "1e12"] {
+            let error = settings(&[("RESPONSE_CACHE_BYTES", value)]).unwrap_err();
+            assert_eq!(error.variable, "RESPONSE_CACHE_BYTES", "{value}");
+        }
+    }
+
+    #[test]
     fn lists_are_not_trimmed() {
         let s = settings(&[("ADMIN_ENTITLEMENTS", "a, b")]).unwrap();
         assert_eq!(s.admin_entitlements, vec!["a".to_string(), " b".to_string()]);
