@@ -3,6 +3,11 @@
 //! once per statement), then `ANALYZE`. The rows are what an upload stores: documents from
 //! [`crate::documents`], each on one of the approved flavors (and its site), a third with a
 //! tag, execution dates spread over four years.
+//!
+//! The result table's secondary indexes are dropped for the copy and built again from their
+//! definitions in the catalog (so they stay whatever the migrations made them): building an
+//! index once is about twice as fast as maintaining it row by row (GIN above all). The table
+//! is locked meanwhile, so seed a database nobody else uses.
 
 use std::{
     io::{BufWriter, Write},
@@ -32,6 +37,12 @@ pub struct SeedPlan<'a> {
     /// How many results to add.
     pub count: u64,
 }
+
+/// Keeps the definitions of the result table's indexes that no constraint owns (the primary
+/// key stays: foreign keys refer to it) until the transaction ends.
+const SAVE_INDEXES: &str = "CREATE TEMP TABLE seed_indexes ON COMMIT DROP AS SELECT indexname, indexdef \
+    FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'result' AND indexname NOT IN \
+    (SELECT conname FROM pg_constraint WHERE conrelid = 'result'::regclass);";
 
 /// The id of result `n`: random-looking, fixed for `n`.
 fn result_id(n: u64) -> Uuid {
@@ -75,6 +86,12 @@ pub fn seed(plan: &SeedPlan<'_>) -> anyhow::Result<Duration> {
 fn write_script(out: &mut impl Write, plan: &SeedPlan<'_>) -> anyhow::Result<()> {
     let (sub, iss) = plan.uploader;
     writeln!(out, "BEGIN;")?;
+    writeln!(out, "SET LOCAL maintenance_work_mem = '256MB';")?;
+    writeln!(out, "{SAVE_INDEXES}")?;
+    writeln!(
+        out,
+        "DO $$ DECLARE i record; BEGIN FOR i IN SELECT indexname FROM seed_indexes LOOP EXECUTE format('DROP INDEX %I', i.indexname); END LOOP; END $$;"
+    )?;
     writeln!(
         out,
         "COPY result (id, execution_datetime, json, benchmark_id, site_id, flavor_id, deleted, \
@@ -99,6 +116,10 @@ fn write_script(out: &mut impl Write, plan: &SeedPlan<'_>) -> anyhow::Result<()>
         }
     }
     writeln!(out, "\\.")?;
+    writeln!(
+        out,
+        "DO $$ DECLARE i record; BEGIN FOR i IN SELECT indexdef FROM seed_indexes LOOP EXECUTE i.indexdef; END LOOP; END $$;"
+    )?;
     writeln!(out, "COPY result_tag (result_id, tag_id) FROM STDIN;")?;
     for (id, tag) in links {
         writeln!(out, "{id}\t{tag}")?;
