@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{Ctx, upload_request};
+use crate::setup::{Ctx, upload_request};
 
 /// What the drill saw.
 #[derive(Default)]

@@ -21,6 +21,7 @@ mod operations;
 mod pagination_bounds;
 mod result_filters;
 mod results;
+mod revalidation;
 mod self_results;
 mod sites;
 mod spec_conformance;

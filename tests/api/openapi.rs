@@ -234,7 +234,13 @@ async fn responses_and_tags_match_the_reference() {
     let (served, reference) = (served(&app).await, reference());
     for (path, method, op) in operations(&served) {
         let expected = &reference["paths"][&path][&method];
-        assert_eq!(responses_shape(&op), responses_shape(expected), "responses of {method} {path}");
+        let mut responses = responses_shape(&op);
+        if method == "get" {
+            // Revalidation, which the original lacks (docs/compatibility.md): a bodiless 304.
+            let not_modified = responses.as_object_mut().unwrap().remove("304");
+            assert_eq!(not_modified, Some(json!({"schema": null})), "304 of {method} {path}");
+        }
+        assert_eq!(responses, responses_shape(expected), "responses of {method} {path}");
         assert_eq!(op["tags"], expected["tags"], "tags of {method} {path}");
         assert!(op.get("security").is_none() || op["security"] == expected["security"], "{method} {path}");
         assert!(op["summary"].is_string(), "summary of {method} {path}");

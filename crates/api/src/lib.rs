@@ -3,6 +3,7 @@
 //! does not know which adapters the server wires in.
 
 pub mod body;
+pub mod caching;
 pub mod error;
 pub mod extract;
 pub mod http;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub catalog: CatalogService,
     /// Results and claims.
     pub results: ResultService,
+    /// Serialised result lists, shared by every worker.
+    pub responses: caching::ResponseCache,
 }
 
 /// HTTP settings.
@@ -61,11 +64,18 @@ pub struct HttpConfig {
     pub cors_origin: Option<String>,
     /// Request size and shape limits.
     pub limits: limits::RequestLimits,
+    /// `RESPONSE_CACHE_BYTES`: bound of the serialised result lists kept in memory.
+    pub response_cache_bytes: u64,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { backend_route: "/".into(), cors_origin: None, limits: limits::RequestLimits::default() }
+        Self {
+            backend_route: "/".into(),
+            cors_origin: None,
+            limits: limits::RequestLimits::default(),
+            response_cache_bytes: caching::ResponseCache::DEFAULT_BYTES,
+        }
     }
 }
 
@@ -117,8 +127,10 @@ pub fn build_app_with(
     let spec = Arc::new(openapi_document(&config));
     let cors_origin = config.cors_origin.clone();
     let options_spec = spec.clone();
+    let caching = caching::Caching::new(state.responses.clone(), state.results.clone());
     App::new()
         .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
+        .wrap(caching)
         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
         .wrap_fn(move |req, srv| {
             let req = http::strip_script_name(req);

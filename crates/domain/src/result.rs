@@ -185,4 +185,13 @@ pub trait ResultRepository: Send + Sync {
     /// # Errors
     /// Backend failures.
     async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError>;
+    /// The committed value of the store's change counter, which every write to results, their
+    /// tags, benchmarks, sites, flavors or tags increases when it commits: two equal readings
+    /// prove that no such write committed in between, so a list answer computed between them
+    /// is the answer for that value, on every server sharing the store. `None` when the store
+    /// keeps no such counter (then nothing may be cached by it).
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn generation(&self) -> Result<Option<i64>, RepoError>;
 }

@@ -3,7 +3,7 @@
 
 use std::{fmt, time::Duration};
 
-use api::HttpConfig;
+use api::{HttpConfig, caching::ResponseCache};
 use auth::OidcConfig;
 use infra::{DbConfig, config::ResultCacheConfig, outbox::MailConfig, registry::RegistryConfig};
 
@@ -141,7 +141,12 @@ impl Settings {
             admin_entitlements,
             mail,
             mail_support: read(env, "MAIL_SUPPORT")?.unwrap_or_default(),
-            http: HttpConfig { backend_route, cors_origin, limits: crate::limits::request_limits(env)? },
+            http: HttpConfig {
+                backend_route,
+                cors_origin,
+                limits: crate::limits::request_limits(env)?,
+                response_cache_bytes: count(env, "RESPONSE_CACHE_BYTES", ResponseCache::DEFAULT_BYTES)?,
+            },
             registry,
             metrics_bind: read(env, "METRICS_BIND")?.filter(|b| !b.is_empty()),
             log_format: LogFormat::parse(&read(env, "LOG_FORMAT")?.unwrap_or_default())
@@ -320,6 +325,17 @@ mod tests {
         let s = settings(&[("METRICS_BIND", "0.0.0.0:9100"), ("LOG_FORMAT", "json")]).unwrap();
         assert_eq!((s.metrics_bind.as_deref(), s.log_format), (Some("0.0.0.0:9100"), LogFormat::Json));
         assert_eq!(settings(&[("LOG_FORMAT", "xml")]).unwrap_err().variable, "LOG_FORMAT");
+    }
+
+    #[test]
+    fn the_response_cache_bound_has_a_default_and_accepts_zero() {
+        assert_eq!(settings(&[]).unwrap().http.response_cache_bytes, ResponseCache::DEFAULT_BYTES);
+        let s = settings(&[("RESPONSE_CACHE_BYTES", "0")]).unwrap();
+        assert_eq!(s.http.response_cache_bytes, 0);
+        for value in ["-1", "64M", "1e12"] {
+            let error = settings(&[("RESPONSE_CACHE_BYTES", value)]).unwrap_err();
+            assert_eq!(error.variable, "RESPONSE_CACHE_BYTES", "{value}");
+        }
     }
 
     #[test]

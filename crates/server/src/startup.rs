@@ -125,6 +125,7 @@ impl Application {
                 mails.clone(),
             ),
             access,
+            responses: api::caching::ResponseCache::new(settings.http.response_cache_bytes),
         };
         caches.push(("schemas", state.results.schema_cache_stats()));
         let deliverer = MailDeliverer::new(db.clone(), settings.mail.clone(), mail_signal);

@@ -69,7 +69,11 @@ fn path_item(path: &str, item: &Value) -> Value {
     }
     for method in METHODS {
         if let Some(op) = item.get(method) {
-            out.insert(method.into(), operation(op));
+            let mut op = operation(op);
+            if method == "get" {
+                responses::document_revalidation(&mut op);
+            }
+            out.insert(method.into(), op);
         }
     }
     Value::Object(out)

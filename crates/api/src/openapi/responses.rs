@@ -1,5 +1,25 @@
 //! Documented responses of every operation (contract §10).
 
+use serde_json::{Value, json};
+
+/// Adds what revalidation adds to a GET operation: its 200 carries `ETag` and
+/// `Cache-Control: no-cache`, and it answers 304 with those headers and no body when
+/// `If-None-Match` names the current `ETag` (`crate::caching`).
+pub fn document_revalidation(operation: &mut Value) {
+    let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { return };
+    let headers = json!({
+        "ETag": {"description": "Strong validator of the representation.", "schema": {"type": "string"}},
+        "Cache-Control": {"description": "`no-cache`: revalidate before reusing a stored copy.", "schema": {"type": "string"}},
+    });
+    if let Some(ok) = responses.get_mut("200").and_then(Value::as_object_mut) {
+        ok.insert("headers".into(), headers.clone());
+    }
+    responses.insert(
+        "304".into(),
+        json!({"description": "Not Modified: `If-None-Match` names the current `ETag`; no body.", "headers": headers}),
+    );
+}
+
 /// (operationId, success status, success schema, documents 422).
 pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("ListBenchmarks", 200, Some("Benchmarks"), true),

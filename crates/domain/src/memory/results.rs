@@ -180,4 +180,9 @@ impl ResultRepository for MemoryStore {
         let Some(row) = tables.results.get(&id) else { return Ok(None) };
         Ok(tables.users.get(&(row.uploader.sub.clone(), row.uploader.iss.clone())).cloned())
     }
+
+    /// The store keeps no change counter: answers read from it are never cached.
+    async fn generation(&self) -> Result<Option<i64>, RepoError> {
+        Ok(None)
+    }
 }

@@ -206,6 +206,15 @@ impl ResultService {
         self.list(&filter, sort, page).await
     }
 
+    /// The change counter value result lists are exact for right now (see
+    /// [`ResultRepository::generation`]); `None` when the store keeps none.
+    ///
+    /// # Errors
+    /// Backend failures.
+    pub async fn generation(&self) -> Result<Option<i64>, DomainError> {
+        Ok(self.ports.results.generation().await?)
+    }
+
     /// `GET /results/{id}` (hidden results too).
     ///
     /// # Errors

@@ -68,7 +68,7 @@ impl SeaResultRepository {
         let key = format!("{count_key}{sort:?}{page:?}");
         // A cached answer is used while the committed change counter is the one it was computed
         // at; concurrent misses of this page at this counter value compute it once.
-        let now = self.generation().await?;
+        let now = self.read_counter().await?;
         let list = ListQuery { filter, sort, page, joins: &joins, count_key, count_q: &count_q };
         let (total, items) = self.pages.get_or_compute(key, now, self.compute_page(list, now)).await?;
         Ok(Page { items: items.as_ref().clone(), total, request: page })
@@ -90,7 +90,7 @@ impl SeaResultRepository {
         };
         // Each statement read its own committed snapshot; the counter being unchanged from the
         // total's to after the last statement proves they all saw the same data.
-        let exact_at = (self.generation().await? == generation).then_some(generation);
+        let exact_at = (self.read_counter().await? == generation).then_some(generation);
         Ok(Computed { value: (total, Arc::new(items)), exact_at })
     }
 

@@ -61,7 +61,7 @@ impl SeaResultRepository {
     }
 
     /// The committed value of the change counter (see migration `create_change_counter`).
-    async fn generation(&self) -> Result<i64, RepoError> {
+    async fn read_counter(&self) -> Result<i64, RepoError> {
         let q = Query::select().expr_as(Expr::cust(GENERATION), Alias::new("g")).to_owned();
         match self.db.query_one(&q).await.repo()? {
             Some(row) => row.try_get("", "g").repo(),
@@ -166,5 +166,9 @@ impl ResultRepository for SeaResultRepository {
 
     async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
         read_retrying(|| self.uploader_once(id)).await
+    }
+
+    async fn generation(&self) -> Result<Option<i64>, RepoError> {
+        read_retrying(|| async { self.read_counter().await.map(Some) }).await
     }
 }
