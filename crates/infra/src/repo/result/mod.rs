@@ -4,6 +4,7 @@
 //! value ([`GenerationCache`]), so a repeated list costs one statement reading the counter and
 //! the pages of one list share their total.
 
+mod derived;
 mod list;
 mod load;
 mod query;
