@@ -48,7 +48,10 @@ pub fn up() -> Vec<String> {
             .to_owned(),
     ];
     sql.extend(BACKFILL.iter().map(|s| (*s).to_owned()));
-    sql.push("CREATE INDEX ix_result_number_path_value ON result_number (path, value, benchmark_id, result_id)".into());
+    sql.push(
+        "CREATE INDEX ix_result_number_path_value ON result_number (path, value, benchmark_id, result_id)"
+            .into(),
+    );
     sql
 }
 

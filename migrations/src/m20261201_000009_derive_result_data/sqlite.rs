@@ -37,9 +37,18 @@ pub fn up() -> Vec<String> {
             apply_counts("NEW", 1)
         ),
         // BEFORE: the result's tags and numbers are still there to be subtracted.
-        format!("CREATE TRIGGER result_derived_delete BEFORE DELETE ON result BEGIN {} END", apply_counts("OLD", -1)),
-        format!("CREATE TRIGGER result_tag_derived_insert AFTER INSERT ON result_tag BEGIN {} END", tag_count("NEW", 1)),
-        format!("CREATE TRIGGER result_tag_derived_delete AFTER DELETE ON result_tag BEGIN {} END", tag_count("OLD", -1)),
+        format!(
+            "CREATE TRIGGER result_derived_delete BEFORE DELETE ON result BEGIN {} END",
+            apply_counts("OLD", -1)
+        ),
+        format!(
+            "CREATE TRIGGER result_tag_derived_insert AFTER INSERT ON result_tag BEGIN {} END",
+            tag_count("NEW", 1)
+        ),
+        format!(
+            "CREATE TRIGGER result_tag_derived_delete AFTER DELETE ON result_tag BEGIN {} END",
+            tag_count("OLD", -1)
+        ),
         format!(
             "CREATE TRIGGER result_tag_derived_update AFTER UPDATE ON result_tag BEGIN {} {} END",
             tag_count("OLD", -1),
@@ -47,7 +56,10 @@ pub fn up() -> Vec<String> {
         ),
     ];
     sql.extend(backfill());
-    sql.push("CREATE INDEX ix_result_number_path_value ON result_number (path, value, benchmark_id, result_id)".into());
+    sql.push(
+        "CREATE INDEX ix_result_number_path_value ON result_number (path, value, benchmark_id, result_id)"
+            .into(),
+    );
     sql
 }
 

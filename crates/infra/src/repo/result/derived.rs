@@ -136,7 +136,8 @@ fn scalar_sum(count_table: &str, cond: Condition) -> Expr {
 /// Equality conditions on the (benchmark, site, flavor) columns of a count table.
 fn context(count_table: &str, filter: &ResultFilter) -> Condition {
     let mut cond = Condition::all();
-    for (name, id) in [("benchmark_id", filter.benchmark_id), ("site_id", filter.site_id), ("flavor_id", filter.flavor_id)]
+    for (name, id) in
+        [("benchmark_id", filter.benchmark_id), ("site_id", filter.site_id), ("flavor_id", filter.flavor_id)]
     {
         if let Some(id) = id {
             cond = cond.add(column(count_table, name).eq(id));
@@ -155,7 +156,9 @@ pub(super) fn total_statement(backend: DatabaseBackend, filter: &ResultFilter) -
     let dated = filter.executed != DateRange::default();
     let searching = !filter.terms.is_empty();
     match (filter.filters.as_slice(), filter.tags_ids.as_slice()) {
-        ([], []) if !dated && !searching => Some(sum_of("result_count").cond_where(context("result_count", filter)).to_owned()),
+        ([], []) if !dated && !searching => {
+            Some(sum_of("result_count").cond_where(context("result_count", filter)).to_owned())
+        }
         ([], [tag]) if !dated && !searching => Some(tag_total(filter, *tag)),
         ([], []) if dated && !catalog && !searching => Some(dated_total(backend, &filter.executed)),
         ([], []) if searching && !catalog && !dated => search_total(&filter.terms),

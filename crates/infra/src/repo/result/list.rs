@@ -39,7 +39,8 @@ impl SeaResultRepository {
         let number_sort = NumberSort::of(filter, sort);
         let mut count_q = derived::total_statement(backend, filter).unwrap_or_else(|| {
             let mut q = base_query(backend, filter, &joins, Scope::Listing);
-            q.expr_as(Expr::cust(GENERATION), Alias::new("g")).expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
+            q.expr_as(Expr::cust(GENERATION), Alias::new("g"))
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
             q
         });
         if let Some(by_number) = &number_sort {
@@ -119,14 +120,21 @@ impl SeaResultRepository {
         let executed = Expr::col(col(result::Column::ExecutionDatetime));
         let bound = match dir {
             SortDir::Asc => day.and_hms_opt(0, 0, 0).map(|t| executed.gte(t.and_utc())),
-            SortDir::Desc => day.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| executed.lt(t.and_utc())),
+            SortDir::Desc => {
+                day.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| executed.lt(t.and_utc()))
+            }
         };
         Ok(bound.map(|b| (b, before)))
     }
 
     /// The list's total, from the cache when still exact, with the change counter it is exact
     /// for. `now` is a counter value read during this request.
-    async fn total(&self, key: String, count_q: &SelectStatement, now: i64) -> Result<CachedTotal, RepoError> {
+    async fn total(
+        &self,
+        key: String,
+        count_q: &SelectStatement,
+        now: i64,
+    ) -> Result<CachedTotal, RepoError> {
         self.totals
             .get_or_compute(key, now, async {
                 let Some(row) = self.db.query_one(count_q).await.repo()? else {

@@ -116,7 +116,10 @@ pub(super) fn base_query(
             .expr(Expr::val(1))
             .from(result_tag::Entity)
             .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).equals(col(R::Id)))
-            .and_where(Expr::col((result_tag::Entity, result_tag::Column::TagId)).in_subquery(derived::tags_named(term)))
+            .and_where(
+                Expr::col((result_tag::Entity, result_tag::Column::TagId))
+                    .in_subquery(derived::tags_named(term)),
+            )
             .to_owned();
         let ids = [Expr::col(col(R::BenchmarkId)), Expr::col(col(R::SiteId)), Expr::col(col(R::FlavorId))];
         cond = cond.add(derived::catalog_match(term, ids).add(Expr::exists(tagged)));
