@@ -1,26 +1,27 @@
 //! SQLite: SQL row triggers (one writer at a time, so no locking order to keep), numeric leaves
-//! from `json_tree()`.
+//! from `json_tree()`. Id columns are declared `uuid_text` as SeaORM declares them: with the
+//! same (text) affinity on both sides, a join on ids can use the other table's index.
 
 use super::COUNT_TABLES;
 
 /// The statements creating tables, triggers and indexes, then the backfill.
 pub fn up() -> Vec<String> {
     let mut sql = vec![
-        "CREATE TABLE result_count (benchmark_id uuid NOT NULL, site_id uuid NOT NULL, \
-         flavor_id uuid NOT NULL, n bigint NOT NULL, PRIMARY KEY (benchmark_id, site_id, flavor_id))"
+        "CREATE TABLE result_count (benchmark_id uuid_text NOT NULL, site_id uuid_text NOT NULL, \
+         flavor_id uuid_text NOT NULL, n bigint NOT NULL, PRIMARY KEY (benchmark_id, site_id, flavor_id))"
             .to_owned(),
-        "CREATE TABLE result_tag_count (tag_id uuid NOT NULL, benchmark_id uuid NOT NULL, \
-         site_id uuid NOT NULL, flavor_id uuid NOT NULL, n bigint NOT NULL, \
+        "CREATE TABLE result_tag_count (tag_id uuid_text NOT NULL, benchmark_id uuid_text NOT NULL, \
+         site_id uuid_text NOT NULL, flavor_id uuid_text NOT NULL, n bigint NOT NULL, \
          PRIMARY KEY (tag_id, benchmark_id, site_id, flavor_id))"
             .to_owned(),
         "CREATE TABLE result_day_count (day text NOT NULL PRIMARY KEY, n bigint NOT NULL)".to_owned(),
-        "CREATE TABLE result_number (result_id uuid NOT NULL REFERENCES result (id) ON DELETE CASCADE, \
-         path text NOT NULL, benchmark_id uuid NOT NULL, value real NOT NULL, PRIMARY KEY (result_id, path))"
+        "CREATE TABLE result_number (result_id uuid_text NOT NULL REFERENCES result (id) ON DELETE CASCADE, \
+         path text NOT NULL, benchmark_id uuid_text NOT NULL, value real NOT NULL, PRIMARY KEY (result_id, path))"
             .to_owned(),
         "CREATE TABLE result_number_count (path text NOT NULL, value real NOT NULL, \
-         benchmark_id uuid NOT NULL, n bigint NOT NULL, PRIMARY KEY (path, value, benchmark_id))"
+         benchmark_id uuid_text NOT NULL, n bigint NOT NULL, PRIMARY KEY (path, value, benchmark_id))"
             .to_owned(),
-        "CREATE TABLE result_path_count (path text NOT NULL, benchmark_id uuid NOT NULL, \
+        "CREATE TABLE result_path_count (path text NOT NULL, benchmark_id uuid_text NOT NULL, \
          n bigint NOT NULL, PRIMARY KEY (path, benchmark_id))"
             .to_owned(),
         format!(

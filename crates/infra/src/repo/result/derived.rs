@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{
     GENERATION,
-    query::{benchmark_name, col, visible},
+    query::{Joins, benchmark_name, col, visible},
 };
 use crate::entity::{benchmark, flavor, result, site, tag};
 
@@ -256,8 +256,12 @@ pub(super) struct NumberSort {
 }
 
 impl NumberSort {
-    /// For this filter and sort, if they have the covered shape.
-    pub(super) fn of(filter: &ResultFilter, sort: &[SortKey]) -> Option<Self> {
+    /// For this filter and sort, if they have the covered shape and the later keys need no
+    /// join.
+    pub(super) fn of(filter: &ResultFilter, sort: &[SortKey], joins: &Joins) -> Option<Self> {
+        if joins.any() {
+            return None;
+        }
         let only_benchmark = ResultFilter { benchmark_id: filter.benchmark_id, ..ResultFilter::default() };
         let Some(SortKey { field: SortField::Json(path), dir }) = sort.first() else { return None };
         (*filter == only_benchmark).then_some(())?;
@@ -274,10 +278,17 @@ impl NumberSort {
         scalar_sum(t, cond)
     }
 
-    /// Joins the side table's rows of the path to a `FROM result` statement and orders by their
-    /// value first (the caller appends the sort's own keys, which break ties exactly).
-    pub(super) fn join(&self, q: &mut SelectStatement) {
-        q.inner_join(table(NUMBERS), column(NUMBERS, "result_id").equals(col(result::Column::Id)))
+    /// Reads a `FROM result` statement's rows through the side table's rows of the path, in
+    /// their value order first (the caller appends the sort's own keys, which break ties
+    /// exactly). The statement must have no joins yet: the side table becomes its first table,
+    /// `CROSS JOIN result` (the join condition in `WHERE`), which on SQLite keeps it the outer
+    /// loop (its planner otherwise walks the visible results and sorts them all); PostgreSQL
+    /// plans it as any inner join.
+    pub(super) fn read_through(&self, q: &mut SelectStatement) {
+        q.from_clear()
+            .from(table(NUMBERS))
+            .cross_join(result::Entity)
+            .and_where(column(NUMBERS, "result_id").equals(col(result::Column::Id)))
             .and_where(column(NUMBERS, "path").eq(self.path.clone()));
         if let Some(id) = self.benchmark_id {
             q.and_where(column(NUMBERS, "benchmark_id").eq(id));

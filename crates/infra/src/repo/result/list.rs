@@ -36,7 +36,7 @@ impl SeaResultRepository {
     ) -> Result<Page<domain::result::BenchmarkResult>, RepoError> {
         let backend = self.db.get_database_backend();
         let joins = joins_for(filter, sort);
-        let number_sort = NumberSort::of(filter, sort);
+        let number_sort = NumberSort::of(filter, sort, &joins);
         let mut count_q = derived::total_statement(backend, filter).unwrap_or_else(|| {
             let mut q = base_query(backend, filter, &joins, Scope::Listing);
             q.expr_as(Expr::cust(GENERATION), Alias::new("g"))
@@ -83,7 +83,7 @@ impl SeaResultRepository {
         let mut page_q = base_query(backend, list.filter, list.joins, Scope::Listing);
         let mut skip = offset;
         match (&list.number_sort, derived::execution_order(list.filter, list.sort)) {
-            (Some(by_number), _) if covered => by_number.join(&mut page_q),
+            (Some(by_number), _) if covered => by_number.read_through(&mut page_q),
             (_, Some(dir)) if offset > 0 => {
                 if let Some((from_day, before)) = self.day_holding(offset, dir).await? {
                     page_q.and_where(from_day);

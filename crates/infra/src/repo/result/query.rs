@@ -29,6 +29,13 @@ pub(super) enum Scope {
     ById,
 }
 
+impl Joins {
+    /// Whether any related table is joined.
+    pub(super) fn any(&self) -> bool {
+        self.benchmark || self.site || self.flavor
+    }
+}
+
 /// Searching needs no join: terms match catalog rows first ([`derived::catalog_match`]).
 pub(super) fn joins_for(_filter: &ResultFilter, sort: &[SortKey]) -> Joins {
     let mut j = Joins::default();
