@@ -184,8 +184,13 @@ backend_test!(the_checker_refuses_a_body_the_served_document_does_not_allow, |ap
     assert!(undocumented.contains("the status is not documented"), "{undocumented}");
 });
 
+/// Suites that send some requests by themselves, and why: gzip bodies and bodiless 304s whose
+/// decoded twins are checked (`revalidation.rs`), and a request to the real binary started as
+/// a child process, which has no served document of a `TestApp` (`operations/logs.rs`).
+const SENDING_AROUND_THE_CHECK: [&str; 2] = ["revalidation.rs", "operations/logs.rs"];
+
 /// Every suite talks to the server through the checking client (`app::send`, `send_raw`,
-/// `execute`): none sends a request by itself.
+/// `execute`): none sends a request by itself, except those listed above.
 #[test]
 fn no_suite_sends_around_the_checking_client() {
     fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
@@ -204,6 +209,7 @@ fn no_suite_sends_around_the_checking_client() {
     let direct = [concat!(".send", "()"), concat!(".execute", "(")];
     let offenders: Vec<String> = files
         .iter()
+        .filter(|file| !SENDING_AROUND_THE_CHECK.iter().any(|allowed| file.ends_with(allowed)))
         .filter(|file| {
             let text = std::fs::read_to_string(file).expect("source");
             direct.iter().any(|call| text.contains(call))
