@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::common::{status, stored_status};
 use crate::{
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
     sql::{date_condition, fetch_page, filter_if, sort_by, terms_condition},
 };
 
@@ -143,14 +144,18 @@ pub(crate) async fn insert<R: SeaModerated, C: ConnectionTrait>(db: &C, item: &R
 
 /// [`ModeratedRepository`] of the kind `R` on SeaORM.
 pub struct SeaModeratedRepository<R> {
+    /// The primary.
     db: DatabaseConnection,
+    /// Where lists are read (the standby when allowed).
+    reads: ReadPools,
     kind: PhantomData<fn() -> R>,
 }
 
 impl<R> SeaModeratedRepository<R> {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, kind: PhantomData }
+    /// Over these pools: lists where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(reads: impl Into<ReadPools>) -> Self {
+        let reads = reads.into();
+        Self { db: reads.primary().clone(), reads, kind: PhantomData }
     }
 }
 
@@ -181,7 +186,7 @@ impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
         }
         cond = cond.add(R::condition(filter)).add(terms_condition(&p.terms, &R::search_columns()));
         let select = sort_by(filter_if(R::Entity::find(), cond), &p.sort, R::sort_column, ColumnOf::<R>::ID);
-        let page = fetch_page(&self.db, select, p.page).await?;
+        let page = self.reads.read(|| fetch_page(self.reads.reader(), select.clone(), p.page)).await?;
         let items = page.items.into_iter().map(to_domain).collect::<Result<_, _>>()?;
         Ok(Page { items, total: page.total, request: page.request })
     }

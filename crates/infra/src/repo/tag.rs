@@ -11,18 +11,23 @@ use super::common::begin_write;
 use crate::{
     entity::tag,
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
     sql::{fetch_page, filter_if, sort_by, terms_condition},
 };
 
 /// [`TagRepository`] on SeaORM.
 pub struct SeaTagRepository {
+    /// The primary.
     db: DatabaseConnection,
+    /// Where lists are read (the standby when allowed).
+    reads: ReadPools,
 }
 
 impl SeaTagRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over these pools: lists where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(reads: impl Into<ReadPools>) -> Self {
+        let reads = reads.into();
+        Self { db: reads.primary().clone(), reads }
     }
 }
 
@@ -89,7 +94,7 @@ impl TagRepository for SeaTagRepository {
         }
         cond = cond.add(terms_condition(&filter.terms, &[tag::Column::Name, tag::Column::Description]));
         let select = sort_by(filter_if(tag::Entity::find(), cond), sort, sort_column, tag::Column::Id);
-        Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
+        Ok(self.reads.read(|| fetch_page(self.reads.reader(), select.clone(), page)).await?.map(to_domain))
     }
 
     async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
