@@ -134,7 +134,8 @@ async fn a_standby_outage_sends_reads_to_the_primary_without_errors() {
     anonymous_sees(&app, total).await;
 
     pair.stop_standby();
-    for path in ["/results", "/results:search?terms=x", "/tags", "/sites", "/benchmarks", "/flavors"] {
+    let flavors = format!("/sites/{}/flavors", sample.site);
+    for path in ["/results", "/results:search?terms=x", "/tags", "/sites", "/benchmarks", &flavors] {
         let (status, body) = app.get(path).await;
         assert_eq!(status, StatusCode::OK, "GET {path} with the standby down: {body}");
     }
