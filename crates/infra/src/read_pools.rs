@@ -1,9 +1,10 @@
 //! Where a read goes: the primary (`DATABASE_URL`), or the PostgreSQL hot standby of
 //! `DATABASE_READ_URL`.
 //!
-//! Writes and everything inside a unit of work always use the primary. A repository's list
-//! reads ask [`ReadPools::reader`] for their connection at each statement; it answers the
-//! standby only when all of these hold:
+//! Writes and everything inside a unit of work always use the primary. [`ReadPools`] is itself
+//! a SeaORM connection: a repository holding one runs each `SELECT` where
+//! [`ReadPools::reader`] says, and everything else (writes, `INSERT … RETURNING`, and, through
+//! `Deref`, transactions) on the primary. The standby answers only when all of these hold:
 //! - a standby is configured and its last check found it reachable and no further behind than
 //!   the allowed lag ([`StandbyConfig::max_lag`]);
 //! - the running task is inside [`allowing_standby`] (the HTTP layer wraps the safe requests of
@@ -17,9 +18,9 @@
 //! both, the counter being bumped in the transaction of every change and replayed with it).
 //! An old page can thus not be stored under a newer counter value.
 //!
-//! A read that fails on the standby with a connection-level error marks it down, pins the task
-//! to the primary and runs again there ([`ReadPools::read`]); the background check
-//! ([`ReadPools::check_standby`]) brings it back.
+//! A statement that fails on the standby with a connection-level error marks it down, pins the
+//! task to the primary and runs again there at once; the background check
+//! ([`ReadPools::check_standby`]) brings the standby back.
 
 use std::{
     cell::Cell,
@@ -31,10 +32,9 @@ use std::{
     time::Duration,
 };
 
-use domain::RepoError;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement};
 
-use crate::error::{DbResultExt, read_retrying};
+use crate::error::{DbResultExt, is_transient};
 
 /// How long a standby check may take.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(1);
@@ -173,33 +173,26 @@ impl ReadPools {
         }
     }
 
-    /// Runs a read of several statements that take their connections from [`Self::reader`]:
-    /// when it fails on the standby for a connection-level reason, the standby is marked down,
-    /// the task pinned to the primary and the read run again there (retried once more on a
-    /// connection failure of the primary, as every read).
-    ///
-    /// # Errors
-    /// Those of `read` on the primary.
-    pub async fn read<T, F, Fut>(&self, mut read: F) -> Result<T, RepoError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, RepoError>>,
-    {
-        match read().await {
-            Err(RepoError::Unavailable(cause)) if self.standby.is_some() && on_standby() => {
-                tracing::warn!(error = %cause, "the standby failed a read; reading from the primary");
-                if let Some(standby) = &self.standby {
-                    standby.reachable.store(false, Ordering::Relaxed);
-                }
-                pin_to_primary();
-                read_retrying(read).await
-            }
-            Err(RepoError::Unavailable(cause)) => {
-                tracing::info!(error = %cause, "database read failed on its connection; retrying once");
-                read().await
-            }
-            other => other,
+    /// The connection for `stmt`: [`Self::reader`]'s for a `SELECT`, else the primary.
+    fn for_statement(&self, stmt: &Statement) -> &DatabaseConnection {
+        let sql = stmt.sql.trim_start();
+        let is_select = sql.get(..6).is_some_and(|word| word.eq_ignore_ascii_case("select"));
+        if is_select { self.reader() } else { &self.primary }
+    }
+
+    /// Whether `db` is the standby's pool.
+    fn is_standby(&self, db: &DatabaseConnection) -> bool {
+        self.standby.as_ref().is_some_and(|standby| std::ptr::eq(db, &standby.db))
+    }
+
+    /// After a connection-level failure of the standby: marks it down (until the next check)
+    /// and pins the task to the primary.
+    fn standby_failed(&self, e: &DbErr) {
+        tracing::warn!(error = %e, "the standby failed a read; reading from the primary: {e}");
+        if let Some(standby) = &self.standby {
+            standby.reachable.store(false, Ordering::Relaxed);
         }
+        pin_to_primary();
     }
 
     /// Checks the standby now (bounded by [`CHECK_TIMEOUT`]) and routes reads by what it
@@ -228,6 +221,64 @@ impl ReadPools {
     }
 }
 
+/// Transactions and anything else a repository asks of its pool go to the primary.
+impl std::ops::Deref for ReadPools {
+    type Target = DatabaseConnection;
+
+    fn deref(&self) -> &DatabaseConnection {
+        &self.primary
+    }
+}
+
+/// `SELECT`s where [`ReadPools::reader`] says (again on the primary when the standby fails on
+/// its connection), everything else on the primary.
+#[async_trait::async_trait]
+impl ConnectionTrait for ReadPools {
+    fn get_database_backend(&self) -> DbBackend {
+        self.primary.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.primary.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.primary.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        let db = self.for_statement(&stmt);
+        if !self.is_standby(db) {
+            return db.query_one_raw(stmt).await;
+        }
+        match db.query_one_raw(stmt.clone()).await {
+            Err(e) if is_transient(&e) => {
+                self.standby_failed(&e);
+                self.primary.query_one_raw(stmt).await
+            }
+            other => other,
+        }
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        let db = self.for_statement(&stmt);
+        if !self.is_standby(db) {
+            return db.query_all_raw(stmt).await;
+        }
+        match db.query_all_raw(stmt.clone()).await {
+            Err(e) if is_transient(&e) => {
+                self.standby_failed(&e);
+                self.primary.query_all_raw(stmt).await
+            }
+            other => other,
+        }
+    }
+
+    fn support_returning(&self) -> bool {
+        self.primary.support_returning()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,18 +302,25 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_connection_failure_on_the_standby_reruns_the_read_on_the_primary() {
+    async fn selects_follow_the_route_and_a_failing_standby_hands_over_to_the_primary() {
         let primary = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        primary.execute_unprepared("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1)").await.unwrap();
         let standby = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
         let pools = ReadPools::with_standby(primary, standby, StandbyConfig::default());
-        let attempts = Cell::new(0);
-        let out = allowing_standby(pools.read(|| {
-            attempts.set(attempts.get() + 1);
-            let on_primary = !std::ptr::eq(pools.reader(), pools.standby().unwrap());
-            async move { if on_primary { Ok(7) } else { Err(RepoError::Unavailable("refused".into())) } }
-        }))
+        let count = |pools: &ReadPools| {
+            let stmt = Statement::from_string(DbBackend::Sqlite, "SELECT COUNT(*) AS n FROM t");
+            let pools = pools.clone();
+            async move { pools.query_one_raw(stmt).await.map(|row| row.unwrap().try_get::<i64>("", "n").unwrap()) }
+        };
+        allowing_standby(async {
+            // The standby has no table t: the statement fails there (not on its connection).
+            assert!(count(&pools).await.is_err(), "a SELECT goes to the standby");
+            pools.execute_unprepared("INSERT INTO t VALUES (2)").await.expect("writes go to the primary");
+            pools.standby.as_ref().unwrap().db.clone().close().await.unwrap();
+            assert_eq!(count(&pools).await.unwrap(), 2, "a closed standby hands over to the primary");
+            assert!(!pools.standby.as_ref().unwrap().usable());
+            assert!(!on_standby());
+        })
         .await;
-        assert_eq!((out.ok(), attempts.get()), (Some(7), 2));
-        assert!(!pools.standby.as_ref().unwrap().usable());
     }
 }

@@ -11,7 +11,7 @@ use domain::{
     user::UserKey,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IdenStatic,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic,
     ModelTrait, QueryFilter, sea_query::ValueType,
 };
 use uuid::Uuid;
@@ -144,18 +144,15 @@ pub(crate) async fn insert<R: SeaModerated, C: ConnectionTrait>(db: &C, item: &R
 
 /// [`ModeratedRepository`] of the kind `R` on SeaORM.
 pub struct SeaModeratedRepository<R> {
-    /// The primary.
-    db: DatabaseConnection,
-    /// Where lists are read (the standby when allowed).
-    reads: ReadPools,
+    /// `SELECT`s where [`ReadPools::reader`] says, the rest on the primary.
+    db: ReadPools,
     kind: PhantomData<fn() -> R>,
 }
 
 impl<R> SeaModeratedRepository<R> {
-    /// Over these pools: lists where [`ReadPools::reader`] says, the rest on the primary.
-    pub fn new(reads: impl Into<ReadPools>) -> Self {
-        let reads = reads.into();
-        Self { db: reads.primary().clone(), reads, kind: PhantomData }
+    /// Over these pools: reads where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(db: impl Into<ReadPools>) -> Self {
+        Self { db: db.into(), kind: PhantomData }
     }
 }
 
@@ -186,7 +183,7 @@ impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
         }
         cond = cond.add(R::condition(filter)).add(terms_condition(&p.terms, &R::search_columns()));
         let select = sort_by(filter_if(R::Entity::find(), cond), &p.sort, R::sort_column, ColumnOf::<R>::ID);
-        let page = self.reads.read(|| fetch_page(self.reads.reader(), select.clone(), p.page)).await?;
+        let page = fetch_page(&self.db, select, p.page).await?;
         let items = page.items.into_iter().map(to_domain).collect::<Result<_, _>>()?;
         Ok(Page { items, total: page.total, request: page.request })
     }

@@ -4,7 +4,7 @@ use domain::{
     Page, PageRequest, RepoError, SortKey,
     tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::common::begin_write;
@@ -17,17 +17,14 @@ use crate::{
 
 /// [`TagRepository`] on SeaORM.
 pub struct SeaTagRepository {
-    /// The primary.
-    db: DatabaseConnection,
-    /// Where lists are read (the standby when allowed).
-    reads: ReadPools,
+    /// `SELECT`s where [`ReadPools::reader`] says, the rest on the primary.
+    db: ReadPools,
 }
 
 impl SeaTagRepository {
-    /// Over these pools: lists where [`ReadPools::reader`] says, the rest on the primary.
-    pub fn new(reads: impl Into<ReadPools>) -> Self {
-        let reads = reads.into();
-        Self { db: reads.primary().clone(), reads }
+    /// Over these pools: reads where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(db: impl Into<ReadPools>) -> Self {
+        Self { db: db.into() }
     }
 }
 
@@ -94,7 +91,7 @@ impl TagRepository for SeaTagRepository {
         }
         cond = cond.add(terms_condition(&filter.terms, &[tag::Column::Name, tag::Column::Description]));
         let select = sort_by(filter_if(tag::Entity::find(), cond), sort, sort_column, tag::Column::Id);
-        Ok(self.reads.read(|| fetch_page(self.reads.reader(), select.clone(), page)).await?.map(to_domain))
+        Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
     }
 
     async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use domain::{RepoError, benchmark::Benchmark, flavor::Flavor, result::BenchmarkResult, site::Site};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -26,7 +26,7 @@ use crate::{
 /// result table (so PostgreSQL can sort and limit before anything else) and decodes each schema
 /// once.
 async fn related<R: SeaModerated>(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, R>, RepoError> {
     if ids.is_empty() {
@@ -58,7 +58,7 @@ impl SeaResultRepository {
     pub(super) async fn load_rows(&self, mut q: SelectStatement) -> Result<Vec<BenchmarkResult>, RepoError> {
         select_prefixed::<result::Entity>(&mut q, "r_");
         let rows = self
-            .reader()
+            .db
             .query_all(&q)
             .await
             .repo()?
@@ -66,9 +66,9 @@ impl SeaResultRepository {
             .map(|row| result::Model::from_query_result(row, "r_"))
             .collect::<Result<Vec<_>, _>>()
             .repo()?;
-        let benchmarks = related::<Benchmark>(self.reader(), distinct(&rows, |r| r.benchmark_id)).await?;
-        let sites = related::<Site>(self.reader(), distinct(&rows, |r| r.site_id)).await?;
-        let flavors = related::<Flavor>(self.reader(), distinct(&rows, |r| r.flavor_id)).await?;
+        let benchmarks = related::<Benchmark>(&self.db, distinct(&rows, |r| r.benchmark_id)).await?;
+        let sites = related::<Site>(&self.db, distinct(&rows, |r| r.site_id)).await?;
+        let flavors = related::<Flavor>(&self.db, distinct(&rows, |r| r.flavor_id)).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(BenchmarkResult {
@@ -111,7 +111,7 @@ impl SeaResultRepository {
             .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).is_in(ids));
         select_prefixed::<tag::Entity>(&mut tq, "t_");
         let mut tags_of: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for row in self.reader().query_all(&tq).await.repo()? {
+        for row in &self.db.query_all(&tq).await.repo()? {
             let result_id: Uuid = row.try_get("", "result_id").repo()?;
             let t = tag::Model::from_query_result(&row, "t_").repo()?;
             tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));

@@ -17,7 +17,7 @@ use domain::{
     user::User,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
@@ -39,10 +39,11 @@ use crate::{
 
 /// [`ResultRepository`] on SeaORM.
 pub struct SeaResultRepository {
-    /// The primary: writes.
-    db: DatabaseConnection,
-    /// Where list reads go (the standby when allowed, see [`ReadPools`]).
-    reads: ReadPools,
+    /// The pools: each `SELECT` runs where [`ReadPools::reader`] says (the standby when the
+    /// request may read there), writes and transactions on the primary. All statements of a
+    /// list, its counter reads included, go through it, so the counter and the page come from
+    /// the same server.
+    db: ReadPools,
     /// Whole list answers, by count statement, sort and page, weighing their results.
     pages: GenerationCache<String, CachedPage>,
     /// Totals, by count statement: the pages of one list share it.
@@ -53,10 +54,8 @@ impl SeaResultRepository {
     /// Over these pools (writes on the primary, lists where [`ReadPools::reader`] says), caching
     /// as much as `cache` allows.
     pub fn new(reads: impl Into<ReadPools>, cache: ResultCacheConfig) -> Self {
-        let reads = reads.into();
         Self {
-            db: reads.primary().clone(),
-            reads,
+            db: reads.into(),
             pages: GenerationCache::new(cache.results, |(_, items)| weight_of(items.len()), list::page_bytes),
             totals: GenerationCache::new(cache.totals, |_| 1, |_| size_of::<CachedTotal>()),
         }
@@ -67,18 +66,11 @@ impl SeaResultRepository {
         [("result_pages", self.pages.stats()), ("result_totals", self.totals.stats())]
     }
 
-    /// The connection of the next list statement: the standby when the request may read there
-    /// (see [`ReadPools`]). Every statement of a list, its counter reads included, takes it
-    /// here, so the counter and the page come from the same server.
-    pub(super) fn reader(&self) -> &DatabaseConnection {
-        self.reads.reader()
-    }
-
     /// The committed value of the change counter (see migration `create_change_counter`), on
     /// the server lists read from.
     async fn read_counter(&self) -> Result<i64, RepoError> {
         let q = Query::select().expr_as(Expr::cust(GENERATION), Alias::new("g")).to_owned();
-        match self.reader().query_one(&q).await.repo()? {
+        match self.db.query_one(&q).await.repo()? {
             Some(row) => row.try_get("", "g").repo(),
             None => Ok(-1),
         }
@@ -112,7 +104,7 @@ impl SeaResultRepository {
 #[async_trait::async_trait]
 impl ResultRepository for SeaResultRepository {
     async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
-        self.reads.read(|| self.find_once(id)).await
+        read_retrying(|| self.find_once(id)).await
     }
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
@@ -149,7 +141,7 @@ impl ResultRepository for SeaResultRepository {
         sort: &[SortKey<ResultSort>],
         page: PageRequest,
     ) -> Result<Page<BenchmarkResult>, RepoError> {
-        self.reads.read(|| self.list_once(filter, sort, page)).await
+        read_retrying(|| self.list_once(filter, sort, page)).await
     }
 
     async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
@@ -184,6 +176,6 @@ impl ResultRepository for SeaResultRepository {
     }
 
     async fn generation(&self) -> Result<Option<i64>, RepoError> {
-        self.reads.read(|| async { self.read_counter().await.map(Some) }).await
+        read_retrying(|| async { self.read_counter().await.map(Some) }).await
     }
 }
