@@ -141,13 +141,13 @@ impl ReadPools {
 
     /// Reads allowed on `standby` go there, under `config`. It counts as reachable until a
     /// check or a read says otherwise.
-    pub fn with_standby(primary: DatabaseConnection, standby: DatabaseConnection, config: StandbyConfig) -> Self {
-        let standby = Standby {
-            db: standby,
-            config,
-            reachable: AtomicBool::new(true),
-            lag_ms: AtomicU64::new(0),
-        };
+    pub fn with_standby(
+        primary: DatabaseConnection,
+        standby: DatabaseConnection,
+        config: StandbyConfig,
+    ) -> Self {
+        let standby =
+            Standby { db: standby, config, reachable: AtomicBool::new(true), lag_ms: AtomicU64::new(0) };
         Self { primary, standby: Some(Arc::new(standby)) }
     }
 

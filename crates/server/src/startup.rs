@@ -243,7 +243,11 @@ async fn read_pools(settings: &Settings, db: &DatabaseConnection) -> anyhow::Res
         .with_context(|| format!("DATABASE_READ_URL {}", infra::config::redact(&replica.database.url)))?;
     let reads = ReadPools::with_standby(db.clone(), standby, replica.standby);
     let status = reads.check_standby().await;
-    tracing::info!(?status, "list reads may use the hot standby {}", infra::config::redact(&replica.database.url));
+    tracing::info!(
+        ?status,
+        "list reads may use the hot standby {}",
+        infra::config::redact(&replica.database.url)
+    );
     Ok(reads)
 }
 

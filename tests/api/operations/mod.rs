@@ -5,5 +5,5 @@ mod health;
 mod logs;
 mod metrics;
 mod metrics_sources;
-mod request_ids;
 mod read_replica;
+mod request_ids;

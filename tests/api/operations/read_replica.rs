@@ -57,7 +57,8 @@ async fn upload(app: &TestApp, sample: &Sample, time: u64) -> String {
         "/results?execution_datetime=2023-03-03T03:03:03Z&benchmark_id={}&flavor_id={}",
         sample.benchmark, sample.flavor
     );
-    let (status, body) = app.call(Method::POST, &path, Some(&sample.user.token), Some(json!({"time": time}))).await;
+    let (status, body) =
+        app.call(Method::POST, &path, Some(&sample.user.token), Some(json!({"time": time}))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     id_of(&body)
 }
@@ -142,7 +143,10 @@ async fn a_standby_outage_sends_reads_to_the_primary_without_errors() {
     let (status, ready) = app.get("/health/ready").await;
     assert_eq!(status, StatusCode::OK, "{ready}");
     assert_eq!(ready["status"], "ready");
-    assert_eq!(ready["standby"], json!({"replay_lag_seconds": null, "serving_reads": false, "status": "unavailable"}));
+    assert_eq!(
+        ready["standby"],
+        json!({"replay_lag_seconds": null, "serving_reads": false, "status": "unavailable"})
+    );
     let new = upload(&app, &sample, 30).await;
     // Once the writer's window has passed, everybody reads the primary meanwhile.
     anonymous_sees(&app, total + 1).await;

@@ -154,7 +154,11 @@ pub(super) fn start(binaries: &Binaries, dir: &Path) -> Result<Started, String> 
 /// Creates a cluster in `dir/data` with the superuser `postgres` and a generated password,
 /// the test settings and `extra` appended to its `postgresql.conf`; returns the account it
 /// belongs to and the password.
-pub(super) fn create(binaries: &Binaries, dir: &Path, extra: &str) -> Result<(Option<Account>, String), String> {
+pub(super) fn create(
+    binaries: &Binaries,
+    dir: &Path,
+    extra: &str,
+) -> Result<(Option<Account>, String), String> {
     let account = cluster_account()?;
     let data = dir.join("data");
     fs::DirBuilder::new()

@@ -42,7 +42,10 @@ enum Cleanup {
     /// Someone else's database (a [`StreamingStandby`]'s): nothing to remove.
     Nothing,
     File(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 fn postgres_required() -> bool {

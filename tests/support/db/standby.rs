@@ -103,7 +103,8 @@ fn start_pair(binaries: &Binaries) -> Result<StreamingStandby, String> {
         stop_primary: primary.stop_command,
     };
     hand_over(&standby_dir, account)?;
-    let port = primary.admin_url.rsplit(':').next().and_then(|rest| rest.split('/').next()).unwrap_or_default();
+    let port =
+        primary.admin_url.rsplit(':').next().and_then(|rest| rest.split('/').next()).unwrap_or_default();
     let conninfo = format!("host=127.0.0.1 port={port} user=postgres password={password}");
     let data = standby_dir.join("data");
     let backup = [os("-D"), data.as_os_str(), os("-R"), os("-X"), os("stream"), os("-d"), os(&conninfo)];

@@ -93,7 +93,11 @@ impl From<&StandbyHealth> for StandbyOut {
             (Some(_), true) => "ok",
             (Some(_), false) => "lagging",
         };
-        StandbyOut { replay_lag_seconds: s.replay_lag.map(|d| d.as_secs_f64()), serving_reads: s.serving_reads, status }
+        StandbyOut {
+            replay_lag_seconds: s.replay_lag.map(|d| d.as_secs_f64()),
+            serving_reads: s.serving_reads,
+            status,
+        }
     }
 }
 

@@ -11,8 +11,8 @@ use domain::{
     user::UserKey,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic,
-    ModelTrait, QueryFilter, sea_query::ValueType,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, ModelTrait,
+    QueryFilter, sea_query::ValueType,
 };
 use uuid::Uuid;
 

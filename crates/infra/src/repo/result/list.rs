@@ -104,7 +104,7 @@ impl SeaResultRepository {
     ) -> Result<CachedTotal, RepoError> {
         self.totals
             .get_or_compute(key, now, async {
-                let (generation, total) = match &self.db.query_one(count_q).await.repo()? {
+                let (generation, total) = match self.db.query_one(count_q).await.repo()? {
                     Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
                     None => (-1, 0),
                 };

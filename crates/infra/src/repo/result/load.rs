@@ -111,7 +111,7 @@ impl SeaResultRepository {
             .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).is_in(ids));
         select_prefixed::<tag::Entity>(&mut tq, "t_");
         let mut tags_of: HashMap<Uuid, Vec<_>> = HashMap::new();
-        for row in &self.db.query_all(&tq).await.repo()? {
+        for row in self.db.query_all(&tq).await.repo()? {
             let result_id: Uuid = row.try_get("", "result_id").repo()?;
             let t = tag::Model::from_query_result(&row, "t_").repo()?;
             tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));
