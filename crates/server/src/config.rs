@@ -10,6 +10,9 @@ use infra::{DbConfig, config::ResultCacheConfig, outbox::MailConfig, registry::R
 use crate::telemetry::LogFormat;
 
 mod oidc;
+mod replica;
+
+pub use replica::ReadReplica;
 
 /// The default trusted issuers of the original (EGI Check-in).
 pub const DEFAULT_TRUSTED_OPS: &str =
@@ -36,6 +39,8 @@ pub struct Settings {
     pub bind: String,
     /// Database.
     pub database: DbConfig,
+    /// `DATABASE_READ_URL`: a hot standby for list reads.
+    pub read_replica: Option<ReadReplica>,
     /// OIDC providers.
     pub oidc: OidcConfig,
     /// Entitlements that make a registered user admin; empty means nobody (Q12).
@@ -92,6 +97,7 @@ impl Settings {
             results: count(env, "RESULT_CACHE_RESULTS", ResultCacheConfig::DEFAULT_RESULTS)?,
             totals: count(env, "RESULT_CACHE_TOTALS", ResultCacheConfig::DEFAULT_TOTALS)?,
         };
+        let read_replica = replica::read_replica(env, &database)?;
         let oidc = oidc::oidc_from_env(env)?;
         let admin_entitlements = list(&read(env, "ADMIN_ENTITLEMENTS")?.unwrap_or_default());
         let port = match read(env, "MAIL_PORT")?.filter(|p| !p.is_empty()) {
@@ -137,6 +143,7 @@ impl Settings {
         Ok(Self {
             bind,
             database,
+            read_replica,
             oidc,
             admin_entitlements,
             mail,
@@ -191,7 +198,7 @@ fn count(env: &dyn Fn(&str) -> Option<String>, name: &'static str, default: u64)
 }
 
 /// A duration in seconds (fractions allowed): positive, at least `min`, at most a day.
-fn seconds(
+pub(crate) fn seconds(
     env: &dyn Fn(&str) -> Option<String>,
     name: &'static str,
     default: Duration,

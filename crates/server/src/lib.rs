@@ -6,7 +6,9 @@ pub mod cli;
 pub mod config;
 pub mod limits;
 pub mod metrics;
+pub mod read_routing;
 pub mod readiness;
+pub mod standby;
 pub mod startup;
 pub mod telemetry;
 

@@ -19,7 +19,7 @@ use domain::{
     service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
 };
 use infra::{
-    Repositories,
+    ReadPools, Repositories,
     blocking::TokioBlockingPool,
     outbox::{MailDeliverer, MailSignal},
     registry::OciImageRegistry,
@@ -29,6 +29,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     Settings,
     metrics::{ACQUIRE_SAMPLE_INTERVAL, Metrics, MetricsEndpoint, Sources},
+    read_routing::{ReadRouting, route_reads},
     readiness::DatabaseReadiness,
 };
 
@@ -42,6 +43,8 @@ pub struct Application {
     deliverer: tokio::task::JoinHandle<()>,
     stop_deliverer: tokio::sync::oneshot::Sender<()>,
     acquire_sampler: tokio::task::JoinHandle<()>,
+    /// The hot standby's check, when one is configured.
+    standby_monitor: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -72,8 +75,9 @@ impl Application {
                 "ADMIN_ENTITLEMENTS is empty: nobody is admin (the original made everybody admin)"
             );
         }
+        let reads = read_pools(&settings, &db).await?;
         let mail_signal = MailSignal::new();
-        let repos = Repositories::new(db.clone(), &mail_signal, settings.database.result_cache);
+        let repos = Repositories::new(reads.clone(), &mail_signal, settings.database.result_cache);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let registry: Arc<dyn ImageRegistry> = match &settings.registry {
             Some(config) => {
@@ -86,7 +90,11 @@ impl Application {
         };
         let mails = MailTemplates { support: settings.mail_support.clone() };
         let access = Access::new(repos.users.clone(), settings.admin_entitlements.clone());
-        let metrics = Arc::new(Metrics::new().context("building the metrics registry")?);
+        let mut metrics = Metrics::new().context("building the metrics registry")?;
+        if reads.standby().is_some() {
+            metrics.track_standby().context("registering the standby's metrics")?;
+        }
+        let metrics = Arc::new(metrics);
         let identity = Arc::new(
             OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
                 .context("building the OIDC client")?,
@@ -129,9 +137,14 @@ impl Application {
         };
         caches.push(("schemas", state.results.schema_cache_stats()));
         let deliverer = MailDeliverer::new(db.clone(), settings.mail.clone(), mail_signal);
-        let sources = Sources { db: db.clone(), mail: deliverer.counters(), caches };
+        let standby = reads.standby().is_some().then(|| reads.clone());
+        let sources = Sources { db: db.clone(), mail: deliverer.counters(), caches, standby };
         let endpoint = web::Data::new(MetricsEndpoint { metrics: metrics.clone(), sources });
-        let readiness = web::Data::new(ReadinessCheck(Arc::new(DatabaseReadiness::new(db.clone()))));
+        let readiness = web::Data::new(ReadinessCheck(Arc::new(DatabaseReadiness::new(reads.clone()))));
+        let routing = settings
+            .read_replica
+            .as_ref()
+            .map(|replica| web::Data::new(ReadRouting::new(replica.read_your_writes)));
         let http_metrics = metrics.http.clone();
         // `/metrics` on the main address only when it has no address of its own.
         let main_metrics = settings.metrics_bind.is_none().then(|| endpoint.clone());
@@ -141,10 +154,17 @@ impl Application {
         let http = settings.http.clone();
         let server = HttpServer::new(move || {
             let metrics_route = main_metrics.as_ref().map(crate::metrics::route);
+            let routing = routing.clone();
             api::build_app_with(state.clone(), http.clone(), extra_routes)
                 .app_data(readiness.clone())
                 .app_data(http_metrics.clone())
                 .configure(|cfg| metrics_route.into_iter().for_each(|route| route(cfg)))
+                .configure(|cfg| {
+                    if let Some(routing) = routing {
+                        cfg.app_data(routing);
+                    }
+                })
+                .wrap(from_fn(route_reads))
                 .wrap(from_fn(api::observe::request))
         })
         .listen(listener)?
@@ -162,8 +182,18 @@ impl Application {
             let _ = stopped.await;
         }));
         let acquire_sampler = tokio::spawn(sample_acquire(metrics, db.clone()));
+        let standby_monitor = reads.standby().is_some().then(|| tokio::spawn(crate::standby::monitor(reads)));
         tracing::info!("listening on {} (port {port})", settings.bind);
-        Ok(Self { port, server, metrics_server, db, deliverer, stop_deliverer, acquire_sampler })
+        Ok(Self {
+            port,
+            server,
+            metrics_server,
+            db,
+            deliverer,
+            stop_deliverer,
+            acquire_sampler,
+            standby_monitor,
+        })
     }
 
     /// The bound port.
@@ -195,10 +225,30 @@ impl Application {
             let _ = running.await;
         }
         self.acquire_sampler.abort();
+        if let Some(monitor) = self.standby_monitor {
+            monitor.abort();
+        }
         let _ = self.stop_deliverer.send(());
         let _ = self.deliverer.await;
         result
     }
+}
+
+/// The primary alone, or with the hot standby of `DATABASE_READ_URL` (opened lazily and
+/// checked once, so a standby that is down delays nothing: reads go to the primary).
+async fn read_pools(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<ReadPools> {
+    let Some(replica) = &settings.read_replica else { return Ok(ReadPools::primary_only(db.clone())) };
+    let standby = infra::connect_standby(&replica.database)
+        .await
+        .with_context(|| format!("DATABASE_READ_URL {}", infra::config::redact(&replica.database.url)))?;
+    let reads = ReadPools::with_standby(db.clone(), standby, replica.standby);
+    let status = reads.check_standby().await;
+    tracing::info!(
+        ?status,
+        "list reads may use the hot standby {}",
+        infra::config::redact(&replica.database.url)
+    );
+    Ok(reads)
 }
 
 /// A server answering `GET /metrics` on `address`, and 404 to anything else.

@@ -16,6 +16,9 @@ mod local;
 mod server;
 mod shared;
 mod skip;
+mod standby;
+
+pub use standby::StreamingStandby;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +39,13 @@ pub struct TestDb {
 }
 
 enum Cleanup {
+    /// Someone else's database (a [`StreamingStandby`]'s): nothing to remove.
+    Nothing,
     File(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 fn postgres_required() -> bool {
@@ -100,11 +108,16 @@ pub fn postgres_server_binaries() -> Option<std::path::PathBuf> {
 }
 
 impl TestDb {
+    /// An existing PostgreSQL database that outlives the test's use of it (nothing is removed).
+    pub fn existing_postgres(url: String) -> Self {
+        Self { url, backend: Backend::Postgres, cleanup: Cleanup::Nothing }
+    }
+
     /// The PostgreSQL database name, if this is one.
     pub fn postgres_name(&self) -> Option<String> {
         match &self.cleanup {
             Cleanup::Postgres { name, .. } => Some(name.clone()),
-            Cleanup::File(_) => None,
+            Cleanup::File(_) | Cleanup::Nothing => None,
         }
     }
 }
@@ -170,6 +183,7 @@ impl Drop for TestDb {
             return;
         }
         match &self.cleanup {
+            Cleanup::Nothing => {}
             Cleanup::File(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use domain::{benchmark::Benchmark, flavor::Flavor, site::Site};
 use sea_orm::DatabaseConnection;
 
-use crate::{config::ResultCacheConfig, outbox::MailSignal};
+use crate::{config::ResultCacheConfig, outbox::MailSignal, read_pools::ReadPools};
 
 pub use claim::SeaClaimRepository;
 pub use moderated::SeaModeratedRepository;
@@ -53,18 +53,21 @@ pub struct Repositories {
 }
 
 impl Repositories {
-    /// Builds every repository over `db`; transactions that queue mails wake the deliverer
-    /// through `mail` after each commit; result lists are cached within `result_cache`.
-    pub fn new(db: DatabaseConnection, mail: &MailSignal, result_cache: ResultCacheConfig) -> Self {
+    /// Builds every repository over `pools` (a [`DatabaseConnection`] alone, or the primary with
+    /// a hot standby for list reads); transactions that queue mails wake the deliverer through
+    /// `mail` after each commit; result lists are cached within `result_cache`.
+    pub fn new(pools: impl Into<ReadPools>, mail: &MailSignal, result_cache: ResultCacheConfig) -> Self {
+        let pools = pools.into();
+        let db: DatabaseConnection = pools.primary().clone();
         Self {
             users: Arc::new(SeaUserRepository::new(db.clone(), mail.clone())),
-            tags: Arc::new(SeaTagRepository::new(db.clone())),
-            benchmarks: Arc::new(SeaModeratedRepository::new(db.clone())),
-            sites: Arc::new(SeaModeratedRepository::new(db.clone())),
-            flavors: Arc::new(SeaModeratedRepository::new(db.clone())),
+            tags: Arc::new(SeaTagRepository::new(pools.clone())),
+            benchmarks: Arc::new(SeaModeratedRepository::new(pools.clone())),
+            sites: Arc::new(SeaModeratedRepository::new(pools.clone())),
+            flavors: Arc::new(SeaModeratedRepository::new(pools.clone())),
             submits: Arc::new(SeaSubmitRepository::new(db.clone())),
             unit_of_work: Arc::new(SeaUnitOfWork::new(db.clone(), mail.clone())),
-            results: Arc::new(SeaResultRepository::new(db.clone(), result_cache)),
+            results: Arc::new(SeaResultRepository::new(pools, result_cache)),
             claims: Arc::new(SeaClaimRepository::new(db)),
         }
     }

@@ -11,14 +11,15 @@ use domain::{
     user::UserKey,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IdenStatic,
-    ModelTrait, QueryFilter, sea_query::ValueType,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, ModelTrait,
+    QueryFilter, sea_query::ValueType,
 };
 use uuid::Uuid;
 
 use super::common::{status, stored_status};
 use crate::{
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
     sql::{date_condition, fetch_page, filter_if, sort_by, terms_condition},
 };
 
@@ -143,14 +144,15 @@ pub(crate) async fn insert<R: SeaModerated, C: ConnectionTrait>(db: &C, item: &R
 
 /// [`ModeratedRepository`] of the kind `R` on SeaORM.
 pub struct SeaModeratedRepository<R> {
-    db: DatabaseConnection,
+    /// `SELECT`s where [`ReadPools::reader`] says, the rest on the primary.
+    db: ReadPools,
     kind: PhantomData<fn() -> R>,
 }
 
 impl<R> SeaModeratedRepository<R> {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, kind: PhantomData }
+    /// Over these pools: reads where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(db: impl Into<ReadPools>) -> Self {
+        Self { db: db.into(), kind: PhantomData }
     }
 }
 

@@ -4,25 +4,27 @@ use domain::{
     Page, PageRequest, RepoError, SortKey,
     tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::common::begin_write;
 use crate::{
     entity::tag,
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
     sql::{fetch_page, filter_if, sort_by, terms_condition},
 };
 
 /// [`TagRepository`] on SeaORM.
 pub struct SeaTagRepository {
-    db: DatabaseConnection,
+    /// `SELECT`s where [`ReadPools::reader`] says, the rest on the primary.
+    db: ReadPools,
 }
 
 impl SeaTagRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over these pools: reads where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(db: impl Into<ReadPools>) -> Self {
+        Self { db: db.into() }
     }
 }
 

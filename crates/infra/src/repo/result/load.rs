@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use domain::{RepoError, benchmark::Benchmark, flavor::Flavor, result::BenchmarkResult, site::Site};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -26,7 +26,7 @@ use crate::{
 /// result table (so PostgreSQL can sort and limit before anything else) and decodes each schema
 /// once.
 async fn related<R: SeaModerated>(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, R>, RepoError> {
     if ids.is_empty() {

@@ -17,7 +17,7 @@ use domain::{
     user::User,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
@@ -34,11 +34,16 @@ use crate::{
     config::ResultCacheConfig,
     entity::{result, result_tag, user},
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
 };
 
 /// [`ResultRepository`] on SeaORM.
 pub struct SeaResultRepository {
-    db: DatabaseConnection,
+    /// The pools: each `SELECT` runs where [`ReadPools::reader`] says (the standby when the
+    /// request may read there), writes and transactions on the primary. All statements of a
+    /// list, its counter reads included, go through it, so the counter and the page come from
+    /// the same server.
+    db: ReadPools,
     /// Whole list answers, by count statement, sort and page, weighing their results.
     pages: GenerationCache<String, CachedPage>,
     /// Totals, by count statement: the pages of one list share it.
@@ -46,10 +51,11 @@ pub struct SeaResultRepository {
 }
 
 impl SeaResultRepository {
-    /// Over this pool, caching as much as `cache` allows.
-    pub fn new(db: DatabaseConnection, cache: ResultCacheConfig) -> Self {
+    /// Over these pools (writes on the primary, lists where [`ReadPools::reader`] says), caching
+    /// as much as `cache` allows.
+    pub fn new(reads: impl Into<ReadPools>, cache: ResultCacheConfig) -> Self {
         Self {
-            db,
+            db: reads.into(),
             pages: GenerationCache::new(cache.results, |(_, items)| weight_of(items.len()), list::page_bytes),
             totals: GenerationCache::new(cache.totals, |_| 1, |_| size_of::<CachedTotal>()),
         }
@@ -60,7 +66,8 @@ impl SeaResultRepository {
         [("result_pages", self.pages.stats()), ("result_totals", self.totals.stats())]
     }
 
-    /// The committed value of the change counter (see migration `create_change_counter`).
+    /// The committed value of the change counter (see migration `create_change_counter`), on
+    /// the server lists read from.
     async fn read_counter(&self) -> Result<i64, RepoError> {
         let q = Query::select().expr_as(Expr::cust(GENERATION), Alias::new("g")).to_owned();
         match self.db.query_one(&q).await.repo()? {
