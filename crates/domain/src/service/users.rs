@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::{
+    Clash, Missing,
     DomainError, Identity, Page, SortKey,
     access::{Admin, Registered},
     mail::MailTemplates,
@@ -42,7 +43,7 @@ impl UserService {
         };
         let mail = self.mails.registered(&user.email);
         self.users.insert(&user, mail).await.map_err(|e| {
-            e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into())
+            e.into_domain(|| Missing::User, || Clash::UserRegistered)
         })?;
         tracing::info!(user.sub = %user.sub, "user registered: {}", user.sub);
         Ok(user)
@@ -56,7 +57,7 @@ impl UserService {
         self.users
             .find(&who.sub, &who.iss)
             .await?
-            .ok_or_else(|| DomainError::NotFound("User not registered".into()))
+            .ok_or_else(|| DomainError::NotFound(Missing::User))
     }
 
     /// `POST /users/self:update`: refresh the e-mail from userinfo (requires a verified e-mail).
@@ -76,7 +77,7 @@ impl UserService {
         }
         let mail = self.mails.updated(email);
         self.users.update_email(&who.sub, &who.iss, email, mail).await.map_err(|e| {
-            e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into())
+            e.into_domain(|| Missing::User, || Clash::UserRegistered)
         })
     }
 
