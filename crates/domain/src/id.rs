@@ -23,8 +23,8 @@ use std::{cmp::Ordering, fmt, hash::Hash, marker::PhantomData, str::FromStr};
 use uuid::Uuid;
 
 use crate::{
-    benchmark::Benchmark, claim::Claim, flavor::Flavor, result::BenchmarkResult, site::Site,
-    submit::Submit, tag::Tag,
+    benchmark::Benchmark, claim::Claim, flavor::Flavor, result::BenchmarkResult, site::Site, submit::Submit,
+    tag::Tag,
 };
 
 /// The id of a `T`.

@@ -117,7 +117,11 @@ impl SchemaCache {
     ///
     /// # Errors
     /// 422 when the schema is broken (Q9).
-    pub fn validator(&self, benchmark_id: BenchmarkId, schema: &Value) -> Result<Arc<Validator>, DomainError> {
+    pub fn validator(
+        &self,
+        benchmark_id: BenchmarkId,
+        schema: &Value,
+    ) -> Result<Arc<Validator>, DomainError> {
         if let Some(hit) = self.lock().get(&benchmark_id).filter(|entry| entry.source == *schema) {
             self.stats.hit();
             return Ok(hit.validator.clone());

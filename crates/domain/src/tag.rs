@@ -1,6 +1,5 @@
 //! Tags: free labels attached to results. Not moderated.
 
-
 use crate::{
     Page, RepoError, SortKey, TagId,
     query::{PageRequest, SortField},

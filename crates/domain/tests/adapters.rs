@@ -6,6 +6,7 @@
 mod common;
 
 use common::Fixture;
+use eosc_perf_domain::Id;
 use eosc_perf_domain::{
     DomainError, PageRequest, RepoError, Status,
     mail::{ItemKind, MailTemplates},
@@ -17,7 +18,6 @@ use eosc_perf_domain::{
     unit_of_work::UnitOfWork,
     user::{User, UserRepository},
 };
-use eosc_perf_domain::Id;
 
 fn mail() -> eosc_perf_domain::mail::OutboundMail {
     MailTemplates::default().registered("x@example.org")
@@ -112,7 +112,11 @@ async fn a_transaction_writes_nothing_until_it_commits() {
     Site::writes(tx.as_mut()).insert(&kit).await.unwrap();
     tx.add_submit(&submit_of(&kit)).await.unwrap();
     tx.queue_mail(&mail()).await.unwrap();
-    assert_eq!(tx.status(ItemKind::Site, kit.id.uuid()).await.unwrap(), Some(Status::OnReview), "its own writes");
+    assert_eq!(
+        tx.status(ItemKind::Site, kit.id.uuid()).await.unwrap(),
+        Some(Status::OnReview),
+        "its own writes"
+    );
     let sites: &dyn ModeratedRepository<Site> = &store;
     assert!(sites.find(kit.id).await.unwrap().is_none(), "others do not see them yet");
     drop(tx);

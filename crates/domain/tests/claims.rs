@@ -13,8 +13,8 @@ use eosc_perf_domain::{
     result::{BenchmarkResult, ResultFilter},
     submit::SubmitFilter,
 };
-use serde_json::json;
 use eosc_perf_domain::{Id, ResultId};
+use serde_json::json;
 
 async fn setup() -> (Fixture, Catalog, BenchmarkResult) {
     let f = Fixture::new().await;
@@ -49,7 +49,10 @@ async fn a_claim_hides_its_result_files_a_submit_and_mails_the_owner() {
         .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
         .await
         .unwrap();
-    assert_eq!((submits.items[0].resource_type, submits.items[0].resource_id), (ItemKind::Claim, c.id.uuid()));
+    assert_eq!(
+        (submits.items[0].resource_type, submits.items[0].resource_id),
+        (ItemKind::Claim, c.id.uuid())
+    );
     let mail = f.domain.store.outbox().pop().unwrap();
     assert_eq!(mail.subject, format!("Claim submitted on result: {}", result.id));
     assert_eq!(mail.to, vec!["alice@example.org".to_string()]);

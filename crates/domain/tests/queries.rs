@@ -17,8 +17,8 @@ use eosc_perf_domain::{
     tag::{TagDraft, TagFilter, TagSort},
     user::{UserFilter, UserSort},
 };
-use serde_json::json;
 use eosc_perf_domain::{ResultId, SiteId};
+use serde_json::json;
 
 /// Alice's results on two catalogs: times 5, 20, 11.0 on `img/a`, a text time on `img/b`.
 async fn results_fixture() -> (Fixture, Catalog, Catalog, Vec<BenchmarkResult>) {

@@ -7,13 +7,13 @@ mod common;
 
 use chrono::TimeDelta;
 use common::{Fixture, upload_of};
+use eosc_perf_domain::Id;
 use eosc_perf_domain::{
     DomainError,
     service::results::OFFLOAD_ABOVE_BYTES,
     tag::{Tag, TagDraft},
 };
 use serde_json::json;
-use eosc_perf_domain::Id;
 
 async fn tag(f: &Fixture, name: &str) -> Tag {
     f.domain
@@ -100,7 +100,9 @@ async fn unknown_references_are_not_found() {
     let missing = Id::new_v4();
     let upload = upload_of(&catalog, json!({"time": 1}), f.executed(1), vec![missing]);
     let err = f.domain.results.upload(&alice, upload).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("NoneType {missing} not in database")));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("NoneType {missing} not in database"))
+    );
     catalog.flavor.id = Id::from_uuid(missing.uuid());
     let upload = upload_of(&catalog, json!({"time": 1}), f.executed(1), vec![]);
     assert!(matches!(f.domain.results.upload(&alice, upload).await.unwrap_err(), DomainError::NotFound(_)));
@@ -130,10 +132,15 @@ async fn the_owner_replaces_the_tags_of_a_result() {
     assert_eq!(results.get(result.id).await.unwrap().tags.len(), 2, "None changes nothing");
     let missing = Id::new_v4();
     let err = results.set_tags(&f.user(&f.alice).await, result.id, Some(vec![missing])).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("NoneType {missing} not in database")));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("NoneType {missing} not in database"))
+    );
     results.set_tags(&f.user(&f.alice).await, result.id, Some(vec![])).await.unwrap();
     assert!(results.get(result.id).await.unwrap().tags.is_empty());
-    let err = results.set_tags(&f.user(&f.alice).await, Id::from_uuid(missing.uuid()), Some(vec![])).await.unwrap_err();
+    let err = results
+        .set_tags(&f.user(&f.alice).await, Id::from_uuid(missing.uuid()), Some(vec![]))
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Result {missing} not found in the database"))
     );
@@ -167,7 +174,9 @@ async fn tag_names_are_unique() {
     assert!(matches!(&err, DomainError::Conflict(m) if m.to_string() == "Tag gpu already submitted/exists"));
     let rename = TagDraft { name: "gpu".into(), description: Some("d".into()) };
     let err = f.domain.tags.update(&f.root().await, fast.id, rename.clone()).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m.to_string() == "Changes conflict submitted/existing tag"));
+    assert!(
+        matches!(&err, DomainError::Conflict(m) if m.to_string() == "Changes conflict submitted/existing tag")
+    );
     f.domain.tags.update(&f.root().await, gpu.id, rename).await.unwrap();
     assert_eq!(f.domain.tags.get(gpu.id).await.unwrap().description.as_deref(), Some("d"));
 }

@@ -10,6 +10,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::{Fixture, first_page, with_status};
+use eosc_perf_domain::{BenchmarkId, Id};
 use eosc_perf_domain::{
     DomainError, RepoError, SortDir, SortKey, Status,
     benchmark::{Benchmark, BenchmarkFilter, BenchmarkSort},
@@ -23,7 +24,6 @@ use eosc_perf_domain::{
     unit_of_work::{Transaction, UnitOfWork},
 };
 use serde_json::json;
-use eosc_perf_domain::{BenchmarkId, Id};
 use uuid::Uuid;
 
 /// What another admin or user does just before the service's transaction begins.

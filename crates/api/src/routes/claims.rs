@@ -1,7 +1,11 @@
 //! Claims: `/reports/claims` (admin), `/results/{id}/claims` (owner or admin) and
 //! `/users/self/claims`.
 
-use domain::claim::{Claim, ClaimFilter, ClaimSort};
+use domain::{
+    ClaimId, Id,
+    claim::{Claim, ClaimFilter, ClaimSort},
+    result::BenchmarkResult,
+};
 use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
 use serde::Serialize;
 use uuid::Uuid;
@@ -50,10 +54,10 @@ pub enum ClaimType {
 impl From<Claim> for ClaimOut {
     fn from(c: Claim) -> Self {
         Self {
-            id: c.id,
+            id: c.id.uuid(),
             message: c.message,
             resource_type: ClaimType::Result,
-            resource_id: c.result_id,
+            resource_id: c.result_id.map(Id::uuid),
             upload_datetime: datetime(&c.upload_datetime),
             uploader: c.uploader.into(),
         }
@@ -105,14 +109,18 @@ pub async fn list_claims(
     description = "Use this method to retrieve a specific claim from the database.",
     tags(reports)
 )]
-pub async fn get_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+pub async fn get_claim(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath<Claim>,
+    auth: Auth,
+) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     Ok(Reply::ok(&ClaimOut::from(state.results.claim_by_id(&admin, id).await?)))
 }
 
 async fn decide(
     state: &AppState,
-    id: Uuid,
+    id: ClaimId,
     auth: &Auth,
     query: &QueryArgs<NoQuery>,
     approve: bool,
@@ -132,7 +140,7 @@ async fn decide(
 )]
 pub async fn approve_claim(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<Claim>,
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> ApiResult<Reply> {
@@ -148,7 +156,7 @@ pub async fn approve_claim(
 )]
 pub async fn reject_claim(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<Claim>,
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> ApiResult<Reply> {
@@ -164,7 +172,7 @@ pub async fn reject_claim(
 )]
 pub async fn list_result_claims(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<BenchmarkResult>,
     auth: Auth,
     query: QueryArgs<ListClaimsQuery>,
 ) -> ApiResult<Reply> {

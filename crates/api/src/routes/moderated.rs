@@ -231,7 +231,7 @@ pub fn create<K: ModeratedRoutes>(
 /// `GET` an item, in any status.
 pub fn get<K: ModeratedRoutes>(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<K::Item>,
     query: QueryArgs<NoQuery>,
 ) -> Handled<K, { op::GET }, impl Future<Output = ApiResult<Reply>>> {
     documented(async move {
@@ -245,7 +245,7 @@ pub fn get<K: ModeratedRoutes>(
 /// `PUT` an item (admins).
 pub fn update<K: ModeratedRoutes>(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<K::Item>,
     auth: Auth,
     body: JsonBody<K::UpdateBody>,
 ) -> Handled<K, { op::UPDATE }, impl Future<Output = ApiResult<Reply>>> {
@@ -261,7 +261,7 @@ pub fn update<K: ModeratedRoutes>(
 /// `…:reject` (admins): the operation `OP`.
 pub fn act<K: ModeratedRoutes, const OP: usize>(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<K::Item>,
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> Handled<K, OP, impl Future<Output = ApiResult<Reply>>> {

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-
-
 use crate::{
     Id, Page, RepoError,
     benchmark::{Benchmark, BenchmarkSort},

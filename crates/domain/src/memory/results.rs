@@ -1,7 +1,6 @@
 //! [`ResultRepository`] in memory: lists with every filter of the SQL adapter (owner scope,
 //! references, tags, date ranges, JSON filters, search terms), column and JSON sort keys.
 
-
 use crate::{
     Page, PageRequest, RepoError, ResultId, SortKey, TagId,
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},

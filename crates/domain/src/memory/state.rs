@@ -159,7 +159,8 @@ impl Tables {
             return false;
         }
         self.remove_submits_of(ItemKind::Site, id.uuid());
-        let flavors: Vec<FlavorId> = self.flavors.values().filter(|f| f.site_id == id).map(|f| f.id).collect();
+        let flavors: Vec<FlavorId> =
+            self.flavors.values().filter(|f| f.site_id == id).map(|f| f.id).collect();
         for flavor in flavors {
             self.delete_flavor(flavor);
         }
@@ -218,7 +219,8 @@ impl Tables {
         let benchmarks: Vec<BenchmarkId> =
             self.benchmarks.values().filter(|b| owned(&b.uploader)).map(|b| b.id).collect();
         let sites: Vec<SiteId> = self.sites.values().filter(|s| owned(&s.uploader)).map(|s| s.id).collect();
-        let flavors: Vec<FlavorId> = self.flavors.values().filter(|f| owned(&f.uploader)).map(|f| f.id).collect();
+        let flavors: Vec<FlavorId> =
+            self.flavors.values().filter(|f| owned(&f.uploader)).map(|f| f.id).collect();
         let claims: Vec<ClaimId> = self.claims.values().filter(|c| owned(&c.claimer)).map(|c| c.id).collect();
         for id in benchmarks {
             self.delete_benchmark(id);

@@ -1,6 +1,5 @@
 //! [`TagRepository`] in memory.
 
-
 use crate::{
     Page, PageRequest, RepoError, SortKey, TagId,
     tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},

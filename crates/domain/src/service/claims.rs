@@ -7,7 +7,7 @@ use super::{
     moderation::{self, Decision, Refusal},
 };
 use crate::{
-    Clash, ClaimId, DomainError, Missing, Page, PageRequest, RepoError, ResultId, SortKey, Status,
+    ClaimId, Clash, DomainError, Missing, Page, PageRequest, RepoError, ResultId, SortKey, Status,
     access::{Admin, Registered},
     claim::{Claim, ClaimFilter, ClaimSort, NewClaim},
     mail::{ItemKind, OutboundMail},

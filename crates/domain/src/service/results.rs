@@ -141,9 +141,11 @@ impl ResultService {
             tags_ids: upload.tags_ids,
             uploader: by.key(),
         };
-        self.ports.results.insert(&new).await.map_err(|e| {
-            e.into_domain(|| Missing::Reference(new.flavor_id.uuid()), || Clash::Integrity)
-        })?;
+        self.ports
+            .results
+            .insert(&new)
+            .await
+            .map_err(|e| e.into_domain(|| Missing::Reference(new.flavor_id.uuid()), || Clash::Integrity))?;
         tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
         self.get(new.id).await
     }

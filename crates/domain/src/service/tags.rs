@@ -53,9 +53,10 @@ impl TagService {
     pub async fn create(&self, _caller: &Registered, draft: TagDraft) -> Result<Tag, DomainError> {
         let tag = Tag { id: TagId::new_v4(), name: draft.name, description: draft.description };
         let name = tag.name.clone();
-        self.tags.insert(&tag).await.map_err(|e| {
-            e.into_domain(|| not_found(tag.id), || Clash::TagTaken(name))
-        })?;
+        self.tags
+            .insert(&tag)
+            .await
+            .map_err(|e| e.into_domain(|| not_found(tag.id), || Clash::TagTaken(name)))?;
         Ok(tag)
     }
 
@@ -64,10 +65,7 @@ impl TagService {
     /// # Errors
     /// 404 when missing, 409 when the new name is taken.
     pub async fn update(&self, _admin: &Admin, id: TagId, draft: TagDraft) -> Result<(), DomainError> {
-        self.tags
-            .update(id, &draft)
-            .await
-            .map_err(|e| e.into_domain(|| not_found(id), || Clash::TagChanges))
+        self.tags.update(id, &draft).await.map_err(|e| e.into_domain(|| not_found(id), || Clash::TagChanges))
     }
 
     /// `DELETE /tags/{id}`.
@@ -75,6 +73,9 @@ impl TagService {
     /// # Errors
     /// 404 when missing.
     pub async fn delete(&self, _admin: &Admin, id: TagId) -> Result<(), DomainError> {
-        self.tags.delete(id).await.map_err(|e| e.into_domain(|| not_found(id), || Clash::Vanished(not_found(id))))
+        self.tags
+            .delete(id)
+            .await
+            .map_err(|e| e.into_domain(|| not_found(id), || Clash::Vanished(not_found(id))))
     }
 }

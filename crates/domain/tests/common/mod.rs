@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 use chrono::{FixedOffset, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use eosc_perf_domain::{Id, SiteId, TagId};
 use eosc_perf_domain::{
     Identity, PageRequest, Status,
     access::{Admin, Registered},
@@ -18,7 +19,6 @@ use eosc_perf_domain::{
     site::{Site, SiteDraft},
 };
 use serde_json::{Value, json};
-use eosc_perf_domain::{Id, SiteId, TagId};
 
 /// The entitlement that makes an identity admin.
 pub const ADMIN: &str = "urn:example:admin";

@@ -12,7 +12,10 @@ impl SeaModerated for Flavor {
     type Entity = flavor::Entity;
 
     fn submitted(m: flavor::Model) -> NewFlavor {
-        NewFlavor { site_id: m.site_id.into(), draft: FlavorDraft { name: m.name, description: m.description } }
+        NewFlavor {
+            site_id: m.site_id.into(),
+            draft: FlavorDraft { name: m.name, description: m.description },
+        }
     }
 
     fn own_columns(&self) -> flavor::ActiveModel {

@@ -41,9 +41,9 @@ fn sort_column(field: &TagSort) -> tag::Column {
 #[async_trait::async_trait]
 impl TagRepository for SeaTagRepository {
     async fn find(&self, id: TagId) -> Result<Option<Tag>, RepoError> {
-        read_retrying(
-            || async move { Ok(tag::Entity::find_by_id(id.uuid()).one(&self.db).await.repo()?.map(to_domain)) },
-        )
+        read_retrying(|| async move {
+            Ok(tag::Entity::find_by_id(id.uuid()).one(&self.db).await.repo()?.map(to_domain))
+        })
         .await
     }
 
@@ -61,7 +61,8 @@ impl TagRepository for SeaTagRepository {
 
     async fn update(&self, id: TagId, draft: &TagDraft) -> Result<(), RepoError> {
         let txn = begin_write(&self.db).await?;
-        let current = tag::Entity::find_by_id(id.uuid()).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
+        let current =
+            tag::Entity::find_by_id(id.uuid()).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
         let mut active: tag::ActiveModel = current.into();
         active.name = Set(draft.name.clone());
         if let Some(d) = &draft.description {

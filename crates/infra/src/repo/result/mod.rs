@@ -159,8 +159,9 @@ impl ResultRepository for SeaResultRepository {
             .await
             .repo()?;
         if !tags_ids.is_empty() {
-            let links =
-                tags_ids.iter().map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(t.uuid()) });
+            let links = tags_ids
+                .iter()
+                .map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(t.uuid()) });
             result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
         }
         txn.commit().await.repo()

@@ -84,13 +84,11 @@ pub(super) fn base_query(
         None if scope == Scope::Listing => cond = cond.add(visible(backend)),
         None => {}
     }
-    for (c, v) in
-        [
+    for (c, v) in [
         (R::BenchmarkId, filter.benchmark_id.map(Id::uuid)),
         (R::SiteId, filter.site_id.map(Id::uuid)),
         (R::FlavorId, filter.flavor_id.map(Id::uuid)),
-    ]
-    {
+    ] {
         if let Some(id) = v {
             cond = cond.add(Expr::col(col(c)).eq(id));
         }
