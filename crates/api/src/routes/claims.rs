@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::{
     AppState,
     error::ApiResult,
-    extract::{Auth, IdPath, QueryArgs, QuerySpec},
-    params::{PAGE, PER_PAGE, Param, Query, STATUS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
+    extract::{Auth, IdPath, QueryArgs},
+    params::{Query, sort_by},
     reply::{Reply, datetime},
-    routes::{NoQuery, users::UserOut},
+    routes::{NoQuery, moderated::moderated_list_query, users::UserOut},
     wire::NaiveUtc,
 };
 
@@ -64,21 +64,15 @@ impl From<Claim> for ClaimOut {
     }
 }
 
-/// Claim list parameters (all three lists).
-pub struct ListClaimsQuery;
-impl QuerySpec for ListClaimsQuery {
-    const PARAMS: &'static [Param] = &[
-        STATUS,
-        UPLOAD_BEFORE,
-        UPLOAD_AFTER,
-        PER_PAGE,
-        PAGE,
+moderated_list_query!(
+    /// Claim list parameters (all three lists).
+    ListClaimsQuery: [
         sort_by(
             "\"+upload_datetime\"",
             "Order to return the results (coma separated).<br>Generic fields: [id,status,upload_datetime]<br>Specific fields: [resource_type]",
         ),
-    ];
-}
+    ]
+);
 
 fn filter(q: &Query) -> ClaimFilter {
     ClaimFilter { status: q.status(), uploaded: q.uploaded(), ..ClaimFilter::default() }
