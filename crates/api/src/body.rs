@@ -146,11 +146,11 @@ pub fn string(obj: &Map<String, Value>, name: &str) -> Option<String> {
     obj.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// A validated UUID list field.
-pub fn uuids(obj: &Map<String, Value>, name: &str) -> Option<Vec<Uuid>> {
-    obj.get(name)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(|i| i.as_str().and_then(|s| Uuid::parse_str(s).ok())).collect())
+/// A validated UUID list field, as ids of `T`s.
+pub fn ids<T>(obj: &Map<String, Value>, name: &str) -> Option<Vec<domain::Id<T>>> {
+    obj.get(name).and_then(Value::as_array).map(|items| {
+        items.iter().filter_map(|i| i.as_str().and_then(|s| s.parse::<domain::Id<T>>().ok())).collect()
+    })
 }
 
 #[cfg(test)]

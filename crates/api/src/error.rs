@@ -117,8 +117,8 @@ impl ApiError {
                     }),
                 ),
                 DomainError::Forbidden => (S::FORBIDDEN, Value::Object(bare_body(S::FORBIDDEN))),
-                DomainError::NotFound(m) => with(S::NOT_FOUND, "errors", json!({"error": m})),
-                DomainError::Conflict(m) => with(S::CONFLICT, "errors", json!({"error": m})),
+                DomainError::NotFound(m) => with(S::NOT_FOUND, "errors", json!({"error": m.to_string()})),
+                DomainError::Conflict(m) => with(S::CONFLICT, "errors", json!({"error": m.to_string()})),
                 DomainError::Invalid(m) => with(S::UNPROCESSABLE_ENTITY, "errors", json!({"error": m})),
                 DomainError::SchemaViolation { error, path } => {
                     with(S::UNPROCESSABLE_ENTITY, "errors", json!({"error": error, "path": path}))

@@ -277,9 +277,9 @@ impl<S: BodySchema> OperationModifier for JsonBody<S> {
     fn update_definitions(_map: &mut BTreeMap<String, DefaultSchemaRaw>) {}
 }
 
-/// The UUID of the path's `{…_id}` segment. A malformed UUID matches no route: bare 404
-/// before any auth check (contract §1).
-pub struct IdPath(pub uuid::Uuid);
+/// The id of the `T` the path's `{…_id}` segment names. A malformed UUID matches no route:
+/// bare 404 before any auth check (contract §1).
+pub struct IdPath<T>(pub domain::Id<T>);
 
 /// The hyphenated form only (any case), like werkzeug's `uuid` converter: the simple, braced
 /// and URN forms that `Uuid::parse_str` also accepts match no route in the original.
@@ -290,17 +290,17 @@ pub fn path_uuid(segment: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(segment).ok()
 }
 
-impl FromRequest for IdPath {
+impl<T: 'static> FromRequest for IdPath<T> {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let id = req.match_info().iter().next().and_then(|(_, v)| path_uuid(v));
+        let id = req.match_info().iter().next().and_then(|(_, v)| path_uuid(v)).map(domain::Id::from_uuid);
         std::future::ready(id.map(IdPath).ok_or_else(|| ApiError::Bare(StatusCode::NOT_FOUND).into()))
     }
 }
 
-impl Apiv2Schema for IdPath {}
-impl OperationModifier for IdPath {}
+impl<T> Apiv2Schema for IdPath<T> {}
+impl<T> OperationModifier for IdPath<T> {}
 
 #[cfg(test)]
 mod tests {

@@ -1,10 +1,9 @@
 //! Flavors: virtual machine types of a site.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::{
-    DomainError, Status,
+    DomainError, FlavorId, Missing, SiteId, Status,
     mail::ItemKind,
     moderated::{Moderated, moderated_accessors},
     query::{ModeratedSort, SortField},
@@ -17,13 +16,13 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flavor {
     /// Id.
-    pub id: Uuid,
+    pub id: FlavorId,
     /// Name, unique within its site.
     pub name: String,
     /// Optional description.
     pub description: Option<String>,
     /// The site it belongs to.
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// When it was submitted.
     pub upload_datetime: DateTime<Utc>,
     /// Moderation status.
@@ -45,7 +44,7 @@ pub struct FlavorDraft {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FlavorFilter {
     /// The site.
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// Exact name.
     pub name: Option<String>,
 }
@@ -54,7 +53,7 @@ pub struct FlavorFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFlavor {
     /// The site (pending sites take flavors too, Q20).
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// Its fields.
     pub draft: FlavorDraft,
 }
@@ -92,12 +91,16 @@ impl Moderated for Flavor {
     type Sort = FlavorSort;
     const KIND: ItemKind = ItemKind::Flavor;
 
-    fn pending(id: Uuid, new: NewFlavor, uploader: UserKey, at: DateTime<Utc>) -> Self {
+    fn pending(id: FlavorId, new: NewFlavor, uploader: UserKey, at: DateTime<Utc>) -> Self {
         let NewFlavor { site_id, draft: FlavorDraft { name, description } } = new;
         Flavor { id, name, description, site_id, upload_datetime: at, status: Status::OnReview, uploader }
     }
 
     moderated_accessors!(flavors);
+
+    fn missing(id: FlavorId) -> Missing {
+        Missing::Flavor(id)
+    }
 
     fn apply(&mut self, draft: FlavorDraft) {
         self.name = draft.name;
@@ -109,8 +112,8 @@ impl Moderated for Flavor {
     }
 
     /// The site vanished.
-    fn vanished(&self) -> String {
-        Self::not_found(self.site_id)
+    fn vanished(&self) -> Missing {
+        Missing::Site(self.site_id)
     }
 
     /// The site must exist, in any status.

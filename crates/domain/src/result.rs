@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::{
-    Page, PageRequest, RepoError, SortKey,
+    BenchmarkId, FlavorId, Page, PageRequest, RepoError, ResultId, SiteId, SortKey, TagId,
     benchmark::Benchmark,
     filter::JsonFilter,
     flavor::Flavor,
@@ -20,7 +19,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenchmarkResult {
     /// Id.
-    pub id: Uuid,
+    pub id: ResultId,
     /// When it was uploaded.
     pub upload_datetime: DateTime<Utc>,
     /// When the benchmark ran (UTC).
@@ -45,7 +44,7 @@ pub struct BenchmarkResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewResult {
     /// Id.
-    pub id: Uuid,
+    pub id: ResultId,
     /// Upload time.
     pub upload_datetime: DateTime<Utc>,
     /// Execution time (UTC).
@@ -53,13 +52,13 @@ pub struct NewResult {
     /// The document.
     pub json: Value,
     /// Benchmark.
-    pub benchmark_id: Uuid,
+    pub benchmark_id: BenchmarkId,
     /// Flavor.
-    pub flavor_id: Uuid,
+    pub flavor_id: FlavorId,
     /// The flavor's site.
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// Tags, in the order given.
-    pub tags_ids: Vec<Uuid>,
+    pub tags_ids: Vec<TagId>,
     /// Uploader.
     pub uploader: UserKey,
 }
@@ -70,13 +69,13 @@ pub struct ResultFilter {
     /// Only results of this uploader (`/users/self/results`), hidden ones included.
     pub owner: Option<UserKey>,
     /// Equality filters.
-    pub benchmark_id: Option<Uuid>,
+    pub benchmark_id: Option<BenchmarkId>,
     /// Site.
-    pub site_id: Option<Uuid>,
+    pub site_id: Option<SiteId>,
     /// Flavor.
-    pub flavor_id: Option<Uuid>,
+    pub flavor_id: Option<FlavorId>,
     /// Every one of these tags must be attached.
-    pub tags_ids: Vec<Uuid>,
+    pub tags_ids: Vec<TagId>,
     /// Upload dates.
     pub uploaded: DateRange,
     /// Execution dates.
@@ -154,7 +153,7 @@ pub trait ResultRepository: Send + Sync {
     ///
     /// # Errors
     /// Backend failures.
-    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError>;
+    async fn find(&self, id: ResultId) -> Result<Option<BenchmarkResult>, RepoError>;
     /// Stores a result and its tag links in one transaction.
     ///
     /// # Errors
@@ -174,17 +173,17 @@ pub trait ResultRepository: Send + Sync {
     ///
     /// # Errors
     /// `NotFound`.
-    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError>;
+    async fn hide_by_admin(&self, id: ResultId) -> Result<(), RepoError>;
     /// Replaces the tags of a result.
     ///
     /// # Errors
     /// `NotFound`.
-    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError>;
+    async fn set_tags(&self, id: ResultId, tags_ids: &[TagId]) -> Result<(), RepoError>;
     /// The registered user who uploaded the result.
     ///
     /// # Errors
     /// Backend failures.
-    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError>;
+    async fn uploader(&self, id: ResultId) -> Result<Option<User>, RepoError>;
     /// The committed value of the store's change counter, which every write to results, their
     /// tags, benchmarks, sites, flavors or tags increases when it commits: two equal readings
     /// prove that no such write committed in between, so a list answer computed between them

@@ -42,7 +42,7 @@ pub struct BenchmarkOut {
 impl From<Benchmark> for BenchmarkOut {
     fn from(b: Benchmark) -> Self {
         Self {
-            id: b.id,
+            id: b.id.uuid(),
             upload_datetime: datetime(&b.upload_datetime),
             docker_image: b.docker_image,
             docker_tag: b.docker_tag,
@@ -78,7 +78,7 @@ pub struct SiteOut {
 impl From<Site> for SiteOut {
     fn from(s: Site) -> Self {
         Self {
-            id: s.id,
+            id: s.id.uuid(),
             upload_datetime: datetime(&s.upload_datetime),
             name: s.name,
             address: s.address,
@@ -109,7 +109,7 @@ pub struct FlavorOut {
 impl From<Flavor> for FlavorOut {
     fn from(f: Flavor) -> Self {
         Self {
-            id: f.id,
+            id: f.id.uuid(),
             upload_datetime: datetime(&f.upload_datetime),
             name: f.name,
             description: f.description,

@@ -1,6 +1,7 @@
 //! Flavors: their routes as a moderated kind, and `/flavors/{id}/site`.
 
 use domain::flavor::{Flavor, FlavorDraft, FlavorFilter, NewFlavor};
+use domain::site::Site;
 use paperclip::actix::{api_v2_operation, web};
 use serde_json::{Map, Value};
 
@@ -38,7 +39,7 @@ pub struct FlavorRoutes;
 impl ModeratedRoutes for FlavorRoutes {
     type Item = Flavor;
     type Out = FlavorOut;
-    type Parent = IdPath;
+    type Parent = IdPath<Site>;
     type ListQuery = ListFlavorsQuery;
     type CreateBody = CreateFlavorBody;
     type UpdateBody = FlavorBody;
@@ -98,12 +99,12 @@ impl ModeratedRoutes for FlavorRoutes {
     };
 
     /// Within the site of the path.
-    fn filter(IdPath(site_id): IdPath, q: &Query) -> FlavorFilter {
+    fn filter(IdPath(site_id): IdPath<Site>, q: &Query) -> FlavorFilter {
         FlavorFilter { site_id, name: q.str("name") }
     }
 
     /// For the site of the path (pending sites take flavors too, Q20).
-    fn new_item(IdPath(site_id): IdPath, body: &Map<String, Value>) -> NewFlavor {
+    fn new_item(IdPath(site_id): IdPath<Site>, body: &Map<String, Value>) -> NewFlavor {
         NewFlavor { site_id, draft: draft(body) }
     }
 
@@ -124,7 +125,7 @@ fn draft(body: &Map<String, Value>) -> FlavorDraft {
     description = "Use this method to retrieve the site information from a\nspecific flavor in the database.",
     tags(flavors)
 )]
-pub async fn get_flavor_site(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResult<Reply> {
+pub async fn get_flavor_site(state: web::Data<AppState>, IdPath(id): IdPath<Flavor>) -> ApiResult<Reply> {
     Ok(Reply::ok(&SiteOut::from(state.catalog.flavor_site(id).await?)))
 }
 

@@ -1,10 +1,8 @@
 //! [`ResultRepository`] in memory: lists with every filter of the SQL adapter (owner scope,
 //! references, tags, date ranges, JSON filters, search terms), column and JSON sort keys.
 
-use uuid::Uuid;
-
 use crate::{
-    Page, PageRequest, RepoError, SortKey,
+    Page, PageRequest, RepoError, ResultId, SortKey, TagId,
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     tag::Tag,
     user::User,
@@ -71,17 +69,17 @@ fn result_column(field: &ResultSort) -> Comparator<BenchmarkResult> {
             let path = path.clone();
             Box::new(move |a: &R, b: &R| compare_at(&a.json, &b.json, &path))
         }
-        ResultSort::Id => by(|r: &R| SortValue::Id(r.id)),
+        ResultSort::Id => by(|r: &R| SortValue::Id(r.id.uuid())),
         ResultSort::ExecutionDatetime => by(|r: &R| SortValue::Time(r.execution_datetime)),
         ResultSort::UploadDatetime => by(|r: &R| SortValue::Time(r.upload_datetime)),
-        ResultSort::BenchmarkId => by(|r: &R| SortValue::Id(r.benchmark.id)),
+        ResultSort::BenchmarkId => by(|r: &R| SortValue::Id(r.benchmark.id.uuid())),
         ResultSort::BenchmarkName => {
             by(move |r: &R| text(&format!("{}:{}", r.benchmark.docker_image, r.benchmark.docker_tag)))
         }
-        ResultSort::SiteId => by(|r: &R| SortValue::Id(r.site.id)),
+        ResultSort::SiteId => by(|r: &R| SortValue::Id(r.site.id.uuid())),
         ResultSort::SiteName => by(move |r: &R| text(&r.site.name)),
         ResultSort::SiteAddress => by(move |r: &R| text(&r.site.address)),
-        ResultSort::FlavorId => by(|r: &R| SortValue::Id(r.flavor.id)),
+        ResultSort::FlavorId => by(|r: &R| SortValue::Id(r.flavor.id.uuid())),
         ResultSort::FlavorName => by(move |r: &R| text(&r.flavor.name)),
         ResultSort::Deleted => by(|r: &R| SortValue::Bool(r.hidden)),
         ResultSort::UploaderSub => by(move |r: &R| text(&r.uploader.sub)),
@@ -91,7 +89,7 @@ fn result_column(field: &ResultSort) -> Comparator<BenchmarkResult> {
 
 #[async_trait::async_trait]
 impl ResultRepository for MemoryStore {
-    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
+    async fn find(&self, id: ResultId) -> Result<Option<BenchmarkResult>, RepoError> {
         let tables = self.lock();
         tables.results.get(&id).map(|row| to_result(&tables, row)).transpose()
     }
@@ -148,7 +146,7 @@ impl ResultRepository for MemoryStore {
         Ok(page_of(rows, page))
     }
 
-    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
+    async fn hide_by_admin(&self, id: ResultId) -> Result<(), RepoError> {
         let mut tables = self.write();
         let row = tables.results.get_mut(&id).ok_or(RepoError::NotFound)?;
         row.deleted = true;
@@ -156,7 +154,7 @@ impl ResultRepository for MemoryStore {
         Ok(())
     }
 
-    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError> {
+    async fn set_tags(&self, id: ResultId, tags_ids: &[TagId]) -> Result<(), RepoError> {
         let mut tables = self.write();
         if !tables.results.contains_key(&id) {
             return Err(RepoError::NotFound);
@@ -175,7 +173,7 @@ impl ResultRepository for MemoryStore {
         Ok(())
     }
 
-    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
+    async fn uploader(&self, id: ResultId) -> Result<Option<User>, RepoError> {
         let tables = self.lock();
         let Some(row) = tables.results.get(&id) else { return Ok(None) };
         Ok(tables.users.get(&(row.uploader.sub.clone(), row.uploader.iss.clone())).cloned())

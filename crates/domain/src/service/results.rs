@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::{
-    DomainError, Page, PageRequest, SortKey, Status,
+    BenchmarkId, Clash, DomainError, FlavorId, Missing, Page, PageRequest, ResultId, SortKey, Status, TagId,
     access::{Admin, Registered},
     benchmark::Benchmark,
     claim::ClaimRepository,
@@ -52,11 +51,11 @@ pub struct Upload {
     /// Execution time as given, with its zone if any.
     pub execution: (NaiveDateTime, Option<FixedOffset>),
     /// Benchmark.
-    pub benchmark_id: Uuid,
+    pub benchmark_id: BenchmarkId,
     /// Flavor.
-    pub flavor_id: Uuid,
+    pub flavor_id: FlavorId,
     /// Tags.
-    pub tags_ids: Vec<Uuid>,
+    pub tags_ids: Vec<TagId>,
     /// The document.
     pub json: Value,
     /// The document's size in bytes as sent (large ones are checked on the blocking pool).
@@ -75,13 +74,13 @@ pub struct ResultService {
     schemas: Arc<SchemaCache>,
 }
 
-pub(super) fn result_not_found(id: Uuid) -> DomainError {
-    DomainError::NotFound(format!("Result {id} not found in the database"))
+fn result_not_found(id: ResultId) -> DomainError {
+    DomainError::NotFound(Missing::Result(id))
 }
 
 /// The original's message for a missing benchmark, flavor or tag on upload (Q16 kept).
-fn reference_missing(id: Uuid) -> DomainError {
-    DomainError::NotFound(format!("NoneType {id} not in database"))
+fn reference_missing(id: impl Into<uuid::Uuid>) -> DomainError {
+    DomainError::NotFound(Missing::Reference(id.into()))
 }
 
 impl ResultService {
@@ -132,7 +131,7 @@ impl ResultService {
         self.check_tags(&upload.tags_ids).await?;
         let json = self.checked_document(&benchmark, upload.json, upload.document_bytes).await?;
         let new = NewResult {
-            id: Uuid::new_v4(),
+            id: ResultId::new_v4(),
             upload_datetime: now,
             execution_datetime: execution,
             json,
@@ -142,9 +141,11 @@ impl ResultService {
             tags_ids: upload.tags_ids,
             uploader: by.key(),
         };
-        self.ports.results.insert(&new).await.map_err(|e| {
-            e.into_domain(|| reference_missing(new.flavor_id).to_string(), || "Integrity error".into())
-        })?;
+        self.ports
+            .results
+            .insert(&new)
+            .await
+            .map_err(|e| e.into_domain(|| Missing::Reference(new.flavor_id.uuid()), || Clash::Integrity))?;
         tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
         self.get(new.id).await
     }
@@ -169,7 +170,7 @@ impl ResultService {
         Ok(Arc::try_unwrap(document).unwrap_or_else(|still_shared| (*still_shared).clone()))
     }
 
-    async fn check_tags(&self, ids: &[Uuid]) -> Result<(), DomainError> {
+    async fn check_tags(&self, ids: &[TagId]) -> Result<(), DomainError> {
         let existing = self.ports.tags.existing(ids).await?;
         match ids.iter().find(|id| !existing.contains(id)) {
             Some(missing) => Err(reference_missing(*missing)),
@@ -219,7 +220,7 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn get(&self, id: Uuid) -> Result<BenchmarkResult, DomainError> {
+    pub async fn get(&self, id: ResultId) -> Result<BenchmarkResult, DomainError> {
         self.ports.results.find(id).await?.ok_or_else(|| result_not_found(id))
     }
 
@@ -227,16 +228,16 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn hide(&self, _admin: &Admin, id: Uuid) -> Result<(), DomainError> {
+    pub async fn hide(&self, _admin: &Admin, id: ResultId) -> Result<(), DomainError> {
         self.ports
             .results
             .hide_by_admin(id)
             .await
-            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+            .map_err(|e| e.into_domain(|| Missing::Result(id), || Clash::Unexplained))
     }
 
     /// Owner-or-admin check (bare 403).
-    pub(super) async fn owned(&self, by: &Registered, id: Uuid) -> Result<BenchmarkResult, DomainError> {
+    pub(super) async fn owned(&self, by: &Registered, id: ResultId) -> Result<BenchmarkResult, DomainError> {
         let result = self.get(id).await?;
         if by.owns_or_administers(&result.uploader) { Ok(result) } else { Err(DomainError::Forbidden) }
     }
@@ -249,8 +250,8 @@ impl ResultService {
     pub async fn set_tags(
         &self,
         by: &Registered,
-        id: Uuid,
-        tags_ids: Option<Vec<Uuid>>,
+        id: ResultId,
+        tags_ids: Option<Vec<TagId>>,
     ) -> Result<(), DomainError> {
         self.owned(by, id).await?;
         let Some(mut ids) = tags_ids else { return Ok(()) };
@@ -261,14 +262,14 @@ impl ResultService {
             .results
             .set_tags(id, &ids)
             .await
-            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+            .map_err(|e| e.into_domain(|| Missing::Result(id), || Clash::Unexplained))
     }
 
     /// `GET /results/{id}/uploader` (admin).
     ///
     /// # Errors
     /// 404.
-    pub async fn uploader(&self, _admin: &Admin, id: Uuid) -> Result<User, DomainError> {
+    pub async fn uploader(&self, _admin: &Admin, id: ResultId) -> Result<User, DomainError> {
         self.get(id).await?;
         self.ports.results.uploader(id).await?.ok_or_else(|| result_not_found(id))
     }

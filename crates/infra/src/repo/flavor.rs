@@ -12,17 +12,20 @@ impl SeaModerated for Flavor {
     type Entity = flavor::Entity;
 
     fn submitted(m: flavor::Model) -> NewFlavor {
-        NewFlavor { site_id: m.site_id, draft: FlavorDraft { name: m.name, description: m.description } }
+        NewFlavor {
+            site_id: m.site_id.into(),
+            draft: FlavorDraft { name: m.name, description: m.description },
+        }
     }
 
     fn own_columns(&self) -> flavor::ActiveModel {
         let (name, description) = (Set(self.name.clone()), Set(self.description.clone()));
-        flavor::ActiveModel { name, description, site_id: Set(self.site_id), ..Default::default() }
+        flavor::ActiveModel { name, description, site_id: Set(self.site_id.uuid()), ..Default::default() }
     }
 
     /// Always within one site.
     fn condition(filter: &FlavorFilter) -> Condition {
-        exact(&[(Column::Name, &filter.name)]).add(Column::SiteId.eq(filter.site_id))
+        exact(&[(Column::Name, &filter.name)]).add(Column::SiteId.eq(filter.site_id.uuid()))
     }
 
     fn search_columns() -> Vec<ColumnOf<Self>> {

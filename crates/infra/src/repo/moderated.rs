@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use domain::{
-    Page, RepoError,
+    Id, Page, RepoError,
     moderated::{Moderated, ModeratedRepository},
     query::{ListParams, ModeratedSort},
     user::UserKey,
@@ -104,7 +104,7 @@ pub(crate) fn to_domain<R: SeaModerated>(row: RowOf<R>) -> Result<R, RepoError> 
         iss: column::<R, String>(&row, ColumnOf::<R>::UPLOADER_ISS)?,
     };
     let at = column::<R, DateTime<Utc>>(&row, ColumnOf::<R>::UPLOAD_DATETIME)?;
-    let mut item = R::pending(id, R::submitted(row), uploader, at);
+    let mut item = R::pending(id.into(), R::submitted(row), uploader, at);
     *item.status_mut() = status;
     Ok(item)
 }
@@ -117,7 +117,7 @@ pub(crate) fn to_domain<R: SeaModerated>(row: RowOf<R>) -> Result<R, RepoError> 
 fn to_row<R: SeaModerated>(item: &R) -> Result<ActiveRowOf<R>, RepoError> {
     let mut row = item.own_columns();
     let header = item.moderation();
-    row.try_set(ColumnOf::<R>::ID, header.id.into()).repo()?;
+    row.try_set(ColumnOf::<R>::ID, header.id.uuid().into()).repo()?;
     row.try_set(ColumnOf::<R>::STATUS, stored_status(header.status).into()).repo()?;
     row.try_set(ColumnOf::<R>::UPLOADER_SUB, header.uploader.sub.clone().into()).repo()?;
     row.try_set(ColumnOf::<R>::UPLOADER_ISS, header.uploader.iss.clone().into()).repo()?;
@@ -158,9 +158,9 @@ impl<R> SeaModeratedRepository<R> {
 
 #[async_trait::async_trait]
 impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
-    async fn find(&self, id: Uuid) -> Result<Option<R>, RepoError> {
+    async fn find(&self, id: Id<R>) -> Result<Option<R>, RepoError> {
         read_retrying(|| async move {
-            let row = R::Entity::find().filter(ColumnOf::<R>::ID.eq(id)).one(&self.db).await.repo()?;
+            let row = R::Entity::find().filter(ColumnOf::<R>::ID.eq(id.uuid())).one(&self.db).await.repo()?;
             row.map(to_domain).transpose()
         })
         .await
@@ -170,7 +170,7 @@ impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
         let mut row = to_row(item)?;
         row.not_set(ColumnOf::<R>::ID);
         row.not_set(ColumnOf::<R>::STATUS);
-        let id = item.moderation().id;
+        let id = item.moderation().id.uuid();
         let updated =
             R::Entity::update_many().set(row).filter(ColumnOf::<R>::ID.eq(id)).exec(&self.db).await.repo()?;
         if updated.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    body::{BodySpec, Field, FieldKind, contains_nul, string, uuids},
+    body::{BodySpec, Field, FieldKind, contains_nul, ids, string},
     error::{ApiError, ApiResult, field_error},
     extract::{Auth, BodySchema, IdPath, JsonBody, QueryArgs, QuerySpec},
     params::{Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, TERMS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
@@ -49,7 +49,7 @@ pub struct ResultOut {
 impl From<BenchmarkResult> for ResultOut {
     fn from(r: BenchmarkResult) -> Self {
         Self {
-            id: r.id,
+            id: r.id.uuid(),
             upload_datetime: datetime(&r.upload_datetime),
             execution_datetime: datetime(&r.execution_datetime),
             benchmark: r.benchmark.into(),
@@ -136,10 +136,10 @@ fn result_filter(q: &Query) -> ApiResult<ResultFilter> {
     let filters = q.strs("filters").iter().map(|f| parse_filter(f)).collect::<Result<Vec<_>, _>>()?;
     Ok(ResultFilter {
         owner: None,
-        benchmark_id: q.uuid("benchmark_id"),
-        site_id: q.uuid("site_id"),
-        flavor_id: q.uuid("flavor_id"),
-        tags_ids: q.uuids("tags_ids"),
+        benchmark_id: q.id("benchmark_id"),
+        site_id: q.id("site_id"),
+        flavor_id: q.id("flavor_id"),
+        tags_ids: q.ids("tags_ids"),
         uploaded: q.uploaded(),
         executed: q.executed(),
         filters,
@@ -208,12 +208,12 @@ pub async fn create_result(
         return Err(field_error("json", "_schema", "Invalid input: NUL characters are not allowed."));
     }
     let (Some(execution), Some(benchmark_id), Some(flavor_id)) =
-        (q.datetime("execution_datetime"), q.uuid("benchmark_id"), q.uuid("flavor_id"))
+        (q.datetime("execution_datetime"), q.id("benchmark_id"), q.id("flavor_id"))
     else {
         return Err(ApiError::Bare(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY));
     };
     let upload =
-        Upload { execution, benchmark_id, flavor_id, tags_ids: q.uuids("tags_ids"), json, document_bytes };
+        Upload { execution, benchmark_id, flavor_id, tags_ids: q.ids("tags_ids"), json, document_bytes };
     Ok(Reply::created(&ResultOut::from(state.results.upload(&user, upload).await?)))
 }
 
@@ -224,7 +224,7 @@ pub async fn create_result(
     description = "Use this method to retrieve a specific result from the database.",
     tags(results)
 )]
-pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResult<Reply> {
+pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath<BenchmarkResult>) -> ApiResult<Reply> {
     Ok(Reply::ok(&ResultOut::from(state.results.get(id).await?)))
 }
 
@@ -235,7 +235,11 @@ pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiRe
     description = "Use this method to delete a specific result from the database.",
     tags(results)
 )]
-pub async fn delete_result(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+pub async fn delete_result(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath<BenchmarkResult>,
+    auth: Auth,
+) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     state.results.hide(&admin, id).await?;
     Ok(Reply::no_content())
@@ -250,7 +254,7 @@ pub async fn delete_result(state: web::Data<AppState>, IdPath(id): IdPath, auth:
 )]
 pub async fn claim_report(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<BenchmarkResult>,
     auth: Auth,
     body: JsonBody<CreateClaimBody>,
 ) -> ApiResult<Reply> {
@@ -269,13 +273,13 @@ pub async fn claim_report(
 )]
 pub async fn update_result(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<BenchmarkResult>,
     auth: Auth,
     body: JsonBody<TagsIdsBody>,
 ) -> ApiResult<Reply> {
     let user = auth.user(&state).await?;
     let fields = body.fields()?;
-    state.results.set_tags(&user, id, uuids(&fields, "tags_ids")).await?;
+    state.results.set_tags(&user, id, ids(&fields, "tags_ids")).await?;
     Ok(Reply::no_content())
 }
 
@@ -286,7 +290,11 @@ pub async fn update_result(
     description = "Use this method to retrieve the uploader of a specific result\nfrom the database.",
     tags(results)
 )]
-pub async fn result_uploader(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+pub async fn result_uploader(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath<BenchmarkResult>,
+    auth: Auth,
+) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     Ok(Reply::ok(&UserOut::from(state.results.uploader(&admin, id).await?)))
 }

@@ -36,7 +36,7 @@ async fn related<R: SeaModerated>(
     rows.into_iter()
         .map(|row| {
             let item = to_domain::<R>(row)?;
-            Ok((item.moderation().id, item))
+            Ok((item.moderation().id.uuid(), item))
         })
         .collect()
 }
@@ -72,7 +72,7 @@ impl SeaResultRepository {
         rows.into_iter()
             .map(|r| {
                 Ok(BenchmarkResult {
-                    id: r.id,
+                    id: r.id.into(),
                     upload_datetime: r.upload_datetime,
                     execution_datetime: r.execution_datetime,
                     benchmark: benchmarks.get(&r.benchmark_id).cloned().ok_or(RepoError::NotFound)?,
@@ -99,7 +99,7 @@ impl SeaResultRepository {
         if items.is_empty() {
             return Ok(());
         }
-        let ids: Vec<Uuid> = items.iter().map(|r| r.id).collect();
+        let ids: Vec<Uuid> = items.iter().map(|r| r.id.uuid()).collect();
         let mut tq = Query::select();
         tq.from(result_tag::Entity)
             .inner_join(
@@ -117,7 +117,7 @@ impl SeaResultRepository {
             tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));
         }
         for item in items.iter_mut() {
-            let mut tags = tags_of.remove(&item.id).unwrap_or_default();
+            let mut tags = tags_of.remove(&item.id.uuid()).unwrap_or_default();
             tags.sort_by(|a, b| a.name.cmp(&b.name));
             item.tags = tags;
         }

@@ -11,7 +11,7 @@ mod query;
 use std::sync::Arc;
 
 use domain::{
-    Page, PageRequest, RepoError, SortKey,
+    Page, PageRequest, RepoError, ResultId, SortKey, TagId,
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     stats::CacheStats,
     user::User,
@@ -103,19 +103,19 @@ impl SeaResultRepository {
 
 #[async_trait::async_trait]
 impl ResultRepository for SeaResultRepository {
-    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
-        read_retrying(|| self.find_once(id)).await
+    async fn find(&self, id: ResultId) -> Result<Option<BenchmarkResult>, RepoError> {
+        read_retrying(|| self.find_once(id.uuid())).await
     }
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
         let txn = begin_write(&self.db).await?;
         result::ActiveModel {
-            id: Set(new.id),
+            id: Set(new.id.uuid()),
             execution_datetime: Set(new.execution_datetime),
             json: Set(new.json.clone()),
-            benchmark_id: Set(new.benchmark_id),
-            site_id: Set(new.site_id),
-            flavor_id: Set(new.flavor_id),
+            benchmark_id: Set(new.benchmark_id.uuid()),
+            site_id: Set(new.site_id.uuid()),
+            flavor_id: Set(new.flavor_id.uuid()),
             deleted: Set(false),
             deleted_by_admin: Set(false),
             uploader_sub: Set(new.uploader.sub.clone()),
@@ -129,7 +129,7 @@ impl ResultRepository for SeaResultRepository {
             let links = new
                 .tags_ids
                 .iter()
-                .map(|t| result_tag::ActiveModel { result_id: Set(new.id), tag_id: Set(*t) });
+                .map(|t| result_tag::ActiveModel { result_id: Set(new.id.uuid()), tag_id: Set(t.uuid()) });
             result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
         }
         txn.commit().await.repo()
@@ -144,7 +144,8 @@ impl ResultRepository for SeaResultRepository {
         read_retrying(|| self.list_once(filter, sort, page)).await
     }
 
-    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
+    async fn hide_by_admin(&self, id: ResultId) -> Result<(), RepoError> {
+        let id = id.uuid();
         let res = result::Entity::update_many()
             .col_expr(result::Column::Deleted, Expr::value(true))
             .col_expr(result::Column::DeletedByAdmin, Expr::value(true))
@@ -155,7 +156,8 @@ impl ResultRepository for SeaResultRepository {
         if res.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
-    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError> {
+    async fn set_tags(&self, id: ResultId, tags_ids: &[TagId]) -> Result<(), RepoError> {
+        let id = id.uuid();
         let txn = begin_write(&self.db).await?;
         result::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
         result_tag::Entity::delete_many()
@@ -164,15 +166,16 @@ impl ResultRepository for SeaResultRepository {
             .await
             .repo()?;
         if !tags_ids.is_empty() {
-            let links =
-                tags_ids.iter().map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(*t) });
+            let links = tags_ids
+                .iter()
+                .map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(t.uuid()) });
             result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
         }
         txn.commit().await.repo()
     }
 
-    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
-        read_retrying(|| self.uploader_once(id)).await
+    async fn uploader(&self, id: ResultId) -> Result<Option<User>, RepoError> {
+        read_retrying(|| self.uploader_once(id.uuid())).await
     }
 
     async fn generation(&self) -> Result<Option<i64>, RepoError> {
