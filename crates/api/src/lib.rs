@@ -29,7 +29,7 @@ use actix_web::{
 use domain::{
     IdentityProvider,
     access::Access,
-    service::{CatalogService, ResultService, TagService, UserService},
+    service::{ApiKeyService, CatalogService, ResultService, TagService, UserService},
 };
 use paperclip::actix::OpenApiExt;
 use serde_json::Value;
@@ -51,6 +51,8 @@ pub struct AppState {
     pub catalog: CatalogService,
     /// Results and claims.
     pub results: ResultService,
+    /// API keys.
+    pub keys: ApiKeyService,
     /// Serialised result lists, shared by every worker.
     pub responses: caching::ResponseCache,
 }

@@ -128,7 +128,9 @@ impl Access {
             Some(scope) => {
                 Err(DomainError::AccessDenied { who: who.display_name(), requirement: scope.requirement() })
             }
-            None => Err(DomainError::AccessDenied { who: who.display_name(), requirement: OIDC_TOKEN_REQUIRED }),
+            None => {
+                Err(DomainError::AccessDenied { who: who.display_name(), requirement: OIDC_TOKEN_REQUIRED })
+            }
         }
     }
 

@@ -21,7 +21,8 @@ fn request(scopes: &[Scope]) -> KeyRequest {
 async fn a_key_stands_for_its_owner_within_its_scopes_and_never_as_admin() {
     let f = Fixture::new().await;
     let root = f.user(&f.admin).await;
-    let issued = f.domain.keys.create(&root, request(&[Scope::ResultsWrite, Scope::ResultsWrite])).await.unwrap();
+    let issued =
+        f.domain.keys.create(&root, request(&[Scope::ResultsWrite, Scope::ResultsWrite])).await.unwrap();
     assert!(issued.secret.starts_with("epk_") && issued.secret.len() == 68);
     assert_eq!(issued.key.scopes, vec![Scope::ResultsWrite], "duplicates are dropped");
     let who = f.domain.keys.identify(&issued.secret).await.unwrap();

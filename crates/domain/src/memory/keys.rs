@@ -23,8 +23,13 @@ impl ApiKeyRepository for MemoryStore {
     }
 
     async fn list(&self, owner: &UserKey) -> Result<Vec<ApiKey>, RepoError> {
-        let mut keys: Vec<ApiKey> =
-            self.lock().api_keys.values().filter(|(k, _)| k.owner == *owner).map(|(k, _)| k.clone()).collect();
+        let mut keys: Vec<ApiKey> = self
+            .lock()
+            .api_keys
+            .values()
+            .filter(|(k, _)| k.owner == *owner)
+            .map(|(k, _)| k.clone())
+            .collect();
         keys.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
         Ok(keys)
     }

@@ -6,7 +6,9 @@ use crate::{
     DomainError, Identity, IdentityProvider,
     access::Access,
     mail::MailTemplates,
-    service::{ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+    service::{
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService,
+    },
 };
 
 use super::{CountingPool, ManualClock, MemoryStore, StaticIdentityProvider, StaticImageRegistry};
