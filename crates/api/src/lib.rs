@@ -12,6 +12,7 @@ pub mod observe;
 pub mod openapi;
 pub mod panic;
 pub mod params;
+pub mod protection;
 pub mod reply;
 pub mod routes;
 pub mod wire;
@@ -23,7 +24,7 @@ use actix_web::{
     body::MessageBody,
     dev::{ServiceFactory, ServiceRequest, ServiceResponse},
     http::{StatusCode, header},
-    middleware::{ErrorHandlerResponse, ErrorHandlers, NormalizePath, TrailingSlash},
+    middleware::{ErrorHandlerResponse, ErrorHandlers, NormalizePath, TrailingSlash, from_fn},
     web as aweb,
 };
 use domain::{
@@ -68,6 +69,8 @@ pub struct HttpConfig {
     pub limits: limits::RequestLimits,
     /// `RESPONSE_CACHE_BYTES`: bound of the serialised result lists kept in memory.
     pub response_cache_bytes: u64,
+    /// `PROTECTION_LEVEL`: whether reads need authentication too.
+    pub protection: protection::ProtectionLevel,
 }
 
 impl Default for HttpConfig {
@@ -77,6 +80,7 @@ impl Default for HttpConfig {
             cors_origin: None,
             limits: limits::RequestLimits::default(),
             response_cache_bytes: caching::ResponseCache::DEFAULT_BYTES,
+            protection: protection::ProtectionLevel::default(),
         }
     }
 }
@@ -133,6 +137,8 @@ pub fn build_app_with(
     App::new()
         .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
         .wrap(caching)
+        // Before the caches: a cached page is never served to a caller the level refuses.
+        .wrap(from_fn(protection::protect))
         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
         .wrap_fn(move |req, srv| {
             let req = http::strip_script_name(req);
@@ -159,6 +165,7 @@ pub fn build_app_with(
         .app_data(aweb::Data::new(state))
         .app_data(aweb::PayloadConfig::new(config.limits.max_body_bytes))
         .app_data(config.limits)
+        .app_data(config.protection)
         .wrap_api()
         .configure(routes::configure)
         // Swagger UI needs a spec path registered; the served document is `/api-spec.json`.

@@ -1,6 +1,7 @@
 //! API keys (`/users/self/keys`): creation, listing, revocation, scopes, expiry, and the
 //! owner's removal; a key as a bearer token on the operations its scopes open.
 
+mod protection;
 mod scopes;
 
 use chrono::{Duration, Utc};
