@@ -20,6 +20,7 @@ mod moderation;
 mod openapi;
 mod operations;
 mod pagination_bounds;
+mod rate_limits;
 mod result_filters;
 mod results;
 mod revalidation;

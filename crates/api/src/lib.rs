@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod panic;
 pub mod params;
 pub mod protection;
+pub mod ratelimit;
 pub mod reply;
 pub mod routes;
 pub mod wire;
@@ -71,6 +72,8 @@ pub struct HttpConfig {
     pub response_cache_bytes: u64,
     /// `PROTECTION_LEVEL`: whether reads need authentication too.
     pub protection: protection::ProtectionLevel,
+    /// Rate limits; the server registers the shared [`ratelimit::Limiters`] when enabled.
+    pub rate_limits: ratelimit::RateLimitConfig,
 }
 
 impl Default for HttpConfig {
@@ -81,6 +84,7 @@ impl Default for HttpConfig {
             limits: limits::RequestLimits::default(),
             response_cache_bytes: caching::ResponseCache::DEFAULT_BYTES,
             protection: protection::ProtectionLevel::default(),
+            rate_limits: ratelimit::RateLimitConfig::default(),
         }
     }
 }
@@ -140,6 +144,7 @@ pub fn build_app_with(
         // Before the caches: a cached page is never served to a caller the level refuses.
         .wrap(from_fn(protection::protect))
         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+        .wrap(from_fn(ratelimit::limit))
         .wrap_fn(move |req, srv| {
             let req = http::strip_script_name(req);
             let origin = cors_origin.clone();

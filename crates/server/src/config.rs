@@ -146,6 +146,7 @@ impl Settings {
                 cors_origin,
                 limits: crate::limits::request_limits(env)?,
                 response_cache_bytes: count(env, "RESPONSE_CACHE_BYTES", ResponseCache::DEFAULT_BYTES)?,
+                rate_limits: crate::limits::rate_limits(env)?,
                 protection: match read(env, "PROTECTION_LEVEL")?.filter(|v| !v.is_empty()) {
                     Some(level) => level.parse().map_err(|e| bad("PROTECTION_LEVEL", e))?,
                     None => ProtectionLevel::default(),
@@ -349,7 +350,10 @@ mod tests {
         assert_eq!(s.http.protection, ProtectionLevel::All);
         let error = settings(&[("PROTECTION_LEVEL", "private")]).unwrap_err();
         assert_eq!(error.variable, "PROTECTION_LEVEL");
-        assert_eq!(error.to_string(), "configuration error: PROTECTION_LEVEL: \"private\" is neither WRITEONLY nor ALL");
+        assert_eq!(
+            error.to_string(),
+            "configuration error: PROTECTION_LEVEL: \"private\" is neither WRITEONLY nor ALL"
+        );
     }
 
     #[test]
