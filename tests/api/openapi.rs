@@ -11,6 +11,8 @@
 use eosc_perf_tests::{Backend, TestApp, spawn_app, spawn_app_with};
 use serde_json::{Map, Value, json};
 
+use crate::openapi_additions::{ADDED_OPERATIONS, ADDED_SCHEMAS, is_added};
+
 const REFERENCE: &str = include_str!("../fixtures/reference-openapi.json");
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
@@ -31,22 +33,6 @@ async fn app() -> TestApp {
 /// The tag of the health probes: operations the original does not have (docs/operations.md),
 /// left out of the comparison with its document and checked in `operations::health`.
 const HEALTH_TAG: &str = "health";
-
-/// Operations the original does not have, added for unattended uploads (issue 13): `(method,
-/// path, operationId, success status)`. Left out of the comparison with its document and
-/// checked in [`the_additions_are_served_with_their_operation_ids`].
-const ADDED_OPERATIONS: [(&str, &str, &str, &str); 3] = [
-    ("post", "/users/self/keys", "CreateApiKey", "201"),
-    ("get", "/users/self/keys", "ListApiKeys", "200"),
-    ("delete", "/users/self/keys/{key_id}", "DeleteApiKey", "204"),
-];
-
-/// The component schemas of [`ADDED_OPERATIONS`].
-const ADDED_SCHEMAS: [&str; 4] = ["ApiKey", "ApiKeyCreated", "ApiKeys", "CreateApiKey"];
-
-fn is_added(op: &Value) -> bool {
-    ADDED_OPERATIONS.iter().any(|(_, _, id, _)| op["operationId"] == *id)
-}
 
 /// `(path, method, operation)` of every operation of a document, the health probes and the
 /// additions excepted.
@@ -347,21 +333,6 @@ async fn the_components_match_the_reference_where_it_describes_the_wire() {
         );
     }
     assert_eq!(served.as_object().map(|c| c.len()), reference.as_object().map(|c| c.len()));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_additions_are_served_with_their_operation_ids() {
-    let app = app().await;
-    let served = served(&app).await;
-    for (method, path, id, success) in ADDED_OPERATIONS {
-        let op = &served["paths"][path][method];
-        assert_eq!(op["operationId"], json!(id), "{method} {path}");
-        assert!(op["responses"][success].is_object(), "{id} documents {success}");
-        assert!(op["responses"]["default"].is_object(), "{id} documents its errors");
-    }
-    for name in ADDED_SCHEMAS {
-        assert!(served["components"]["schemas"][name].is_object(), "{name}");
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
