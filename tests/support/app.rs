@@ -125,6 +125,8 @@ pub async fn spawn_app_on(
         ("MAIL_FROM", "perf@example.org".into()),
         ("MAIL_SUPPORT", SUPPORT.into()),
         ("IMAGE_REGISTRY_URL", registry.url()),
+        // Off unless a test turns them on: suites send many requests from one address.
+        ("RATE_LIMITS", "off".into()),
     ] {
         env.insert(k.into(), v);
     }

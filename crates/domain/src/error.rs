@@ -125,6 +125,8 @@ pub enum Missing {
     /// A benchmark, flavor or tag an upload refers to: `NoneType <id> not in database` (the
     /// original's text, Q16 kept).
     Reference(Uuid),
+    /// An API key of the caller: `API key <id> not found`.
+    ApiKey(Uuid),
     /// The caller (or the user named) is not registered: `User not registered`.
     User,
     /// A row a repository did not find, of no particular kind:
@@ -142,6 +144,7 @@ impl fmt::Display for Missing {
             Missing::Result(id) => write!(f, "Result {id} not found in the database"),
             Missing::Claim(id) => write!(f, "Claim {id} not found in the database"),
             Missing::Reference(id) => write!(f, "NoneType {id} not in database"),
+            Missing::ApiKey(id) => write!(f, "API key {id} not found"),
             Missing::User => f.write_str("User not registered"),
             Missing::Record => f.write_str("Record not found in the database"),
         }

@@ -11,12 +11,14 @@ use actix_web::{
 };
 use anyhow::Context;
 use api::routes::health::ReadinessCheck;
-use auth::OidcIdentityProvider;
+use auth::{OidcIdentityProvider, WithApiKeys};
 use domain::{
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
-    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+    service::{
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService,
+    },
 };
 use infra::{
     ReadPools, Repositories,
@@ -95,14 +97,16 @@ impl Application {
             metrics.track_standby().context("registering the standby's metrics")?;
         }
         let metrics = Arc::new(metrics);
-        let identity = Arc::new(
+        let oidc = Arc::new(
             OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
                 .context("building the OIDC client")?,
         );
         let mut caches = repos.results.cache_stats().to_vec();
-        caches.push(("auth_tokens", identity.cache_stats()));
+        caches.push(("auth_tokens", oidc.cache_stats()));
+        let keys = ApiKeyService::new(repos.api_keys.clone(), clock.clone());
         let state = api::AppState {
-            identity,
+            identity: Arc::new(WithApiKeys::new(keys.clone(), oidc)),
+            keys,
             users: UserService::new(repos.users.clone(), clock.clone(), mails.clone()),
             tags: TagService::new(repos.tags.clone()),
             results: ResultService::new(
@@ -152,11 +156,16 @@ impl Application {
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let http = settings.http.clone();
+        let limiters = rate_limiters(&settings);
         let server = HttpServer::new(move || {
             let metrics_route = main_metrics.as_ref().map(crate::metrics::route);
             let routing = routing.clone();
-            api::build_app_with(state.clone(), http.clone(), extra_routes)
-                .app_data(readiness.clone())
+            let app = api::build_app_with(state.clone(), http.clone(), extra_routes);
+            let app = match &limiters {
+                Some(limiters) => app.app_data(limiters.clone()),
+                None => app,
+            };
+            app.app_data(readiness.clone())
                 .app_data(http_metrics.clone())
                 .configure(|cfg| metrics_route.into_iter().for_each(|route| route(cfg)))
                 .configure(|cfg| {
@@ -267,6 +276,27 @@ fn metrics_server(address: &str, endpoint: &web::Data<MetricsEndpoint>) -> anyho
     .run();
     tracing::info!("metrics on {address} (port {port})");
     Ok((server, port))
+}
+
+/// The shared rate limiters when `RATE_LIMITS` is on, with a task that forgets idle keys
+/// every minute (it ends with the runtime).
+fn rate_limiters(settings: &Settings) -> Option<web::Data<api::ratelimit::Limiters>> {
+    let config = &settings.http.rate_limits;
+    if !config.enabled {
+        tracing::warn!("RATE_LIMITS=off: requests are not rate limited");
+        return None;
+    }
+    let limiters = web::Data::new(api::ratelimit::Limiters::new(config.clone()));
+    let kept = limiters.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            let keys = kept.forget_idle();
+            tracing::debug!(rate_limit.keys = keys, "idle rate-limit keys forgotten");
+        }
+    });
+    Some(limiters)
 }
 
 /// Samples the pool's acquire time until aborted.

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     BenchmarkId, ClaimId, FlavorId, RepoError, ResultId, SiteId, Status, SubmitId, TagId,
+    api_key::ApiKey,
     benchmark::Benchmark,
     flavor::Flavor,
     mail::{ItemKind, OutboundMail},
@@ -69,6 +70,8 @@ pub(super) struct Tables {
     pub results: BTreeMap<ResultId, ResultRow>,
     pub claims: BTreeMap<ClaimId, ClaimRow>,
     pub submits: BTreeMap<SubmitId, SubmitRow>,
+    /// API keys and the hashes of their secrets.
+    pub api_keys: BTreeMap<Uuid, (ApiKey, String)>,
     pub outbox: Vec<OutboundMail>,
 }
 
@@ -236,5 +239,6 @@ impl Tables {
         }
         self.delete_results_where(|r| owned(&r.uploader));
         self.submits.retain(|_, s| !owned(&s.uploader));
+        self.api_keys.retain(|_, (k, _)| !owned(&k.owner));
     }
 }

@@ -3,12 +3,14 @@
 
 pub mod catalog;
 mod claims;
+pub mod keys;
 mod moderation;
 pub mod results;
 pub mod tags;
 pub mod users;
 
 pub use catalog::{CatalogPorts, CatalogService};
+pub use keys::ApiKeyService;
 pub use moderation::Decision;
 pub use results::{ResultPorts, ResultService, Upload};
 pub use tags::TagService;
