@@ -37,6 +37,14 @@ pub enum DomainError {
         /// Python `deque([...])` rendering of the location.
         path: String,
     },
+    /// Items of a batch refused (422): nothing was stored.
+    #[error("{} of {total} items refused", errors.len())]
+    ItemsRefused {
+        /// How many items the batch had.
+        total: usize,
+        /// Every refused item, by index.
+        errors: Vec<ItemError>,
+    },
     /// A page beyond the last one was requested (bare 404).
     #[error("page out of range")]
     PageOutOfRange,
@@ -46,6 +54,31 @@ pub enum DomainError {
     /// Anything else: a bug or an unexpected backend failure (500).
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why one item of a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemError {
+    /// Its position in the batch, from 0.
+    pub index: usize,
+    /// The message the same item would get alone (the contract's text).
+    pub error: String,
+    /// Where in the item: the field (`benchmark_id`, ...) for a malformed field, or the
+    /// `deque([...])` location in the document for a JSON Schema violation.
+    pub path: Option<String>,
+}
+
+impl ItemError {
+    /// The error of item `index` from what the same upload alone would have answered.
+    pub fn from_domain(index: usize, error: DomainError) -> Self {
+        match error {
+            DomainError::SchemaViolation { error, path } => Self { index, error, path: Some(path) },
+            DomainError::NotFound(m) | DomainError::Conflict(m) | DomainError::Invalid(m) => {
+                Self { index, error: m, path: None }
+            }
+            other => Self { index, error: other.to_string(), path: None },
+        }
+    }
 }
 
 /// Why a repository call failed.

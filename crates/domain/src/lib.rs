@@ -49,6 +49,7 @@ pub mod claim;
 pub mod error;
 pub mod filter;
 pub mod flavor;
+pub mod idempotency;
 pub mod identity;
 pub mod mail;
 #[cfg(feature = "memory")]
@@ -66,6 +67,6 @@ pub mod tag;
 pub mod unit_of_work;
 pub mod user;
 
-pub use error::{DomainError, RepoError};
+pub use error::{DomainError, ItemError, RepoError};
 pub use identity::{AuthError, Identity, IdentityProvider};
 pub use query::{DateRange, Page, PageRequest, SortDir, SortKey, Status};

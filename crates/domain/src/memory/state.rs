@@ -70,6 +70,8 @@ pub(super) struct Tables {
     pub claims: BTreeMap<Uuid, ClaimRow>,
     pub submits: BTreeMap<Uuid, SubmitRow>,
     pub outbox: Vec<OutboundMail>,
+    /// Idempotency records by (sub, iss, key).
+    pub idempotency: BTreeMap<(String, String, String), crate::idempotency::IdempotencyRecord>,
 }
 
 fn user_key(key: &UserKey) -> (String, String) {

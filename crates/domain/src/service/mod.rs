@@ -6,10 +6,12 @@ mod claims;
 mod moderation;
 pub mod results;
 pub mod tags;
+mod uploads;
 pub mod users;
 
 pub use catalog::{CatalogPorts, CatalogService};
 pub use moderation::Decision;
 pub use results::{ResultPorts, ResultService, Upload};
 pub use tags::TagService;
+pub use uploads::MAX_BATCH_ITEMS;
 pub use users::UserService;

@@ -4,6 +4,7 @@
 //! value ([`GenerationCache`]), so a repeated list costs one statement reading the counter and
 //! the pages of one list share their total.
 
+mod batch;
 mod list;
 mod load;
 mod query;
@@ -13,13 +14,15 @@ use std::sync::Arc;
 use domain::{
     Page, PageRequest, RepoError, SortKey,
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    idempotency::{IdempotencyRecord, Stored},
     stats::CacheStats,
-    user::User,
+    user::{User, UserKey},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use self::{
@@ -102,30 +105,29 @@ impl ResultRepository for SeaResultRepository {
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
         let txn = begin_write(&self.db).await?;
-        result::ActiveModel {
-            id: Set(new.id),
-            execution_datetime: Set(new.execution_datetime),
-            json: Set(new.json.clone()),
-            benchmark_id: Set(new.benchmark_id),
-            site_id: Set(new.site_id),
-            flavor_id: Set(new.flavor_id),
-            deleted: Set(false),
-            deleted_by_admin: Set(false),
-            uploader_sub: Set(new.uploader.sub.clone()),
-            uploader_iss: Set(new.uploader.iss.clone()),
-            upload_datetime: Set(new.upload_datetime),
-        }
-        .insert(&txn)
-        .await
-        .repo()?;
-        if !new.tags_ids.is_empty() {
-            let links = new
-                .tags_ids
-                .iter()
-                .map(|t| result_tag::ActiveModel { result_id: Set(new.id), tag_id: Set(*t) });
-            result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
-        }
+        batch::insert_rows(&txn, std::slice::from_ref(new)).await?;
         txn.commit().await.repo()
+    }
+
+    async fn insert_batch(
+        &self,
+        new: &[NewResult],
+        remember: Option<&IdempotencyRecord>,
+    ) -> Result<Stored, RepoError> {
+        self.insert_batch_once(new, remember).await
+    }
+
+    async fn remembered(
+        &self,
+        user: &UserKey,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<IdempotencyRecord>, RepoError> {
+        read_retrying(|| self.remembered_once(user, key, since)).await
+    }
+
+    async fn find_many(&self, ids: &[Uuid]) -> Result<Vec<BenchmarkResult>, RepoError> {
+        read_retrying(|| self.find_many_once(ids)).await
     }
 
     async fn list(
