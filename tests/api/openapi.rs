@@ -32,12 +32,24 @@ async fn app() -> TestApp {
 /// left out of the comparison with its document and checked in `operations::health`.
 const HEALTH_TAG: &str = "health";
 
-/// `(path, method, operation)` of every operation of a document, the health probes excepted.
+/// Operations the original lacks (issue 13, docs/compatibility.md "Additions"), left out of the
+/// comparison with its document and checked in [`the_additions_are_documented`].
+const ADDED_OPERATIONS: &[&str] = &["CreateResults"];
+
+/// Header parameters the original lacks: (operationId, header).
+const ADDED_HEADERS: &[(&str, &str)] = &[("CreateResult", "Idempotency-Key"), ("CreateResults", "Idempotency-Key")];
+
+/// Component schemas the original lacks.
+const ADDED_SCHEMAS: &[&str] = &["ResultsBatch", "ResultsBatchItem", "ResultsCreated"];
+
+/// `(path, method, operation)` of every operation of a document, the health probes and the
+/// additions excepted.
 fn operations(spec: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("path item") {
-            if METHODS.contains(&method.as_str()) && op["tags"] != json!([HEALTH_TAG]) {
+            let added = ADDED_OPERATIONS.iter().any(|id| op["operationId"] == *id);
+            if METHODS.contains(&method.as_str()) && op["tags"] != json!([HEALTH_TAG]) && !added {
                 out.push((path.clone(), method.clone(), op.clone()));
             }
         }
@@ -77,9 +89,12 @@ fn parameter_shape(p: &Value) -> Value {
 }
 
 fn parameters(op: &Value) -> Vec<Value> {
+    let added = |p: &&Value| {
+        ADDED_HEADERS.iter().any(|(id, name)| op["operationId"] == *id && p["in"] == "header" && p["name"] == *name)
+    };
     op.get("parameters")
         .and_then(Value::as_array)
-        .map(|ps| ps.iter().map(parameter_shape).collect())
+        .map(|ps| ps.iter().filter(|p| !added(p)).map(parameter_shape).collect())
         .unwrap_or_default()
 }
 
@@ -313,7 +328,9 @@ async fn the_components_match_the_reference_where_it_describes_the_wire() {
     let (served, reference) = (&served["components"], &reference["components"]);
     assert_eq!(served["securitySchemes"], reference["securitySchemes"]);
     assert_eq!(strip_docs(&served["responses"], false), strip_docs(&reference["responses"], false));
-    let names = |v: &Value| v.as_object().expect("schemas").keys().cloned().collect::<Vec<_>>();
+    let names = |v: &Value| {
+        v.as_object().expect("schemas").keys().filter(|k| !ADDED_SCHEMAS.contains(&k.as_str())).cloned().collect::<Vec<_>>()
+    };
     assert_eq!(names(&served["schemas"]), names(&reference["schemas"]), "component schema names");
     let expected = truthful(&reference["schemas"]);
     for name in names(&reference["schemas"]) {
@@ -324,6 +341,36 @@ async fn the_components_match_the_reference_where_it_describes_the_wire() {
         );
     }
     assert_eq!(served.as_object().map(|c| c.len()), reference.as_object().map(|c| c.len()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_additions_are_documented() {
+    let app = app().await;
+    let served = served(&app).await;
+    let batch = &served["paths"]["/results:batch"]["post"];
+    assert_eq!(batch["operationId"], "CreateResults");
+    assert_eq!(batch["tags"], json!(["results"]));
+    assert_eq!(batch["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ResultsBatch");
+    assert_eq!(
+        batch["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ResultsCreated"
+    );
+    for (id, header) in ADDED_HEADERS {
+        let op = operations_with_additions(&served).into_iter().find(|op| op["operationId"] == *id).expect(id);
+        let param = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == *header).cloned();
+        let param = param.unwrap_or_else(|| panic!("{id} lacks {header}"));
+        assert_eq!((&param["in"], &param["required"], &param["schema"]["type"]), (&json!("header"), &json!(false), &json!("string")));
+    }
+    for name in ADDED_SCHEMAS {
+        assert!(served["components"]["schemas"][name].is_object(), "{name}");
+    }
+    assert_eq!(served["components"]["schemas"]["ResultsBatch"]["properties"]["results"]["maxItems"], 1000);
+}
+
+/// Every operation of a document, additions included.
+fn operations_with_additions(spec: &Value) -> Vec<Value> {
+    let paths = spec["paths"].as_object().expect("paths");
+    paths.values().flat_map(|item| item.as_object().expect("item").values().cloned()).filter(|op| op.get("operationId").is_some()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
