@@ -37,7 +37,8 @@ const HEALTH_TAG: &str = "health";
 const ADDED_OPERATIONS: &[&str] = &["CreateResults"];
 
 /// Header parameters the original lacks: (operationId, header).
-const ADDED_HEADERS: &[(&str, &str)] = &[("CreateResult", "Idempotency-Key"), ("CreateResults", "Idempotency-Key")];
+const ADDED_HEADERS: &[(&str, &str)] =
+    &[("CreateResult", "Idempotency-Key"), ("CreateResults", "Idempotency-Key")];
 
 /// Component schemas the original lacks.
 const ADDED_SCHEMAS: &[&str] = &["ResultsBatch", "ResultsBatchItem", "ResultsCreated"];
@@ -90,7 +91,9 @@ fn parameter_shape(p: &Value) -> Value {
 
 fn parameters(op: &Value) -> Vec<Value> {
     let added = |p: &&Value| {
-        ADDED_HEADERS.iter().any(|(id, name)| op["operationId"] == *id && p["in"] == "header" && p["name"] == *name)
+        ADDED_HEADERS
+            .iter()
+            .any(|(id, name)| op["operationId"] == *id && p["in"] == "header" && p["name"] == *name)
     };
     op.get("parameters")
         .and_then(Value::as_array)
@@ -329,7 +332,12 @@ async fn the_components_match_the_reference_where_it_describes_the_wire() {
     assert_eq!(served["securitySchemes"], reference["securitySchemes"]);
     assert_eq!(strip_docs(&served["responses"], false), strip_docs(&reference["responses"], false));
     let names = |v: &Value| {
-        v.as_object().expect("schemas").keys().filter(|k| !ADDED_SCHEMAS.contains(&k.as_str())).cloned().collect::<Vec<_>>()
+        v.as_object()
+            .expect("schemas")
+            .keys()
+            .filter(|k| !ADDED_SCHEMAS.contains(&k.as_str()))
+            .cloned()
+            .collect::<Vec<_>>()
     };
     assert_eq!(names(&served["schemas"]), names(&reference["schemas"]), "component schema names");
     let expected = truthful(&reference["schemas"]);
@@ -350,16 +358,23 @@ async fn the_additions_are_documented() {
     let batch = &served["paths"]["/results:batch"]["post"];
     assert_eq!(batch["operationId"], "CreateResults");
     assert_eq!(batch["tags"], json!(["results"]));
-    assert_eq!(batch["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ResultsBatch");
+    assert_eq!(
+        batch["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ResultsBatch"
+    );
     assert_eq!(
         batch["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/ResultsCreated"
     );
     for (id, header) in ADDED_HEADERS {
-        let op = operations_with_additions(&served).into_iter().find(|op| op["operationId"] == *id).expect(id);
+        let op =
+            operations_with_additions(&served).into_iter().find(|op| op["operationId"] == *id).expect(id);
         let param = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == *header).cloned();
         let param = param.unwrap_or_else(|| panic!("{id} lacks {header}"));
-        assert_eq!((&param["in"], &param["required"], &param["schema"]["type"]), (&json!("header"), &json!(false), &json!("string")));
+        assert_eq!(
+            (&param["in"], &param["required"], &param["schema"]["type"]),
+            (&json!("header"), &json!(false), &json!("string"))
+        );
     }
     for name in ADDED_SCHEMAS {
         assert!(served["components"]["schemas"][name].is_object(), "{name}");
@@ -370,7 +385,11 @@ async fn the_additions_are_documented() {
 /// Every operation of a document, additions included.
 fn operations_with_additions(spec: &Value) -> Vec<Value> {
     let paths = spec["paths"].as_object().expect("paths");
-    paths.values().flat_map(|item| item.as_object().expect("item").values().cloned()).filter(|op| op.get("operationId").is_some()).collect()
+    paths
+        .values()
+        .flat_map(|item| item.as_object().expect("item").values().cloned())
+        .filter(|op| op.get("operationId").is_some())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -131,7 +131,8 @@ impl ApiError {
                             None => json!({"index": e.index, "error": e.error}),
                         })
                         .collect();
-                    let (status, mut body) = with(S::UNPROCESSABLE_ENTITY, "errors", json!({"results": items}));
+                    let (status, mut body) =
+                        with(S::UNPROCESSABLE_ENTITY, "errors", json!({"results": items}));
                     body["message"] =
                         json!(format!("{} of {total} results refused; nothing was stored", errors.len()));
                     (status, body)

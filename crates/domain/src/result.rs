@@ -10,10 +10,10 @@ use crate::{
     benchmark::Benchmark,
     filter::JsonFilter,
     flavor::Flavor,
+    idempotency::{IdempotencyRecord, Stored},
     query::{DateRange, SortField},
     site::Site,
     tag::Tag,
-    idempotency::{IdempotencyRecord, Stored},
     user::{User, UserKey},
 };
 

@@ -52,9 +52,14 @@ backend_test!(the_same_key_with_another_body_is_refused, |app| {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"]["error"], "Idempotency-Key was already used with another request");
     // The same key on the batch operation is another request too.
-    let (status, _) =
-        keyed(&app, &f, "/results:batch", "k1", json!({"results": [item(&f, json!(1), "2020-05-21T10:31:00Z")]}))
-            .await;
+    let (status, _) = keyed(
+        &app,
+        &f,
+        "/results:batch",
+        "k1",
+        json!({"results": [item(&f, json!(1), "2020-05-21T10:31:00Z")]}),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, page) = app.get("/results").await;
     assert_eq!(page["total"], 1);
@@ -79,7 +84,8 @@ backend_test!(concurrent_retries_store_exactly_one_result, |app| {
 
 backend_test!(a_batch_retry_answers_the_first_results_in_order, |app| {
     let f = fixture(&app).await;
-    let body = json!({"results": (0..5).map(|i| item(&f, json!(i), "2020-05-21T10:31:00Z")).collect::<Vec<_>>()});
+    let body =
+        json!({"results": (0..5).map(|i| item(&f, json!(i), "2020-05-21T10:31:00Z")).collect::<Vec<_>>()});
     let answers = join_all((0..4).map(|_| keyed(&app, &f, "/results:batch", "batch-7", body.clone()))).await;
     for (status, answer) in &answers {
         assert_eq!(*status, StatusCode::CREATED, "{answer}");

@@ -60,7 +60,9 @@ impl ResultService {
         if let (Some(key), Some(print)) = (&key, &print)
             && let Some(mut first) = self.replay(by, key, print).await?
         {
-            return first.pop().ok_or_else(|| DomainError::NotFound("Result not found in the database".into()));
+            return first
+                .pop()
+                .ok_or_else(|| DomainError::NotFound("Result not found in the database".into()));
         }
         let now = self.ports.clock.now();
         let mut lookups = self.lookups(&items).await?;
@@ -134,9 +136,7 @@ impl ResultService {
             return Ok(None);
         };
         if record.fingerprint != print {
-            return Err(DomainError::Invalid(
-                "Idempotency-Key was already used with another request".into(),
-            ));
+            return Err(DomainError::Invalid("Idempotency-Key was already used with another request".into()));
         }
         tracing::info!(key = key.as_str(), "idempotent upload replayed");
         Ok(Some(self.ports.results.find_many(&record.result_ids).await?))

@@ -3,7 +3,10 @@
 //! `tags_ids`) and body (`json`), and gets the same checks; the answer lists every failing
 //! item with its index.
 
-use domain::{DomainError, ItemError, service::{MAX_BATCH_ITEMS, Upload}};
+use domain::{
+    DomainError, ItemError,
+    service::{MAX_BATCH_ITEMS, Upload},
+};
 use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -24,11 +27,7 @@ use crate::{
 /// The body of `POST /results:batch` (its schema is the `ResultsBatch` component).
 pub struct ResultsBatchBody;
 impl BodySchema for ResultsBatchBody {
-    const SPEC: BodySpec = BodySpec {
-        component: "ResultsBatch",
-        fields: &[],
-        ignored: &[],
-    };
+    const SPEC: BodySpec = BodySpec { component: "ResultsBatch", fields: &[], ignored: &[] };
 }
 
 /// The fields of one item.
@@ -53,7 +52,11 @@ pub struct ResultsCreatedOut {
 }
 
 /// The items of the body: a validation error for the envelope, or every malformed item.
-fn parse_items(body: Map<String, Value>, limits: &RequestLimits, body_bytes: usize) -> ApiResult<Vec<Upload>> {
+fn parse_items(
+    body: Map<String, Value>,
+    limits: &RequestLimits,
+    body_bytes: usize,
+) -> ApiResult<Vec<Upload>> {
     let mut envelope = Map::new();
     for name in body.keys().filter(|k| *k != "results") {
         envelope.insert(name.clone(), json!(["Unknown field."]));
@@ -65,7 +68,10 @@ fn parse_items(body: Map<String, Value>, limits: &RequestLimits, body_bytes: usi
         }
         Some(Value::Array(items)) if (1..=MAX_BATCH_ITEMS).contains(&items.len()) => Some(items),
         Some(Value::Array(_)) => {
-            envelope.insert("results".into(), json!([format!("Length must be between 1 and {MAX_BATCH_ITEMS}.")]));
+            envelope.insert(
+                "results".into(),
+                json!([format!("Length must be between 1 and {MAX_BATCH_ITEMS}.")]),
+            );
             None
         }
         Some(_) => {
@@ -123,7 +129,10 @@ fn parse_item(item: &Value, limits: &RequestLimits, share: usize) -> Result<Uplo
         return Err(("json".into(), "Invalid input: NUL characters are not allowed.".into()));
     }
     if depth(&json) > limits.max_result_depth {
-        return Err(("json".into(), format!("Nested deeper than maximum depth {}.", limits.max_result_depth)));
+        return Err((
+            "json".into(),
+            format!("Nested deeper than maximum depth {}.", limits.max_result_depth),
+        ));
     }
     let document_bytes = if share > limits.max_result_bytes / 2 { json.to_string().len() } else { share };
     if document_bytes > limits.max_result_bytes {

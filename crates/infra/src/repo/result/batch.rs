@@ -60,9 +60,10 @@ pub(super) async fn insert_rows(txn: &DatabaseTransaction, new: &[NewResult]) ->
     let links: Vec<(Uuid, Uuid)> =
         new.iter().flat_map(|n| n.tags_ids.iter().map(move |t| (n.id, *t))).collect();
     for chunk in links.chunks(LINK_ROWS_PER_STATEMENT) {
-        let rows = chunk
-            .iter()
-            .map(|(result_id, tag_id)| result_tag::ActiveModel { result_id: Set(*result_id), tag_id: Set(*tag_id) });
+        let rows = chunk.iter().map(|(result_id, tag_id)| result_tag::ActiveModel {
+            result_id: Set(*result_id),
+            tag_id: Set(*tag_id),
+        });
         result_tag::Entity::insert_many(rows).exec_without_returning(txn).await.repo()?;
     }
     Ok(())

@@ -11,10 +11,11 @@ mod query;
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use domain::{
     Page, PageRequest, RepoError, SortKey,
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     idempotency::{IdempotencyRecord, Stored},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     stats::CacheStats,
     user::{User, UserKey},
 };
@@ -22,7 +23,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use self::{
