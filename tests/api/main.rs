@@ -12,6 +12,7 @@ mod db_faults;
 mod flavors;
 mod image_check;
 mod image_registries;
+mod keys;
 mod limits;
 mod mail_delivery;
 mod mails;

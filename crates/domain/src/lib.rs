@@ -44,6 +44,7 @@
 //! `cargo run -p eosc-perf-domain --example embed` runs a longer walk through the use cases.
 
 pub mod access;
+pub mod api_key;
 pub mod benchmark;
 pub mod claim;
 pub mod error;

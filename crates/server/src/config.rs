@@ -3,7 +3,7 @@
 
 use std::{fmt, time::Duration};
 
-use api::{HttpConfig, caching::ResponseCache};
+use api::{HttpConfig, caching::ResponseCache, protection::ProtectionLevel};
 use auth::OidcConfig;
 use infra::{DbConfig, config::ResultCacheConfig, outbox::MailConfig, registry::RegistryConfig};
 
@@ -146,6 +146,10 @@ impl Settings {
                 cors_origin,
                 limits: crate::limits::request_limits(env)?,
                 response_cache_bytes: count(env, "RESPONSE_CACHE_BYTES", ResponseCache::DEFAULT_BYTES)?,
+                protection: match read(env, "PROTECTION_LEVEL")?.filter(|v| !v.is_empty()) {
+                    Some(level) => level.parse().map_err(|e| bad("PROTECTION_LEVEL", e))?,
+                    None => ProtectionLevel::default(),
+                },
             },
             registry,
             metrics_bind: read(env, "METRICS_BIND")?.filter(|b| !b.is_empty()),
@@ -336,6 +340,16 @@ mod tests {
             let error = settings(&[("RESPONSE_CACHE_BYTES", value)]).unwrap_err();
             assert_eq!(error.variable, "RESPONSE_CACHE_BYTES", "{value}");
         }
+    }
+
+    #[test]
+    fn the_protection_level_defaults_to_writeonly_and_is_checked() {
+        assert_eq!(settings(&[]).unwrap().http.protection, ProtectionLevel::WriteOnly);
+        let s = settings(&[("PROTECTION_LEVEL", "all")]).unwrap();
+        assert_eq!(s.http.protection, ProtectionLevel::All);
+        let error = settings(&[("PROTECTION_LEVEL", "private")]).unwrap_err();
+        assert_eq!(error.variable, "PROTECTION_LEVEL");
+        assert_eq!(error.to_string(), "configuration error: PROTECTION_LEVEL: \"private\" is neither WRITEONLY nor ALL");
     }
 
     #[test]

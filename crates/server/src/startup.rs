@@ -11,12 +11,14 @@ use actix_web::{
 };
 use anyhow::Context;
 use api::routes::health::ReadinessCheck;
-use auth::OidcIdentityProvider;
+use auth::{OidcIdentityProvider, WithApiKeys};
 use domain::{
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
-    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+    service::{
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService,
+    },
 };
 use infra::{
     Repositories,
@@ -87,14 +89,16 @@ impl Application {
         let mails = MailTemplates { support: settings.mail_support.clone() };
         let access = Access::new(repos.users.clone(), settings.admin_entitlements.clone());
         let metrics = Arc::new(Metrics::new().context("building the metrics registry")?);
-        let identity = Arc::new(
+        let oidc = Arc::new(
             OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
                 .context("building the OIDC client")?,
         );
         let mut caches = repos.results.cache_stats().to_vec();
-        caches.push(("auth_tokens", identity.cache_stats()));
+        caches.push(("auth_tokens", oidc.cache_stats()));
+        let keys = ApiKeyService::new(repos.api_keys.clone(), clock.clone());
         let state = api::AppState {
-            identity,
+            identity: Arc::new(WithApiKeys::new(keys.clone(), oidc)),
+            keys,
             users: UserService::new(repos.users.clone(), clock.clone(), mails.clone()),
             tags: TagService::new(repos.tags.clone()),
             results: ResultService::new(

@@ -19,6 +19,7 @@ use crate::{
         bodies::{CreateBenchmarkIn, CreateClaimIn, CreateFlavorIn, CreateSiteIn, CreateTagIn, TagsIdsIn},
         claims::ClaimOut,
         dto::{BenchmarkOut, FlavorOut, SiteOut, SubmitOut},
+        keys::{ApiKeyCreatedOut, ApiKeyOut, CreateApiKeyIn},
         results::{ResultOut, ResultsCreatedOut},
         tags::TagOut,
         users::UserOut,
@@ -94,6 +95,13 @@ pub fn schemas() -> Map<String, Value> {
     add::<ResultsCreatedOut>(&mut out, &[]);
     batch_body(&mut out);
     add::<PaginationMetadata>(&mut out, &[]);
+    let key = add::<ApiKeyOut>(&mut out, &["created_at", "id", "last_used"]);
+    out.insert(
+        format!("{key}s"),
+        json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{key}")}}),
+    );
+    add::<ApiKeyCreatedOut>(&mut out, &["created_at", "id", "secret"]);
+    add::<CreateApiKeyIn>(&mut out, &[]);
     out.insert("Error".into(), error());
     out
 }

@@ -77,4 +77,7 @@ pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("TryAdmin", 204, None, false),
     ("ListUserResults", 200, Some("Results"), true),
     ("ListUserClaims", 200, Some("Claims"), true),
+    ("CreateApiKey", 201, Some("ApiKeyCreated"), true),
+    ("ListApiKeys", 200, Some("ApiKeys"), false),
+    ("DeleteApiKey", 204, None, false),
 ];

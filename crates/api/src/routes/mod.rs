@@ -9,6 +9,7 @@ pub mod claims;
 pub mod dto;
 pub mod flavors;
 pub mod health;
+pub mod keys;
 pub mod moderated;
 pub mod reports;
 pub mod results;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     claims::configure(cfg);
     results::configure(cfg);
     tags::configure(cfg);
+    keys::configure(cfg);
     users::configure(cfg);
     health::configure(cfg);
 }

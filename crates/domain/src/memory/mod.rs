@@ -27,6 +27,7 @@ mod catalog;
 mod claims;
 mod fakes;
 mod json;
+mod keys;
 mod listing;
 mod results;
 mod state;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     RepoError, Status,
+    api_key::ApiKey,
     benchmark::Benchmark,
     flavor::Flavor,
     mail::{ItemKind, OutboundMail},
@@ -69,6 +70,8 @@ pub(super) struct Tables {
     pub results: BTreeMap<Uuid, ResultRow>,
     pub claims: BTreeMap<Uuid, ClaimRow>,
     pub submits: BTreeMap<Uuid, SubmitRow>,
+    /// API keys and the hashes of their secrets.
+    pub api_keys: BTreeMap<Uuid, (ApiKey, String)>,
     pub outbox: Vec<OutboundMail>,
     /// Idempotency records by (sub, iss, key).
     pub idempotency: BTreeMap<(String, String, String), crate::idempotency::IdempotencyRecord>,
@@ -236,5 +239,6 @@ impl Tables {
         }
         self.delete_results_where(|r| owned(&r.uploader));
         self.submits.retain(|_, s| !owned(&s.uploader));
+        self.api_keys.retain(|_, (k, _)| !owned(&k.owner));
     }
 }

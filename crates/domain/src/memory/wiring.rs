@@ -6,7 +6,9 @@ use crate::{
     DomainError, Identity, IdentityProvider,
     access::Access,
     mail::MailTemplates,
-    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+    service::{
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService,
+    },
 };
 
 use super::{CountingPool, ManualClock, MemoryStore, StaticIdentityProvider, StaticImageRegistry};
@@ -38,6 +40,8 @@ pub struct InMemory {
     pub catalog: CatalogService,
     /// Results and claims.
     pub results: ResultService,
+    /// API keys.
+    pub keys: ApiKeyService,
 }
 
 impl std::fmt::Debug for InMemory {
@@ -66,7 +70,8 @@ impl InMemory {
         let tags = TagService::new(shared.clone());
         let catalog = CatalogService::new(catalog_ports(&store, &registry, &clock), mails.clone());
         let results = ResultService::new(result_ports(&store, &clock, &pool), mails);
-        Self { store, identities, registry, clock, pool, access, users, tags, catalog, results }
+        let keys = ApiKeyService::new(shared.clone(), clock.clone());
+        Self { store, identities, registry, clock, pool, access, users, tags, catalog, results, keys }
     }
 
     /// The catalog's ports over these adapters, to wire a [`CatalogService`] with some of them

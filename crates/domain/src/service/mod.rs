@@ -3,6 +3,7 @@
 
 pub mod catalog;
 mod claims;
+pub mod keys;
 mod moderation;
 pub mod results;
 pub mod tags;
@@ -10,6 +11,7 @@ mod uploads;
 pub mod users;
 
 pub use catalog::{CatalogPorts, CatalogService};
+pub use keys::ApiKeyService;
 pub use moderation::Decision;
 pub use results::{ResultPorts, ResultService, Upload};
 pub use tags::TagService;

@@ -1,5 +1,6 @@
 //! SeaORM implementations of the domain's repository ports and of its unit of work.
 
+mod api_key;
 mod benchmark;
 mod claim;
 mod common;
@@ -21,6 +22,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{config::ResultCacheConfig, outbox::MailSignal};
 
+pub use api_key::SeaApiKeyRepository;
 pub use claim::SeaClaimRepository;
 pub use moderated::SeaModeratedRepository;
 pub use result::SeaResultRepository;
@@ -50,6 +52,8 @@ pub struct Repositories {
     pub results: Arc<SeaResultRepository>,
     /// Claims.
     pub claims: Arc<SeaClaimRepository>,
+    /// API keys.
+    pub api_keys: Arc<SeaApiKeyRepository>,
 }
 
 impl Repositories {
@@ -65,7 +69,8 @@ impl Repositories {
             submits: Arc::new(SeaSubmitRepository::new(db.clone())),
             unit_of_work: Arc::new(SeaUnitOfWork::new(db.clone(), mail.clone())),
             results: Arc::new(SeaResultRepository::new(db.clone(), result_cache)),
-            claims: Arc::new(SeaClaimRepository::new(db)),
+            claims: Arc::new(SeaClaimRepository::new(db.clone())),
+            api_keys: Arc::new(SeaApiKeyRepository::new(db)),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `/results`: upload, query, tag, hide and claim benchmark results; `/users/self/results`.
 
 use domain::{
+    api_key::Scope,
     filter::parse_filter,
     result::{BenchmarkResult, ResultFilter, ResultSort},
     service::Upload,
@@ -202,7 +203,7 @@ pub async fn create_result(
     query: QueryArgs<CreateResultQuery>,
     body: JsonBody<ResultDocument>,
 ) -> ApiResult<Reply> {
-    let user = auth.user(&state).await?;
+    let user = auth.user_with_scope(&state, Scope::ResultsWrite).await?;
     let q = query.parse()?;
     let (document, document_bytes) = body.result_document()?;
     let key = key.parse()?;
@@ -257,7 +258,7 @@ pub async fn claim_report(
     auth: Auth,
     body: JsonBody<CreateClaimBody>,
 ) -> ApiResult<Reply> {
-    let user = auth.user(&state).await?;
+    let user = auth.user_with_scope(&state, Scope::ClaimsWrite).await?;
     let fields = body.fields()?;
     let claim = state.results.claim(&user, id, string(&fields, "message").unwrap_or_default()).await?;
     Ok(Reply::created(&ClaimOut::from(claim)))
@@ -306,7 +307,7 @@ pub async fn list_user_results(
     auth: Auth,
     query: QueryArgs<ListResultsQuery>,
 ) -> ApiResult<Reply> {
-    let user = auth.user(&state).await?;
+    let user = auth.user_with_scope(&state, Scope::ResultsRead).await?;
     let q = query.parse()?;
     let sort = q.sort::<ResultSort>()?;
     let page = state.results.own_results(&user, result_filter(&q)?, &sort, q.page()).await?;
