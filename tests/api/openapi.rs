@@ -41,8 +41,15 @@ const ADDED_HEADERS: &[(&str, &str)] =
     &[("CreateResult", "Idempotency-Key"), ("CreateResults", "Idempotency-Key")];
 
 /// Component schemas the original lacks.
-const ADDED_SCHEMAS: &[&str] =
-    &["ResultsBatch", "ResultsBatchItem", "ResultsCreated", "ApiKey", "ApiKeys", "ApiKeyCreated", "CreateApiKey"];
+const ADDED_SCHEMAS: &[&str] = &[
+    "ResultsBatch",
+    "ResultsBatchItem",
+    "ResultsCreated",
+    "ApiKey",
+    "ApiKeys",
+    "ApiKeyCreated",
+    "CreateApiKey",
+];
 
 /// `(path, method, operation)` of every operation of a document, the health probes and the
 /// additions excepted.
@@ -205,6 +212,15 @@ async fn path_level_parameters_match_the_reference() {
     let app = app().await;
     let (served, reference) = (served(&app).await, reference());
     for (path, item) in served["paths"].as_object().expect("paths") {
+        let only_additions = item
+            .as_object()
+            .expect("path item")
+            .values()
+            .filter_map(|op| op.get("operationId"))
+            .all(|id| ADDED_OPERATIONS.iter().any(|added| id == added));
+        if reference["paths"].get(path).is_none() && only_additions {
+            continue;
+        }
         assert_eq!(
             item.get("parameters"),
             reference["paths"][path].get("parameters"),

@@ -349,7 +349,10 @@ mod tests {
         assert_eq!(s.http.protection, ProtectionLevel::All);
         let error = settings(&[("PROTECTION_LEVEL", "private")]).unwrap_err();
         assert_eq!(error.variable, "PROTECTION_LEVEL");
-        assert_eq!(error.to_string(), "configuration error: PROTECTION_LEVEL: \"private\" is neither WRITEONLY nor ALL");
+        assert_eq!(
+            error.to_string(),
+            "configuration error: PROTECTION_LEVEL: \"private\" is neither WRITEONLY nor ALL"
+        );
     }
 
     #[test]

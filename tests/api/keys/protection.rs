@@ -16,16 +16,26 @@ backend_test_with!(private_mode_closes_reads_to_anonymous_callers, |backend| {
     let result = format!("/results/{}", s.result);
     for path in ["/results", result.as_str(), "/benchmarks", "/sites", "/tags", "/results:search"] {
         let (status, body) = app.call(Method::GET, path, None, None).await;
-        assert_eq!((status, body), (StatusCode::UNAUTHORIZED, unauthenticated("No authorization header")), "{path}");
+        assert_eq!(
+            (status, body),
+            (StatusCode::UNAUTHORIZED, unauthenticated("No authorization header")),
+            "{path}"
+        );
         let (status, _) = app.call(Method::GET, path, Some(&stranger.token), None).await;
         assert_eq!(status, StatusCode::OK, "any valid token reads {path}");
         let (status, _) = app.call(Method::GET, path, Some(&reader), None).await;
         assert_eq!(status, StatusCode::OK, "a results:read key reads {path}");
         let (status, body) = app.call(Method::GET, path, Some(&writer), None).await;
-        assert_eq!((status, body), (StatusCode::FORBIDDEN, app.forbidden(&s.user.sub, "has_scope(results:read)")));
+        assert_eq!(
+            (status, body),
+            (StatusCode::FORBIDDEN, app.forbidden(&s.user.sub, "has_scope(results:read)"))
+        );
     }
     let (status, body) = app.call(Method::GET, "/results", Some("epk_forged"), None).await;
-    assert_eq!((status, body), (StatusCode::UNAUTHORIZED, unauthenticated("User identity could not be determined")));
+    assert_eq!(
+        (status, body),
+        (StatusCode::UNAUTHORIZED, unauthenticated("User identity could not be determined"))
+    );
     // A page cached for a reader is not served to an anonymous caller.
     let (status, _) = app.call(Method::GET, "/results", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
