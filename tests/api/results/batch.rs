@@ -103,3 +103,16 @@ backend_test!(a_full_batch_of_a_thousand_is_accepted, |app| {
     let (_, page) = app.get("/results").await;
     assert_eq!(page["total"], 1000);
 });
+
+backend_test!(a_results_write_key_uploads_a_batch_and_a_read_key_cannot, |app| {
+    let f = fixture(&app).await;
+    let body = json!({"results": [item(&f, json!(1), "2020-05-21T10:31:00Z")]});
+    let writer = crate::keys::secret(&crate::keys::create_key(&app, &f.user, &["results:write"]).await);
+    let (status, created) = app.call(Method::POST, "/results:batch", Some(&writer), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let reader = crate::keys::secret(&crate::keys::create_key(&app, &f.user, &["results:read"]).await);
+    let (status, refused) = app.call(Method::POST, "/results:batch", Some(&reader), Some(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (_, page) = app.get("/results").await;
+    assert_eq!(page["total"], 1);
+});

@@ -5,6 +5,7 @@
 
 use domain::{
     DomainError, ItemError,
+    api_key::Scope,
     service::{MAX_BATCH_ITEMS, Upload},
 };
 use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
@@ -173,7 +174,7 @@ pub async fn create_results(
     key: IdempotencyHeader,
     body: JsonBody<ResultsBatchBody>,
 ) -> ApiResult<Reply> {
-    let user = auth.user(&state).await?;
+    let user = auth.user_with_scope(&state, Scope::ResultsWrite).await?;
     let (object, bytes) = body.object_and_size()?;
     let uploads = parse_items(object, body.limits(), bytes)?;
     let key = key.parse()?;
