@@ -30,7 +30,7 @@ impl ApiKeyRepository for MemoryStore {
             .filter(|(k, _)| k.owner == *owner)
             .map(|(k, _)| k.clone())
             .collect();
-        keys.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+        keys.sort_by_key(|k| (k.created_at, k.id));
         Ok(keys)
     }
 

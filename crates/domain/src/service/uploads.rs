@@ -4,7 +4,7 @@
 //! nothing; when items fail, every failing item is reported with its index.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::{HashMap, HashSet, hash_map::Entry},
     sync::{Arc, Mutex, PoisonError},
 };
 
@@ -200,9 +200,8 @@ impl ResultService {
         if execution > now {
             return Err(DomainError::Invalid("Execution date cannot be in future".into()));
         }
-        if !lookups.benchmarks.contains_key(&item.benchmark_id) {
-            let found = self.ports.benchmarks.find(item.benchmark_id).await?;
-            lookups.benchmarks.insert(item.benchmark_id, found);
+        if let Entry::Vacant(slot) = lookups.benchmarks.entry(item.benchmark_id) {
+            slot.insert(self.ports.benchmarks.find(item.benchmark_id).await?);
         }
         let benchmark = lookups.benchmarks[&item.benchmark_id]
             .clone()
@@ -210,9 +209,8 @@ impl ResultService {
         if benchmark.status != Status::Approved {
             return Err(DomainError::Invalid(format!("Benchmark {} not approved", benchmark.id)));
         }
-        if !lookups.flavors.contains_key(&item.flavor_id) {
-            let found = self.ports.flavors.find(item.flavor_id).await?;
-            lookups.flavors.insert(item.flavor_id, found);
+        if let Entry::Vacant(slot) = lookups.flavors.entry(item.flavor_id) {
+            slot.insert(self.ports.flavors.find(item.flavor_id).await?);
         }
         let flavor =
             lookups.flavors[&item.flavor_id].clone().ok_or_else(|| reference_missing(item.flavor_id))?;
