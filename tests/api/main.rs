@@ -18,6 +18,7 @@ mod mail_delivery;
 mod mails;
 mod moderation;
 mod openapi;
+mod openapi_additions;
 mod operations;
 mod pagination_bounds;
 mod result_filters;
