@@ -1,40 +1,49 @@
-//! Operations the original does not have (issue 13: API keys), served beside its own: left out
-//! of the comparison with its document in `openapi.rs`, checked here instead.
+//! The additions to the original's OpenAPI document (issue 13): `POST /results:batch`, the
+//! `Idempotency-Key` header and their schemas are served and described.
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
-use eosc_perf_tests::{Backend, spawn_app};
 use serde_json::{Value, json};
 
-/// Operations the original does not have, added for unattended uploads (issue 13): `(method,
-/// path, operationId, success status)`. Left out of the comparison with its document and
-/// checked in `the_additions_are_served_with_their_operation_ids`.
-pub const ADDED_OPERATIONS: [(&str, &str, &str, &str); 3] = [
-    ("post", "/users/self/keys", "CreateApiKey", "201"),
-    ("get", "/users/self/keys", "ListApiKeys", "200"),
-    ("delete", "/users/self/keys/{key_id}", "DeleteApiKey", "204"),
-];
-
-/// The component schemas of [`ADDED_OPERATIONS`].
-pub const ADDED_SCHEMAS: [&str; 4] = ["ApiKey", "ApiKeyCreated", "ApiKeys", "CreateApiKey"];
-
-/// Whether `op` is one of [`ADDED_OPERATIONS`].
-pub fn is_added(op: &Value) -> bool {
-    ADDED_OPERATIONS.iter().any(|(_, _, id, _)| op["operationId"] == *id)
-}
+use crate::openapi::{ADDED_HEADERS, ADDED_SCHEMAS, app, served};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_additions_are_served_with_their_operation_ids() {
-    let app = spawn_app(Backend::Sqlite).await.expect("sqlite app");
-    let (status, served) = app.get("/api-spec.json").await;
-    assert_eq!(status, reqwest::StatusCode::OK);
-    for (method, path, id, success) in ADDED_OPERATIONS {
-        let op = &served["paths"][path][method];
-        assert_eq!(op["operationId"], json!(id), "{method} {path}");
-        assert!(op["responses"][success].is_object(), "{id} documents {success}");
-        assert!(op["responses"]["default"].is_object(), "{id} documents its errors");
+async fn the_additions_are_documented() {
+    let app = app().await;
+    let served = served(&app).await;
+    let batch = &served["paths"]["/results:batch"]["post"];
+    assert_eq!(batch["operationId"], "CreateResults");
+    assert_eq!(batch["tags"], json!(["results"]));
+    assert_eq!(
+        batch["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ResultsBatch"
+    );
+    assert_eq!(
+        batch["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ResultsCreated"
+    );
+    for (id, header) in ADDED_HEADERS {
+        let op =
+            operations_with_additions(&served).into_iter().find(|op| op["operationId"] == *id).expect(id);
+        let param = op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == *header).cloned();
+        let param = param.unwrap_or_else(|| panic!("{id} lacks {header}"));
+        assert_eq!(
+            (&param["in"], &param["required"], &param["schema"]["type"]),
+            (&json!("header"), &json!(false), &json!("string"))
+        );
     }
     for name in ADDED_SCHEMAS {
         assert!(served["components"]["schemas"][name].is_object(), "{name}");
     }
+    assert_eq!(served["components"]["schemas"]["ResultsBatch"]["properties"]["results"]["maxItems"], 1000);
+}
+
+/// Every operation of a document, additions included.
+fn operations_with_additions(spec: &Value) -> Vec<Value> {
+    let paths = spec["paths"].as_object().expect("paths");
+    paths
+        .values()
+        .flat_map(|item| item.as_object().expect("item").values().cloned())
+        .filter(|op| op.get("operationId").is_some())
+        .collect()
 }

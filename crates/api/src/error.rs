@@ -123,6 +123,20 @@ impl ApiError {
                 DomainError::SchemaViolation { error, path } => {
                     with(S::UNPROCESSABLE_ENTITY, "errors", json!({"error": error, "path": path}))
                 }
+                DomainError::ItemsRefused { total, errors } => {
+                    let items: Vec<Value> = errors
+                        .iter()
+                        .map(|e| match &e.path {
+                            Some(path) => json!({"index": e.index, "error": e.error, "path": path}),
+                            None => json!({"index": e.index, "error": e.error}),
+                        })
+                        .collect();
+                    let (status, mut body) =
+                        with(S::UNPROCESSABLE_ENTITY, "errors", json!({"results": items}));
+                    body["message"] =
+                        json!(format!("{} of {total} results refused; nothing was stored", errors.len()));
+                    (status, body)
+                }
                 DomainError::PageOutOfRange => (S::NOT_FOUND, Value::Object(bare_body(S::NOT_FOUND))),
                 DomainError::Unavailable(_) => with(
                     S::SERVICE_UNAVAILABLE,

@@ -269,6 +269,19 @@ impl<S> JsonBody<S> {
         Ok((self.object()?, bytes.len()))
     }
 
+    /// The body as a JSON object, without field validation, and its size in bytes as sent.
+    ///
+    /// # Errors
+    /// 413 too large, 400 malformed JSON, 422 when not an object.
+    pub fn object_and_size(&self) -> Result<(Map<String, Value>, usize), ApiError> {
+        Ok((self.object()?, self.bytes()?.len()))
+    }
+
+    /// The request limits of the app.
+    pub fn limits(&self) -> &RequestLimits {
+        &self.limits
+    }
+
     fn bytes(&self) -> Result<&[u8], ApiError> {
         self.bytes.as_deref().map_err(|status| ApiError::Bare(*status))
     }

@@ -7,6 +7,7 @@ pub mod caching;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod idempotency;
 pub mod limits;
 pub mod observe;
 pub mod openapi;

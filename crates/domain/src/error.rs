@@ -48,6 +48,14 @@ pub enum DomainError {
         /// Python `deque([...])` rendering of the location.
         path: String,
     },
+    /// Items of a batch refused (422): nothing was stored.
+    #[error("{} of {total} items refused", errors.len())]
+    ItemsRefused {
+        /// How many items the batch had.
+        total: usize,
+        /// Every refused item, by index.
+        errors: Vec<ItemError>,
+    },
     /// A page beyond the last one was requested (bare 404).
     #[error("page out of range")]
     PageOutOfRange,
@@ -57,6 +65,31 @@ pub enum DomainError {
     /// Anything else: a bug or an unexpected backend failure (500).
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why one item of a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemError {
+    /// Its position in the batch, from 0.
+    pub index: usize,
+    /// The message the same item would get alone (the contract's text).
+    pub error: String,
+    /// Where in the item: the field (`benchmark_id`, ...) for a malformed field, or the
+    /// `deque([...])` location in the document for a JSON Schema violation.
+    pub path: Option<String>,
+}
+
+impl ItemError {
+    /// The error of item `index` from what the same upload alone would have answered.
+    pub fn from_domain(index: usize, error: DomainError) -> Self {
+        match error {
+            DomainError::SchemaViolation { error, path } => Self { index, error, path: Some(path) },
+            DomainError::NotFound(missing) => Self { index, error: missing.to_string(), path: None },
+            DomainError::Conflict(clash) => Self { index, error: clash.to_string(), path: None },
+            DomainError::Invalid(m) => Self { index, error: m, path: None },
+            other => Self { index, error: other.to_string(), path: None },
+        }
+    }
 }
 
 /// Why a repository call failed.
@@ -172,6 +205,8 @@ pub enum Clash {
     TagChanges,
     /// Any other integrity clash: `Integrity error`.
     Integrity,
+    /// A concurrent request holds the same idempotency key and its results cannot be read yet.
+    KeyInProgress,
     /// A clash the contract reports as the absence of the item (a tag deleted meanwhile).
     Vanished(Missing),
     /// A clash the original reports with an empty message (filing a claim, hiding or
@@ -188,6 +223,7 @@ impl fmt::Display for Clash {
             Clash::Changes(kind) => write!(f, "Changes conflict submitted/existing {}", kind.as_str()),
             Clash::TagChanges => f.write_str("Changes conflict submitted/existing tag"),
             Clash::Integrity => f.write_str("Integrity error"),
+            Clash::KeyInProgress => f.write_str("A request with this Idempotency-Key is in progress"),
             Clash::Vanished(missing) => missing.fmt(f),
             Clash::Unexplained => Ok(()),
         }

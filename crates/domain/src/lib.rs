@@ -51,6 +51,7 @@ pub mod error;
 pub mod filter;
 pub mod flavor;
 pub mod id;
+pub mod idempotency;
 pub mod identity;
 pub mod mail;
 #[cfg(feature = "memory")]
@@ -68,7 +69,7 @@ pub mod tag;
 pub mod unit_of_work;
 pub mod user;
 
-pub use error::{Clash, DomainError, Missing, RepoError};
+pub use error::{Clash, DomainError, ItemError, Missing, RepoError};
 pub use id::{BenchmarkId, ClaimId, FlavorId, Id, ResultId, SiteId, SubmitId, TagId};
 pub use identity::{AuthError, Identity, IdentityProvider};
 pub use query::{DateRange, Page, PageRequest, SortDir, SortKey, Status};

@@ -9,6 +9,7 @@ use crate::{
     benchmark::Benchmark,
     filter::JsonFilter,
     flavor::Flavor,
+    idempotency::{IdempotencyRecord, Stored},
     query::{DateRange, SortField},
     site::Site,
     tag::Tag,
@@ -159,6 +160,34 @@ pub trait ResultRepository: Send + Sync {
     /// # Errors
     /// `Conflict` for a duplicate tag id, `NotFound` when a referenced row vanished.
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError>;
+    /// Stores results and their tag links in one transaction, in few statements (multi-row
+    /// inserts). With `remember`, first claims the record's (user, key), dropping records
+    /// older than [`crate::idempotency::IDEMPOTENCY_WINDOW`] before it: when another request
+    /// holds the key, nothing is stored and the answer is [`Stored::KeyTaken`] (on PostgreSQL
+    /// after that request ended).
+    ///
+    /// # Errors
+    /// `Conflict` for a duplicate tag id, `NotFound` when a referenced row vanished.
+    async fn insert_batch(
+        &self,
+        new: &[NewResult],
+        remember: Option<&IdempotencyRecord>,
+    ) -> Result<Stored, RepoError>;
+    /// The record of `user`'s `key` if it was stored at `since` or later.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn remembered(
+        &self,
+        user: &UserKey,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<IdempotencyRecord>, RepoError>;
+    /// The results with these ids, hidden or not, in the order given (missing ones left out).
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn find_many(&self, ids: &[ResultId]) -> Result<Vec<BenchmarkResult>, RepoError>;
     /// A filtered, sorted page.
     ///
     /// # Errors

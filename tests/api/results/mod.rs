@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
+mod batch;
+mod idempotency;
 mod read_delete;
 mod search;
 mod tags_uploader;

@@ -89,7 +89,7 @@ fn operation(v2: &Value) -> Value {
     let mut query = Vec::new();
     for param in v2.get("parameters").and_then(Value::as_array).into_iter().flatten() {
         match param.get("in").and_then(Value::as_str) {
-            Some("query") => query.push(query_param(param)),
+            Some("query" | "header") => query.push(query_param(param)),
             Some("body") => {
                 let reference = param
                     .pointer("/schema/$ref")
@@ -132,7 +132,7 @@ fn query_param(v2: &Value) -> Value {
     }
     let name = v2.get("name").and_then(Value::as_str).unwrap_or_default();
     let mut out = Map::new();
-    out.insert("in".into(), json!("query"));
+    out.insert("in".into(), v2.get("in").cloned().unwrap_or_else(|| json!("query")));
     out.insert("name".into(), json!(name));
     if let Some(d) = v2.get("description") {
         out.insert("description".into(), d.clone());

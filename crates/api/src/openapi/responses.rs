@@ -37,6 +37,7 @@ pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("RejectClaim", 204, None, true),
     ("ListResults", 200, Some("Results"), true),
     ("CreateResult", 201, Some("Result"), true),
+    ("CreateResults", 201, Some("ResultsCreated"), true),
     ("SearchResults", 200, Some("Results"), true),
     ("GetResult", 200, Some("Result"), false),
     ("DeleteResult", 204, None, false),

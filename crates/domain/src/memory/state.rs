@@ -73,6 +73,8 @@ pub(super) struct Tables {
     /// API keys and the hashes of their secrets.
     pub api_keys: BTreeMap<Uuid, (ApiKey, String)>,
     pub outbox: Vec<OutboundMail>,
+    /// Idempotency records by (sub, iss, key).
+    pub idempotency: BTreeMap<(String, String, String), crate::idempotency::IdempotencyRecord>,
 }
 
 fn user_key(key: &UserKey) -> (String, String) {

@@ -7,6 +7,7 @@ pub mod keys;
 mod moderation;
 pub mod results;
 pub mod tags;
+mod uploads;
 pub mod users;
 
 pub use catalog::{CatalogPorts, CatalogService};
@@ -14,4 +15,5 @@ pub use keys::ApiKeyService;
 pub use moderation::Decision;
 pub use results::{ResultPorts, ResultService, Upload};
 pub use tags::TagService;
+pub use uploads::MAX_BATCH_ITEMS;
 pub use users::UserService;

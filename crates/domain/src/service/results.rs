@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{FixedOffset, NaiveDateTime};
 use serde_json::Value;
 
 use crate::{
-    BenchmarkId, Clash, DomainError, FlavorId, Missing, Page, PageRequest, ResultId, SortKey, Status, TagId,
+    BenchmarkId, Clash, DomainError, FlavorId, Missing, Page, PageRequest, ResultId, SortKey, TagId,
     access::{Admin, Registered},
     benchmark::Benchmark,
     claim::ClaimRepository,
@@ -15,7 +15,7 @@ use crate::{
     mail::MailTemplates,
     moderated::ModeratedRepository,
     ports::{BlockingPool, Clock},
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    result::{BenchmarkResult, ResultFilter, ResultRepository, ResultSort},
     schema::{SchemaCache, check_document},
     tag::TagRepository,
     unit_of_work::UnitOfWork,
@@ -71,15 +71,15 @@ pub const OFFLOAD_ABOVE_BYTES: usize = 64 * 1024;
 pub struct ResultService {
     pub(super) ports: ResultPorts,
     pub(super) mails: MailTemplates,
-    schemas: Arc<SchemaCache>,
+    pub(super) schemas: Arc<SchemaCache>,
 }
 
-fn result_not_found(id: ResultId) -> DomainError {
+pub(super) fn result_not_found(id: ResultId) -> DomainError {
     DomainError::NotFound(Missing::Result(id))
 }
 
 /// The original's message for a missing benchmark, flavor or tag on upload (Q16 kept).
-fn reference_missing(id: impl Into<uuid::Uuid>) -> DomainError {
+pub(super) fn reference_missing(id: impl Into<uuid::Uuid>) -> DomainError {
     DomainError::NotFound(Missing::Reference(id.into()))
 }
 
@@ -94,65 +94,18 @@ impl ResultService {
         self.schemas.stats()
     }
 
-    /// `POST /results`, checks in the contract's order (§4.3).
+    /// `POST /results`, checks in the contract's order (§4.3); see
+    /// [`Self::upload_with_key`].
     ///
     /// # Errors
     /// 422 zone / future / not approved / schema, 404 references, 409 duplicate tags.
     pub async fn upload(&self, by: &Registered, upload: Upload) -> Result<BenchmarkResult, DomainError> {
-        let (naive, zone) = upload.execution;
-        let zone = zone.ok_or_else(|| DomainError::Invalid("Execution date must include timezone".into()))?;
-        let execution: DateTime<Utc> = naive
-            .and_local_timezone(zone)
-            .single()
-            .map(|d| d.with_timezone(&Utc))
-            .ok_or_else(|| DomainError::Invalid("Execution date must include timezone".into()))?;
-        let now = self.ports.clock.now();
-        if execution > now {
-            return Err(DomainError::Invalid("Execution date cannot be in future".into()));
-        }
-        let benchmark = self
-            .ports
-            .benchmarks
-            .find(upload.benchmark_id)
-            .await?
-            .ok_or_else(|| reference_missing(upload.benchmark_id))?;
-        if benchmark.status != Status::Approved {
-            return Err(DomainError::Invalid(format!("Benchmark {} not approved", benchmark.id)));
-        }
-        let flavor = self
-            .ports
-            .flavors
-            .find(upload.flavor_id)
-            .await?
-            .ok_or_else(|| reference_missing(upload.flavor_id))?;
-        if flavor.status != Status::Approved {
-            return Err(DomainError::Invalid(format!("Flavor {} not approved", flavor.id)));
-        }
-        self.check_tags(&upload.tags_ids).await?;
-        let json = self.checked_document(&benchmark, upload.json, upload.document_bytes).await?;
-        let new = NewResult {
-            id: ResultId::new_v4(),
-            upload_datetime: now,
-            execution_datetime: execution,
-            json,
-            benchmark_id: benchmark.id,
-            flavor_id: flavor.id,
-            site_id: flavor.site_id,
-            tags_ids: upload.tags_ids,
-            uploader: by.key(),
-        };
-        self.ports
-            .results
-            .insert(&new)
-            .await
-            .map_err(|e| e.into_domain(|| Missing::Reference(new.flavor_id.uuid()), || Clash::Integrity))?;
-        tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
-        self.get(new.id).await
+        self.upload_with_key(by, upload, None).await
     }
 
     /// Checks `document` against the benchmark's schema, compiled once per schema; documents
     /// of [`OFFLOAD_ABOVE_BYTES`] or more are checked on the blocking pool.
-    async fn checked_document(
+    pub(super) async fn checked_document(
         &self,
         benchmark: &Benchmark,
         document: Value,

@@ -16,6 +16,7 @@ use crate::{
     body::{BodySpec, Field, FieldKind, contains_nul, ids, string},
     error::{ApiError, ApiResult, field_error},
     extract::{Auth, BodySchema, IdPath, JsonBody, QueryArgs, QuerySpec},
+    idempotency::IdempotencyHeader,
     params::{Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, TERMS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
     reply::{Reply, datetime},
     routes::{
@@ -192,18 +193,20 @@ pub async fn search_results(
 #[api_v2_operation(
     operation_id = "CreateResult",
     summary = "(Users) Upload a new result.",
-    description = "Use this method to create a new result in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated result (if succeeds).\n\nThe uploaded result must pass the benchmark JSON Schema to be\naccepted, otherwise 422 UnprocessableEntity is produced.\nIn addition, an execution_datetime must be provided in order to indicate\nthe time when the benchmark was executed. It should be in ISO8601\nformat and include the timezone.",
+    description = "Use this method to create a new result in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated result (if succeeds).\n\nThe uploaded result must pass the benchmark JSON Schema to be\naccepted, otherwise 422 UnprocessableEntity is produced.\nIn addition, an execution_datetime must be provided in order to indicate\nthe time when the benchmark was executed. It should be in ISO8601\nformat and include the timezone.\n\nWith an `Idempotency-Key` header, a retry of the same request within\n24 hours answers the first result again and stores nothing.",
     tags(results)
 )]
 pub async fn create_result(
     state: web::Data<AppState>,
     auth: Auth,
+    key: IdempotencyHeader,
     query: QueryArgs<CreateResultQuery>,
     body: JsonBody<ResultDocument>,
 ) -> ApiResult<Reply> {
     let user = auth.user_with_scope(&state, Scope::ResultsWrite).await?;
     let q = query.parse()?;
     let (document, document_bytes) = body.result_document()?;
+    let key = key.parse()?;
     let json = Value::Object(document);
     if contains_nul(&json) {
         return Err(field_error("json", "_schema", "Invalid input: NUL characters are not allowed."));
@@ -215,7 +218,7 @@ pub async fn create_result(
     };
     let upload =
         Upload { execution, benchmark_id, flavor_id, tags_ids: q.ids("tags_ids"), json, document_bytes };
-    Ok(Reply::created(&ResultOut::from(state.results.upload(&user, upload).await?)))
+    Ok(Reply::created(&ResultOut::from(state.results.upload_with_key(&user, upload, key).await?)))
 }
 
 /// (Public) One result, hidden or not.
@@ -324,6 +327,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/results").route(web::get().to(list_results)).route(web::post().to(create_result)),
     )
+    .service(web::resource("/results:batch").route(web::post().to(batch::create_results)))
     .service(web::resource("/results:search").route(web::get().to(search_results)))
     .service(web::resource("/results/{result_id}:claim").route(web::post().to(claim_report)))
     .service(
@@ -340,5 +344,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/users/self/results").route(web::get().to(list_user_results)));
 }
 
+mod batch;
 #[cfg(test)]
 mod tests;
+
+pub use batch::{ResultsBatchBody, ResultsCreatedOut};

@@ -4,20 +4,23 @@
 //! value ([`GenerationCache`]), so a repeated list costs one statement reading the counter and
 //! the pages of one list share their total.
 
+mod batch;
 mod list;
 mod load;
 mod query;
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use domain::{
     Page, PageRequest, RepoError, ResultId, SortKey, TagId,
+    idempotency::{IdempotencyRecord, Stored},
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     stats::CacheStats,
-    user::User,
+    user::{User, UserKey},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
@@ -109,30 +112,29 @@ impl ResultRepository for SeaResultRepository {
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
         let txn = begin_write(&self.db).await?;
-        result::ActiveModel {
-            id: Set(new.id.uuid()),
-            execution_datetime: Set(new.execution_datetime),
-            json: Set(new.json.clone()),
-            benchmark_id: Set(new.benchmark_id.uuid()),
-            site_id: Set(new.site_id.uuid()),
-            flavor_id: Set(new.flavor_id.uuid()),
-            deleted: Set(false),
-            deleted_by_admin: Set(false),
-            uploader_sub: Set(new.uploader.sub.clone()),
-            uploader_iss: Set(new.uploader.iss.clone()),
-            upload_datetime: Set(new.upload_datetime),
-        }
-        .insert(&txn)
-        .await
-        .repo()?;
-        if !new.tags_ids.is_empty() {
-            let links = new
-                .tags_ids
-                .iter()
-                .map(|t| result_tag::ActiveModel { result_id: Set(new.id.uuid()), tag_id: Set(t.uuid()) });
-            result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
-        }
+        batch::insert_rows(&txn, std::slice::from_ref(new)).await?;
         txn.commit().await.repo()
+    }
+
+    async fn insert_batch(
+        &self,
+        new: &[NewResult],
+        remember: Option<&IdempotencyRecord>,
+    ) -> Result<Stored, RepoError> {
+        self.insert_batch_once(new, remember).await
+    }
+
+    async fn remembered(
+        &self,
+        user: &UserKey,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<IdempotencyRecord>, RepoError> {
+        read_retrying(|| self.remembered_once(user, key, since)).await
+    }
+
+    async fn find_many(&self, ids: &[ResultId]) -> Result<Vec<BenchmarkResult>, RepoError> {
+        read_retrying(|| self.find_many_once(ids)).await
     }
 
     async fn list(
