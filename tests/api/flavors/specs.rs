@@ -177,3 +177,38 @@ backend_test!(results_embed_the_spec_and_a_spec_change_reaches_cached_result_lis
     let (_, one) = app.get(&format!("/results/{}", id_of(&result))).await;
     assert_eq!(one["flavor"], app.get(&path).await.1);
 });
+
+/// A component schema without the documentation of its properties.
+fn without_docs(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    for property in schema["properties"].as_object_mut().unwrap().values_mut() {
+        let property = property.as_object_mut().unwrap();
+        property.remove("description");
+        property.remove("example");
+    }
+    schema
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flavor_spec_members_are_described_truthfully() {
+    let app = eosc_perf_tests::spawn_app(eosc_perf_tests::Backend::Sqlite).await.unwrap();
+    let (_, spec) = app.get("/api-spec.json").await;
+    let schemas = &spec["components"]["schemas"];
+    let flavor = &without_docs(&schemas["Flavor"])["properties"];
+    assert_eq!(flavor["vcpus"], json!({"type": "integer"}));
+    for size in ["memory_gib", "disk_gib"] {
+        assert_eq!(flavor[size], json!({"type": "number", "format": "double"}), "{size}");
+    }
+    for label in ["architecture", "region"] {
+        assert_eq!(flavor[label], json!({"type": "string"}), "{label}");
+    }
+    assert_eq!(flavor["gpus"], json!({"$ref": "#/components/schemas/Gpus"}));
+    assert_eq!(flavor["price"], json!({"$ref": "#/components/schemas/Price"}));
+    let gpus = without_docs(&schemas["Gpus"]);
+    assert_eq!(gpus["required"], json!(["count", "model"]));
+    assert_eq!(gpus["properties"]["model"], json!({"type": "string"}));
+    let price = without_docs(&schemas["Price"]);
+    assert_eq!(price["required"], json!(["amount", "as_of", "currency", "per"]));
+    assert_eq!(price["properties"]["as_of"], json!({"type": "string", "format": "date"}));
+    assert_eq!(price["properties"]["per"]["enum"], json!(["hour"]));
+}
