@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
+mod export;
 mod read_delete;
 mod search;
 mod tags_uploader;

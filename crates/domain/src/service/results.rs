@@ -16,7 +16,7 @@ use crate::{
     mail::MailTemplates,
     moderated::{Moderated, ModeratedRepository},
     ports::{BlockingPool, Clock},
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSink, ResultSort},
     schema::{SchemaCache, check_document},
     tag::TagRepository,
     unit_of_work::UnitOfWork,
@@ -147,6 +147,21 @@ impl ResultService {
         })?;
         tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
         self.get(new.id).await
+    }
+
+    /// `GET /results:export`: every visible result the filter selects, in `sort` order, handed
+    /// to `sink` chunk by chunk (constant memory).
+    ///
+    /// # Errors
+    /// Backend failures (after the sink got some chunks, the export is cut short).
+    pub async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), DomainError> {
+        let visible = ResultFilter { owner: None, ..filter.clone() };
+        Ok(self.ports.results.export(&visible, sort, sink).await?)
     }
 
     /// `POST /benchmarks/{id}:validate`: a dry run of the upload's schema check (same compiled

@@ -316,6 +316,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/results").route(web::get().to(list_results)).route(web::post().to(create_result)),
     )
     .service(web::resource("/results:search").route(web::get().to(search_results)))
+    .service(web::resource("/results:export").route(web::get().to(export::export_results)))
     .service(web::resource("/results/{result_id}:claim").route(web::post().to(claim_report)))
     .service(
         web::resource("/results/{result_id}")
@@ -331,6 +332,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/users/self/results").route(web::get().to(list_user_results)));
 }
 
+mod columns;
+pub mod export;
 #[cfg(test)]
 mod tests;
 pub mod validate;

@@ -4,6 +4,7 @@
 //! value ([`GenerationCache`]), so a repeated list costs one statement reading the counter and
 //! the pages of one list share their total.
 
+mod export;
 mod list;
 mod load;
 mod query;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use domain::{
     Page, PageRequest, RepoError, SortKey,
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSink, ResultSort},
     stats::CacheStats,
     user::User,
 };
@@ -170,5 +171,15 @@ impl ResultRepository for SeaResultRepository {
 
     async fn generation(&self) -> Result<Option<i64>, RepoError> {
         read_retrying(|| async { self.read_counter().await.map(Some) }).await
+    }
+
+    /// One streamed statement (see `export.rs`); not retried, as the sink may have rows.
+    async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), RepoError> {
+        self.export_rows(filter, sort, sink).await
     }
 }
