@@ -1,11 +1,13 @@
-//! The additions to the original's OpenAPI document (issue 13): `POST /results:batch`, the
-//! `Idempotency-Key` header and their schemas are served and described.
+//! The additions to the original's OpenAPI document (issues 11 and 13, listed in
+//! `eosc_perf_tests::additions`): served with their operationIds and described.
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 use serde_json::{Value, json};
 
-use crate::openapi::{ADDED_HEADERS, ADDED_SCHEMAS, app, served};
+use eosc_perf_tests::additions::{ADDED_HEADERS, ADDED_OPERATIONS, ADDED_SCHEMAS};
+
+use crate::openapi::{app, served};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_additions_are_documented() {
@@ -46,4 +48,16 @@ fn operations_with_additions(spec: &Value) -> Vec<Value> {
         .flat_map(|item| item.as_object().expect("item").values().cloned())
         .filter(|op| op.get("operationId").is_some())
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_added_operation_is_served_with_its_operation_id_and_error_response() {
+    let app = app().await;
+    let served = served(&app).await;
+    let operations = operations_with_additions(&served);
+    for id in ADDED_OPERATIONS {
+        let op =
+            operations.iter().find(|op| op["operationId"] == *id).unwrap_or_else(|| panic!("{id} served"));
+        assert!(op["responses"]["default"].is_object(), "{id} documents its errors");
+    }
 }

@@ -50,6 +50,7 @@ pub mod claim;
 pub mod error;
 pub mod filter;
 pub mod flavor;
+pub mod flavor_spec;
 pub mod id;
 pub mod idempotency;
 pub mod identity;

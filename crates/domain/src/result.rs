@@ -222,4 +222,39 @@ pub trait ResultRepository: Send + Sync {
     /// # Errors
     /// Backend failures.
     async fn generation(&self) -> Result<Option<i64>, RepoError>;
+    /// Every result `filter` selects (the scope of `list`), in `sort` order, handed to `sink`
+    /// in chunks of at most [`EXPORT_CHUNK`], holding no more than a chunk at a time. Stops
+    /// early, without error, when the sink declines more.
+    ///
+    /// This default pages through [`ResultRepository::list`], which suits stores whose pages
+    /// cost no query (in memory); database adapters stream one statement instead.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), RepoError> {
+        let mut request = PageRequest { page: 1, per_page: 100 };
+        loop {
+            let page = self.list(filter, sort, request).await?;
+            let last = !page.has_next();
+            if page.items.is_empty() || !sink.accept(page.items).await || last {
+                return Ok(());
+            }
+            request.page += 1;
+        }
+    }
+}
+
+/// How many results an export hands over at once.
+pub const EXPORT_CHUNK: usize = 1000;
+
+/// Where an export sends its results.
+#[async_trait::async_trait]
+pub trait ResultSink: Send {
+    /// Takes the next results, in order; `false` when it wants no more (the client left).
+    async fn accept(&mut self, results: Vec<BenchmarkResult>) -> bool;
 }

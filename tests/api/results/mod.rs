@@ -7,11 +7,13 @@
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod batch;
+mod export;
 mod idempotency;
 mod read_delete;
 mod search;
 mod tags_uploader;
 mod upload;
+mod validate;
 mod validation;
 
 use chrono::{Duration, Utc};

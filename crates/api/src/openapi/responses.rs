@@ -20,6 +20,26 @@ pub fn document_revalidation(operation: &mut Value) {
     );
 }
 
+/// The operation streaming a download (issue 11), documented by [`export`].
+pub const EXPORT: &str = "ExportResults";
+
+/// The responses of `GET /results:export`: CSV or NDJSON text, not revalidated.
+pub fn export() -> Value {
+    let text = |description: &str| json!({"schema": {"type": "string", "description": description}});
+    json!({
+        "200": {
+            "description": "OK: the results as a download (`Content-Disposition: attachment; filename=...`)",
+            "headers": {"Content-Disposition": {"description": "`attachment; filename=\"results.csv\"` (or `results.ndjson`)", "schema": {"type": "string"}}},
+            "content": {
+                "text/csv": text("RFC 4180 CSV with a header row naming the requested columns"),
+                "application/x-ndjson": text("One Result (as in GET /results) per line"),
+            },
+        },
+        "422": {"$ref": "#/components/responses/UNPROCESSABLE_ENTITY"},
+        "default": {"$ref": "#/components/responses/DEFAULT_ERROR"},
+    })
+}
+
 /// (operationId, success status, success schema, documents 422).
 pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("ListBenchmarks", 200, Some("Benchmarks"), true),
@@ -80,4 +100,5 @@ pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("CreateApiKey", 201, Some("ApiKeyCreated"), true),
     ("ListApiKeys", 200, Some("ApiKeys"), false),
     ("DeleteApiKey", 204, None, false),
+    ("ValidateResult", 204, None, true),
 ];

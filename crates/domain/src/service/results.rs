@@ -15,7 +15,7 @@ use crate::{
     mail::MailTemplates,
     moderated::ModeratedRepository,
     ports::{BlockingPool, Clock},
-    result::{BenchmarkResult, ResultFilter, ResultRepository, ResultSort},
+    result::{BenchmarkResult, ResultFilter, ResultRepository, ResultSink, ResultSort},
     schema::{SchemaCache, check_document},
     tag::TagRepository,
     unit_of_work::UnitOfWork,
@@ -101,6 +101,42 @@ impl ResultService {
     /// 422 zone / future / not approved / schema, 404 references, 409 duplicate tags.
     pub async fn upload(&self, by: &Registered, upload: Upload) -> Result<BenchmarkResult, DomainError> {
         self.upload_with_key(by, upload, None).await
+    }
+
+    /// `GET /results:export`: every visible result the filter selects, in `sort` order, handed
+    /// to `sink` chunk by chunk (constant memory).
+    ///
+    /// # Errors
+    /// Backend failures (after the sink got some chunks, the export is cut short).
+    pub async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), DomainError> {
+        let visible = ResultFilter { owner: None, ..filter.clone() };
+        Ok(self.ports.results.export(&visible, sort, sink).await?)
+    }
+
+    /// `POST /benchmarks/{id}:validate`: a dry run of the upload's schema check (same compiled
+    /// schemas, same offloading of large documents). Public, and for a benchmark in any
+    /// status, so that its author can test a harness before the benchmark is approved.
+    ///
+    /// # Errors
+    /// 404 for an unknown benchmark; the upload's 422 schema violation.
+    pub async fn validate(
+        &self,
+        benchmark_id: BenchmarkId,
+        document: Value,
+        size: usize,
+    ) -> Result<(), DomainError> {
+        let benchmark = self
+            .ports
+            .benchmarks
+            .find(benchmark_id)
+            .await?
+            .ok_or(DomainError::NotFound(Missing::Benchmark(benchmark_id)))?;
+        self.checked_document(&benchmark, document, size).await.map(drop)
     }
 
     /// Checks `document` against the benchmark's schema, compiled once per schema; documents

@@ -329,6 +329,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/results:batch").route(web::post().to(batch::create_results)))
     .service(web::resource("/results:search").route(web::get().to(search_results)))
+    .service(web::resource("/results:export").route(web::get().to(export::export_results)))
     .service(web::resource("/results/{result_id}:claim").route(web::post().to(claim_report)))
     .service(
         web::resource("/results/{result_id}")
@@ -345,7 +346,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 mod batch;
+mod columns;
+pub mod export;
 #[cfg(test)]
 mod tests;
+pub mod validate;
 
 pub use batch::{ResultsBatchBody, ResultsCreatedOut};

@@ -66,6 +66,11 @@ impl SeaResultRepository {
             .map(|row| result::Model::from_query_result(row, "r_"))
             .collect::<Result<Vec<_>, _>>()
             .repo()?;
+        self.assemble(rows).await
+    }
+
+    /// These result rows, in their order, with their benchmark, site and flavor (no tags yet).
+    pub(super) async fn assemble(&self, rows: Vec<result::Model>) -> Result<Vec<BenchmarkResult>, RepoError> {
         let benchmarks = related::<Benchmark>(&self.db, distinct(&rows, |r| r.benchmark_id)).await?;
         let sites = related::<Site>(&self.db, distinct(&rows, |r| r.site_id)).await?;
         let flavors = related::<Flavor>(&self.db, distinct(&rows, |r| r.flavor_id)).await?;

@@ -5,6 +5,7 @@
 //! the pages of one list share their total.
 
 mod batch;
+mod export;
 mod list;
 mod load;
 mod query;
@@ -15,7 +16,7 @@ use chrono::{DateTime, Utc};
 use domain::{
     Page, PageRequest, RepoError, ResultId, SortKey, TagId,
     idempotency::{IdempotencyRecord, Stored},
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSink, ResultSort},
     stats::CacheStats,
     user::{User, UserKey},
 };
@@ -182,5 +183,15 @@ impl ResultRepository for SeaResultRepository {
 
     async fn generation(&self) -> Result<Option<i64>, RepoError> {
         read_retrying(|| async { self.read_counter().await.map(Some) }).await
+    }
+
+    /// One streamed statement (see `export.rs`); not retried, as the sink may have rows.
+    async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), RepoError> {
+        self.export_rows(filter, sort, sink).await
     }
 }
