@@ -29,6 +29,7 @@ mod fakes;
 mod json;
 mod listing;
 mod results;
+mod samples;
 mod state;
 mod submits;
 mod tags;

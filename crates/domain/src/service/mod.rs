@@ -5,11 +5,13 @@ pub mod catalog;
 mod claims;
 mod moderation;
 pub mod results;
+pub mod statistics;
 pub mod tags;
 pub mod users;
 
 pub use catalog::{CatalogPorts, CatalogService};
 pub use moderation::Decision;
 pub use results::{ResultPorts, ResultService, Upload};
+pub use statistics::{StatisticsPorts, StatisticsService};
 pub use tags::TagService;
 pub use users::UserService;
