@@ -51,6 +51,8 @@ pub struct AppState {
     pub catalog: CatalogService,
     /// Results and claims.
     pub results: ResultService,
+    /// Statistics and rankings of results.
+    pub statistics: domain::service::StatisticsService,
     /// Serialised result lists, shared by every worker.
     pub responses: caching::ResponseCache,
 }

@@ -16,7 +16,7 @@ use domain::{
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
-    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts, StatisticsService, TagService, UserService},
 };
 use infra::{
     Repositories,
@@ -124,6 +124,13 @@ impl Application {
                 },
                 mails.clone(),
             ),
+            statistics: StatisticsService::new(StatisticsPorts {
+                samples: repos.results.clone(),
+                benchmarks: repos.benchmarks.clone(),
+                sites: repos.sites.clone(),
+                flavors: repos.flavors.clone(),
+                tags: repos.tags.clone(),
+            }),
             access,
             responses: api::caching::ResponseCache::new(settings.http.response_cache_bytes),
         };

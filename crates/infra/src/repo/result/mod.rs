@@ -7,6 +7,7 @@
 mod list;
 mod load;
 mod query;
+mod samples;
 
 use std::sync::Arc;
 
