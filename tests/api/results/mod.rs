@@ -6,8 +6,10 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
+mod ranking;
 mod read_delete;
 mod search;
+mod stats;
 mod tags_uploader;
 mod upload;
 mod validation;

@@ -19,7 +19,7 @@ use crate::{
         bodies::{CreateBenchmarkIn, CreateClaimIn, CreateFlavorIn, CreateSiteIn, CreateTagIn, TagsIdsIn},
         claims::ClaimOut,
         dto::{BenchmarkOut, FlavorOut, SiteOut, SubmitOut},
-        results::ResultOut,
+        results::{GroupOut, RankingEntryOut, RankingOut, ResultOut, StatsOut},
         tags::TagOut,
         users::UserOut,
     },
@@ -92,6 +92,10 @@ pub fn schemas() -> Map<String, Value> {
     add::<TagsIdsIn>(&mut out, &[]);
     add::<JsonDocument>(&mut out, &[]);
     add::<PaginationMetadata>(&mut out, &[]);
+    add::<StatsOut>(&mut out, &[]);
+    add::<GroupOut>(&mut out, &[]);
+    add::<RankingOut>(&mut out, &[]);
+    add::<RankingEntryOut>(&mut out, &[]);
     out.insert("Error".into(), error());
     out
 }

@@ -335,5 +335,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 mod ranking;
 mod stats;
+
+pub use ranking::{RankingEntryOut, RankingOut};
+pub use stats::{GroupOut, StatsOut};
 #[cfg(test)]
 mod tests;
