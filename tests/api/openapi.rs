@@ -324,9 +324,8 @@ async fn the_components_match_the_reference_where_it_describes_the_wire() {
     assert_eq!(served["securitySchemes"], reference["securitySchemes"]);
     assert_eq!(strip_docs(&served["responses"], false), strip_docs(&reference["responses"], false));
     let names = |v: &Value| v.as_object().expect("schemas").keys().cloned().collect::<Vec<_>>();
-    let original = |v: &Value| {
-        names(v).into_iter().filter(|n| !ADDED_SCHEMAS.contains(&n.as_str())).collect::<Vec<_>>()
-    };
+    let original =
+        |v: &Value| names(v).into_iter().filter(|n| !ADDED_SCHEMAS.contains(&n.as_str())).collect::<Vec<_>>();
     assert_eq!(original(&served["schemas"]), names(&reference["schemas"]), "component schema names");
     for name in ADDED_SCHEMAS {
         assert!(served["schemas"].get(*name).is_some(), "added component {name}");
@@ -413,7 +412,8 @@ async fn added_operations_are_served() {
         let ok = &op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
         assert_eq!(ok, &json!(format!("#/components/schemas/{schema}")), "{path}");
         assert!(op["responses"].get("422").is_some(), "{path} documents 422");
-        let names: Vec<&Value> = op["parameters"].as_array().expect("parameters").iter().map(|p| &p["name"]).collect();
+        let names: Vec<&Value> =
+            op["parameters"].as_array().expect("parameters").iter().map(|p| &p["name"]).collect();
         assert!(names.contains(&&json!("metric")), "{path}: {names:?}");
     }
 }

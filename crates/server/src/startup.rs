@@ -16,7 +16,10 @@ use domain::{
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
-    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts, StatisticsService, TagService, UserService},
+    service::{
+        CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts, StatisticsService,
+        TagService, UserService,
+    },
 };
 use infra::{
     Repositories,

@@ -16,7 +16,8 @@ struct World {
 async fn world(app: &TestApp) -> World {
     let f = fixture(app).await;
     let bench = approved_benchmark(app, &f, "rank/bench", "1", json!({"type": "object"})).await;
-    let sites = [approved_site(app, &f, "north", "n.org").await, approved_site(app, &f, "south", "s.org").await];
+    let sites =
+        [approved_site(app, &f, "north", "n.org").await, approved_site(app, &f, "south", "s.org").await];
     let flavors = [
         approved_flavor(app, &f, &sites[0], "six").await,
         approved_flavor(app, &f, &sites[0], "three").await,
@@ -80,7 +81,10 @@ backend_test!(flavors_rank_by_median_against_the_best_entry, |app| {
     assert!(e[2].get("ci95").is_none(), "three values have no 95% interval");
     assert!(close(&e[2]["p_value"], separated_p(3, 3)), "{}", e[2]);
     assert_eq!(e[2]["significant"], json!(false), "2/20 is not below 0.05");
-    assert_eq!((&e[3]["reason"], &e[3]["n"], &e[3]["median"]), (&json!("too_few_samples"), &json!(1), &json!(100.0)));
+    assert_eq!(
+        (&e[3]["reason"], &e[3]["n"], &e[3]["median"]),
+        (&json!("too_few_samples"), &json!(1), &json!(100.0))
+    );
 });
 
 backend_test!(lower_is_better_with_a_baseline_and_min_samples, |app| {
@@ -104,8 +108,14 @@ backend_test!(sites_rank_with_their_pooled_results, |app| {
     let body = ranking(&app, &w, "&order=higher_is_better&by=site").await;
     let e = body["entries"].as_array().unwrap();
     assert_eq!(body["by"], json!("site"));
-    assert_eq!((id_of(&e[0]["site"]), &e[0]["n"], &e[0]["median"]), (w.sites[1].clone(), &json!(4), &json!(21.5)));
-    assert_eq!((id_of(&e[1]["site"]), &e[1]["n"], &e[1]["median"]), (w.sites[0].clone(), &json!(9), &json!(11.0)));
+    assert_eq!(
+        (id_of(&e[0]["site"]), &e[0]["n"], &e[0]["median"]),
+        (w.sites[1].clone(), &json!(4), &json!(21.5))
+    );
+    assert_eq!(
+        (id_of(&e[1]["site"]), &e[1]["n"], &e[1]["median"]),
+        (w.sites[0].clone(), &json!(9), &json!(11.0))
+    );
     assert!(e[0].get("flavor").is_none());
     assert!(close(&e[1]["p_value"], separated_p(9, 4)), "{}", e[1]);
 });
@@ -125,11 +135,23 @@ backend_test!(every_bad_ranking_parameter_answers_422, |app| {
             "metric=json.a".into(),
             json!({"benchmark_id": ["Missing data for required field."], "order": ["Missing data for required field."]}),
         ),
-        (format!("{base}&order=best"), json!({"order": ["Must be one of: higher_is_better, lower_is_better."]})),
+        (
+            format!("{base}&order=best"),
+            json!({"order": ["Must be one of: higher_is_better, lower_is_better."]}),
+        ),
         (format!("{base}&order=higher_is_better&by=tag"), json!({"by": ["Must be one of: flavor, site."]})),
-        (format!("{base}&order=higher_is_better&rank_by=mean"), json!({"rank_by": ["Must be one of: median, price."]})),
-        (format!("{base}&order=higher_is_better&min_samples=0"), json!({"min_samples": ["Must be greater than or equal to 1."]})),
-        (format!("{base}&order=higher_is_better&min_samples=x"), json!({"min_samples": ["Not a valid integer."]})),
+        (
+            format!("{base}&order=higher_is_better&rank_by=mean"),
+            json!({"rank_by": ["Must be one of: median, price."]}),
+        ),
+        (
+            format!("{base}&order=higher_is_better&min_samples=0"),
+            json!({"min_samples": ["Must be greater than or equal to 1."]}),
+        ),
+        (
+            format!("{base}&order=higher_is_better&min_samples=x"),
+            json!({"min_samples": ["Not a valid integer."]}),
+        ),
         (format!("{base}&order=higher_is_better&baseline=x"), json!({"baseline": ["Not a valid UUID."]})),
         (
             format!("benchmark_id={}&metric=score&order=higher_is_better", w.bench),
@@ -144,7 +166,8 @@ backend_test!(every_bad_ranking_parameter_answers_422, |app| {
     }
     let one = &w.flavors[3];
     for baseline in [one.clone(), w.sites[0].clone()] {
-        let (status, body) = app.get(&format!("/results:ranking?{base}&order=higher_is_better&baseline={baseline}")).await;
+        let (status, body) =
+            app.get(&format!("/results:ranking?{base}&order=higher_is_better&baseline={baseline}")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let message = body["errors"]["error"].as_str().unwrap_or_default();
         assert!(message.starts_with(&format!("Baseline {baseline} is not a ranked entry")), "{body}");

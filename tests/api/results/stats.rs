@@ -53,7 +53,8 @@ struct World {
 async fn world(app: &TestApp) -> World {
     let f = fixture(app).await;
     let bench = approved_benchmark(app, &f, "stats/bench", "1", json!({"type": "object"})).await;
-    let sites = [approved_site(app, &f, "alpha", "a.org").await, approved_site(app, &f, "beta", "b.org").await];
+    let sites =
+        [approved_site(app, &f, "alpha", "a.org").await, approved_site(app, &f, "beta", "b.org").await];
     let flavors = [
         approved_flavor(app, &f, &sites[0], "small").await,
         approved_flavor(app, &f, &sites[0], "large").await,
@@ -78,10 +79,12 @@ async fn world(app: &TestApp) -> World {
     // Hidden: claimed, deleted.
     let claimed = up(app, &w, small.clone(), json!({"score": 1000, "arch": "x86_64"}), vec![t1]).await;
     let path = format!("/results/{claimed}:claim");
-    let (status, body) = app.call(Method::POST, &path, Some(&w.f.admin.token), Some(json!({"message": "odd"}))).await;
+    let (status, body) =
+        app.call(Method::POST, &path, Some(&w.f.admin.token), Some(json!({"message": "odd"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let deleted = up(app, &w, tiny.clone(), json!({"score": 2000}), vec![]).await;
-    let (status, _) = app.call(Method::DELETE, &format!("/results/{deleted}"), Some(&w.f.admin.token), None).await;
+    let (status, _) =
+        app.call(Method::DELETE, &format!("/results/{deleted}"), Some(&w.f.admin.token), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     w
 }

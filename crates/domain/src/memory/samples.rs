@@ -22,7 +22,9 @@ impl SampleSource for MemoryStore {
                 site_id: row.site_id,
                 flavor_id: row.flavor_id,
                 tags_ids: if query.tags { row.tags_ids.clone() } else { Vec::new() },
-                value: at_path(&row.json, &query.metric).filter(|v| v.is_number()).and_then(serde_json::Value::as_f64),
+                value: at_path(&row.json, &query.metric)
+                    .filter(|v| v.is_number())
+                    .and_then(serde_json::Value::as_f64),
                 keys: query.json_keys.iter().map(|path| at_path(&row.json, path).cloned()).collect(),
             })
             .collect())

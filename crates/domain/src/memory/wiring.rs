@@ -7,8 +7,8 @@ use crate::{
     access::Access,
     mail::MailTemplates,
     service::{
-        CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts, StatisticsService, TagService,
-        UserService,
+        CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts, StatisticsService,
+        TagService, UserService,
     },
 };
 

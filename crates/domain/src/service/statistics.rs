@@ -138,8 +138,10 @@ impl StatisticsService {
     /// # Errors
     /// Backend failures.
     pub async fn stats(&self, request: StatsRequest) -> Result<StatsReport, DomainError> {
-        let json_keys =
-            request.group_by.iter().filter_map(|g| if let GroupBy::Json(p) = g { Some(p.clone()) } else { None });
+        let json_keys = request
+            .group_by
+            .iter()
+            .filter_map(|g| if let GroupBy::Json(p) = g { Some(p.clone()) } else { None });
         let query = SampleQuery {
             filter: ResultFilter { owner: None, ..request.filter.clone() },
             metric: request.metric.clone(),
@@ -192,11 +194,23 @@ impl StatisticsService {
                 Some(KeyPart::Flavor(id)) => {
                     let flavor = self.flavor(*id, &mut names).await?;
                     let hourly_price = hourly_price(&flavor);
-                    Candidate { id: *id, name: flavor.name.clone(), item: Ranked::Flavor(flavor), values, hourly_price }
+                    Candidate {
+                        id: *id,
+                        name: flavor.name.clone(),
+                        item: Ranked::Flavor(flavor),
+                        values,
+                        hourly_price,
+                    }
                 }
                 Some(KeyPart::Site(id)) => {
                     let site = self.site(*id).await?;
-                    Candidate { id: *id, name: site.name.clone(), item: Ranked::Site(site), values, hourly_price: None }
+                    Candidate {
+                        id: *id,
+                        name: site.name.clone(),
+                        item: Ranked::Site(site),
+                        values,
+                        hourly_price: None,
+                    }
                 }
                 _ => continue,
             };

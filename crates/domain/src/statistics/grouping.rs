@@ -158,8 +158,12 @@ mod tests {
 
     #[test]
     fn json_values_order_like_jsonb() {
-        let mut values = vec![json!(true), json!(2), json!("b"), Value::Null, json!(10), json!("a"), json!([1])];
+        let mut values =
+            vec![json!(true), json!(2), json!("b"), Value::Null, json!(10), json!("a"), json!([1])];
         values.sort_by(compare_json);
-        assert_eq!(values, vec![Value::Null, json!("a"), json!("b"), json!(2), json!(10), json!(true), json!([1])]);
+        assert_eq!(
+            values,
+            vec![Value::Null, json!("a"), json!("b"), json!(2), json!(10), json!(true), json!([1])]
+        );
     }
 }

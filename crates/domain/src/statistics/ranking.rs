@@ -162,7 +162,8 @@ pub fn rank<T>(candidates: Vec<Candidate<T>>, settings: RankingSettings) -> Resu
         prepared.iter().map(|(_, e)| score(e).filter(|_| e.unranked.is_none())).collect();
     for ((_, entry), own) in prepared.iter_mut().zip(&scores) {
         if let Some(own) = own {
-            let ahead = scores.iter().flatten().filter(|other| better(**other, *own) == Ordering::Less).count();
+            let ahead =
+                scores.iter().flatten().filter(|other| better(**other, *own) == Ordering::Less).count();
             entry.rank = Some(ahead as u64 + 1);
         }
     }
@@ -184,7 +185,9 @@ pub fn rank<T>(candidates: Vec<Candidate<T>>, settings: RankingSettings) -> Resu
                 ))
             })?)
         }
-        None => prepared.iter().find(|(_, e)| e.rank.is_some()).map(|(c, e)| (c.id, c.values.clone(), e.median)),
+        None => {
+            prepared.iter().find(|(_, e)| e.rank.is_some()).map(|(c, e)| (c.id, c.values.clone(), e.median))
+        }
     };
     let entries = prepared
         .into_iter()
@@ -239,7 +242,13 @@ mod tests {
     use super::*;
 
     fn candidate(id: u128, name: &str, values: &[f64], price: Option<f64>) -> Candidate<&'static str> {
-        Candidate { id: Uuid::from_u128(id), name: name.into(), item: "x", values: values.to_vec(), hourly_price: price }
+        Candidate {
+            id: Uuid::from_u128(id),
+            name: name.into(),
+            item: "x",
+            values: values.to_vec(),
+            hourly_price: price,
+        }
     }
 
     fn settings(order: Order, rank_by: RankBy) -> RankingSettings {
@@ -296,6 +305,11 @@ mod tests {
         s.baseline = Some(Uuid::from_u128(1));
         let ranking = rank(entries, s).unwrap();
         assert_eq!(ranking.entries[1].delta_pct, Some(-50.0));
-        assert!(rank(Vec::<Candidate<()>>::new(), settings(Order::LowerIsBetter, RankBy::Median)).unwrap().baseline.is_none());
+        assert!(
+            rank(Vec::<Candidate<()>>::new(), settings(Order::LowerIsBetter, RankBy::Median))
+                .unwrap()
+                .baseline
+                .is_none()
+        );
     }
 }

@@ -138,7 +138,8 @@ pub fn value_text(backend: DatabaseBackend, path: &[String]) -> SimpleExpr {
         _ => {
             let paths = sqlite_paths(path);
             let calls: Vec<String> = paths.iter().map(|_| format!("({DOC} -> ?)")).collect();
-            let sql = if calls.len() == 1 { calls.join("") } else { format!("COALESCE({})", calls.join(", ")) };
+            let sql =
+                if calls.len() == 1 { calls.join("") } else { format!("COALESCE({})", calls.join(", ")) };
             Expr::cust_with_values(sql, sqlite_values(&paths, 1))
         }
     }

@@ -149,7 +149,12 @@ impl From<Entry<Ranked>> for RankingEntryOut {
     }
 }
 
-fn ranking_out(benchmark_id: Uuid, metric: String, words: (String, String), ranking: Ranking<Ranked>) -> RankingOut {
+fn ranking_out(
+    benchmark_id: Uuid,
+    metric: String,
+    words: (String, String),
+    ranking: Ranking<Ranked>,
+) -> RankingOut {
     RankingOut {
         baseline: ranking.baseline,
         benchmark_id,
@@ -167,7 +172,10 @@ fn ranking_out(benchmark_id: Uuid, metric: String, words: (String, String), rank
     description = "Use this method to rank the flavors (or sites) a benchmark ran on by the\nmedian of a numeric value inside the results (`metric=json.<path>`), or by the\nmedian adjusted by the hourly price. Each entry carries its number of results,\nmedian, 95% confidence interval of the median, coefficient of variation, the\nrelative difference against a baseline and the p-value of a two-sided\nMann-Whitney U test against it. Entries with fewer than `min_samples` results are\nlisted after the ranked ones. See docs/statistics.md.",
     tags(results)
 )]
-pub async fn rank_results(state: web::Data<AppState>, query: QueryArgs<RankResultsQuery>) -> ApiResult<Reply> {
+pub async fn rank_results(
+    state: web::Data<AppState>,
+    query: QueryArgs<RankResultsQuery>,
+) -> ApiResult<Reply> {
     let q = query.parse()?;
     let metric = metric_path(&q)?;
     let filter = result_filter(&q)?;

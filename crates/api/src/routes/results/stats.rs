@@ -153,7 +153,8 @@ fn label_value(label: KeyLabel) -> Value {
 
 impl From<GroupStats> for GroupOut {
     fn from(g: GroupStats) -> Self {
-        let group: Map<String, Value> = g.key.into_iter().map(|(name, label)| (name, label_value(label))).collect();
+        let group: Map<String, Value> =
+            g.key.into_iter().map(|(name, label)| (name, label_value(label))).collect();
         let s = g.summary;
         let [p5, p25, p50, p75, p95] = s.percentiles;
         Self {
@@ -174,7 +175,11 @@ impl From<GroupStats> for GroupOut {
 }
 
 fn stats_out(metric: String, report: StatsReport) -> StatsOut {
-    StatsOut { groups: report.groups.into_iter().map(GroupOut::from).collect(), metric, skipped: report.skipped }
+    StatsOut {
+        groups: report.groups.into_iter().map(GroupOut::from).collect(),
+        metric,
+        skipped: report.skipped,
+    }
 }
 
 /// (Public) Statistics of a result value.
