@@ -32,13 +32,21 @@ async fn app() -> TestApp {
 /// left out of the comparison with its document and checked in `operations::health`.
 const HEALTH_TAG: &str = "health";
 
-/// Operations the original does not have, added by issue 11 (additive): left out of the
-/// comparison with its document; their answers are validated against the served document by
-/// every test that calls them, and [`added_operations_are_served`] checks they are there.
-const ADDED_OPERATIONS: &[&str] = &["GetResultStats", "RankResults"];
+/// Operations the original does not have, added by issue 11 (docs/compatibility.md): left out
+/// of the comparison with its document and checked by their own suites, against the served
+/// document (`spec_conformance`).
+const ADDED_OPERATIONS: [&str; 4] = ["ValidateResult", "ExportResults", "GetResultStats", "RankResults"];
 
-/// The component schemas only the added operations use.
-const ADDED_SCHEMAS: &[&str] = &["ResultRanking", "ResultRankingEntry", "ResultStats", "ResultStatsGroup"];
+/// Component schemas the original does not have, added by issue 11.
+const ADDED_SCHEMAS: [&str; 6] =
+    ["Gpus", "Price", "ResultRanking", "ResultRankingEntry", "ResultStats", "ResultStatsGroup"];
+
+/// The flavor spec members (issue 11): optional properties added to the original's flavor
+/// components.
+const FLAVOR_SPEC: [&str; 7] = ["architecture", "disk_gib", "gpus", "memory_gib", "price", "region", "vcpus"];
+
+/// `(component, optional properties it gains)`: additions to the original's components.
+const ADDED_PROPERTIES: [(&str, &[&str]); 2] = [("Flavor", &FLAVOR_SPEC), ("CreateFlavor", &FLAVOR_SPEC)];
 
 /// `(path, method, operation)` of every operation of a document, the health probes and the
 /// added operations excepted.
@@ -46,7 +54,7 @@ fn operations(spec: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("path item") {
-            let added = op["operationId"].as_str().is_some_and(|id| ADDED_OPERATIONS.contains(&id));
+            let added = ADDED_OPERATIONS.iter().any(|id| op["operationId"] == *id);
             if METHODS.contains(&method.as_str()) && op["tags"] != json!([HEALTH_TAG]) && !added {
                 out.push((path.clone(), method.clone(), op.clone()));
             }
@@ -321,24 +329,67 @@ async fn the_components_match_the_reference_where_it_describes_the_wire() {
     let app = app().await;
     let (served, reference) = (served(&app).await, reference());
     let (served, reference) = (&served["components"], &reference["components"]);
+    assert_eq!(served.as_object().map(|c| c.len()), reference.as_object().map(|c| c.len()));
     assert_eq!(served["securitySchemes"], reference["securitySchemes"]);
     assert_eq!(strip_docs(&served["responses"], false), strip_docs(&reference["responses"], false));
     let names = |v: &Value| v.as_object().expect("schemas").keys().cloned().collect::<Vec<_>>();
-    let original =
-        |v: &Value| names(v).into_iter().filter(|n| !ADDED_SCHEMAS.contains(&n.as_str())).collect::<Vec<_>>();
-    assert_eq!(original(&served["schemas"]), names(&reference["schemas"]), "component schema names");
+    let original = |name: &String| !ADDED_SCHEMAS.contains(&name.as_str());
+    let served_names: Vec<String> = names(&served["schemas"]).into_iter().filter(original).collect();
+    assert_eq!(served_names, names(&reference["schemas"]), "component schema names");
     for name in ADDED_SCHEMAS {
-        assert!(served["schemas"].get(*name).is_some(), "added component {name}");
+        assert!(served["schemas"].get(name).is_some(), "added component {name}");
     }
     let expected = truthful(&reference["schemas"]);
+    let served = without_added_properties(&served["schemas"]);
     for name in names(&reference["schemas"]) {
         assert_eq!(
-            strip_docs(&served["schemas"][&name], false),
+            strip_docs(&served[&name], false),
             strip_docs(&expected[&name], false),
             "component schema {name}"
         );
     }
-    assert_eq!(served.as_object().map(|c| c.len()), reference.as_object().map(|c| c.len()));
+}
+
+async fn served_components(app: &TestApp) -> Value {
+    served(app).await["components"].clone()
+}
+
+/// The served schemas without the optional properties issue 11 adds (which must be optional).
+fn without_added_properties(schemas: &Value) -> Value {
+    let mut schemas = schemas.clone();
+    for (name, added) in ADDED_PROPERTIES {
+        let schema = &mut schemas[name];
+        let required = schema.get("required").cloned().unwrap_or(json!([]));
+        let properties = schema["properties"].as_object_mut().expect("properties");
+        for property in added {
+            assert!(properties.remove(*property).is_some(), "{name}.{property} is served");
+            assert!(!required.as_array().expect("required").contains(&json!(property)), "{name}.{property}");
+        }
+    }
+    schemas
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flavor_spec_members_are_described_truthfully() {
+    let app = app().await;
+    let schemas = &served_components(&app).await["schemas"];
+    let flavor = &strip_docs(&schemas["Flavor"], false)["properties"];
+    assert_eq!(flavor["vcpus"], json!({"type": "integer"}));
+    for size in ["memory_gib", "disk_gib"] {
+        assert_eq!(flavor[size], json!({"type": "number", "format": "double"}), "{size}");
+    }
+    for label in ["architecture", "region"] {
+        assert_eq!(flavor[label], json!({"type": "string"}), "{label}");
+    }
+    assert_eq!(flavor["gpus"], json!({"$ref": "#/components/schemas/Gpus"}));
+    assert_eq!(flavor["price"], json!({"$ref": "#/components/schemas/Price"}));
+    let gpus = strip_docs(&schemas["Gpus"], false);
+    assert_eq!(gpus["required"], json!(["count", "model"]));
+    assert_eq!(gpus["properties"]["model"], json!({"type": "string"}));
+    let price = strip_docs(&schemas["Price"], false);
+    assert_eq!(price["required"], json!(["amount", "as_of", "currency", "per"]));
+    assert_eq!(price["properties"]["as_of"], json!({"type": "string", "format": "date"}));
+    assert_eq!(price["properties"]["per"]["enum"], json!(["hour"]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

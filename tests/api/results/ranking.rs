@@ -7,6 +7,7 @@ use super::*;
 /// Four flavors of one benchmark on two sites: `six` 10..=15, `three` 1..=3, `best` 20..=22,
 /// `one` 100 (a single result).
 struct World {
+    admin: TestUser,
     bench: String,
     sites: [String; 2],
     /// six, three, best, one
@@ -30,7 +31,7 @@ async fn world(app: &TestApp) -> World {
             upload_by(app, &f.user, &bench, flavor, json!({"score": score}), &hours_ago(1), &[]).await;
         }
     }
-    World { bench, sites, flavors }
+    World { admin: f.admin, bench, sites, flavors }
 }
 
 async fn ranking(app: &TestApp, w: &World, query: &str) -> Value {
@@ -172,4 +173,28 @@ backend_test!(every_bad_ranking_parameter_answers_422, |app| {
         let message = body["errors"]["error"].as_str().unwrap_or_default();
         assert!(message.starts_with(&format!("Baseline {baseline} is not a ranked entry")), "{body}");
     }
+});
+
+backend_test!(rank_by_price_adjusts_the_median_by_the_hourly_price, |app| {
+    let w = world(&app).await;
+    let [six, three, best, one] = &w.flavors;
+    for (flavor, name, amount) in [(six, "six", 1.0), (best, "best", 4.0), (three, "three", 0.5)] {
+        super::stats::set_price(&app, &w.admin, flavor, name, amount).await;
+    }
+    let higher = ranking(&app, &w, "&order=higher_is_better&rank_by=price").await;
+    assert_eq!(flavor_ids(&higher), vec![six.clone(), best.clone(), three.clone(), one.clone()]);
+    let e = higher["entries"].as_array().unwrap();
+    let adjusted: Vec<&Value> = e.iter().map(|e| &e["price_adjusted"]).collect();
+    assert_eq!(adjusted, vec![&json!(12.5), &json!(5.25), &json!(4.0), &Value::Null]);
+    assert_eq!(e[0]["flavor"]["price"]["amount"], json!(1.0), "the flavor carries its spec");
+    assert_eq!(higher["baseline"], json!(six));
+    let lower = ranking(&app, &w, "&order=lower_is_better&rank_by=price").await;
+    assert_eq!(flavor_ids(&lower)[..3], [three.clone(), six.clone(), best.clone()]);
+    let e = lower["entries"].as_array().unwrap();
+    assert_eq!((&e[0]["price_adjusted"], &e[2]["price_adjusted"]), (&json!(1.0), &json!(84.0)));
+    let unpriced = ranking(&app, &w, "&order=higher_is_better&rank_by=price&min_samples=1").await;
+    let last = unpriced["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((id_of(&last["flavor"]), &last["reason"]), (one.clone(), &json!("no_price")));
+    let by_median = ranking(&app, &w, "&order=higher_is_better").await;
+    assert_eq!(by_median["entries"][0]["price_adjusted"], json!(5.25), "shown when priced, whatever the key");
 });

@@ -217,3 +217,28 @@ backend_test!(every_bad_stats_parameter_answers_422, |app| {
     let (status, body) = app.get("/results:stats?metric=json.a&filters=a==1").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 });
+
+/// Sets the hourly price of a flavor (keeping its name).
+pub async fn set_price(app: &TestApp, admin: &TestUser, flavor: &str, name: &str, amount: f64) {
+    let body = json!({"name": name, "price": {"amount": amount, "currency": "EUR", "per": "hour", "as_of": "2026-11-30"}});
+    let (status, resp) =
+        app.call(Method::PUT, &format!("/flavors/{flavor}"), Some(&admin.token), Some(body)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{resp}");
+}
+
+backend_test!(groups_of_one_priced_flavor_carry_the_price_and_p50_per_price, |app| {
+    let w = world(&app).await;
+    set_price(&app, &w.f.admin, &w.flavors[1], "large", 2.0).await;
+    set_price(&app, &w.f.admin, &w.flavors[2], "tiny", 0.0).await;
+    let body = stats(&app, &w, "&group_by=flavor").await;
+    let g = body["groups"].as_array().unwrap();
+    let price = json!({"amount": 2.0, "currency": "EUR", "per": "hour", "as_of": "2026-11-30"});
+    assert_eq!((&g[0]["price"], &g[0]["p50_per_price"]), (&price, &json!(5.0)), "large: 10 / 2");
+    assert!(g[1].get("price").is_none() && g[1].get("p50_per_price").is_none(), "small has no price");
+    assert_eq!(g[2]["price"]["amount"], json!(0.0));
+    assert!(g[2].get("p50_per_price").is_none(), "no value per price at a price of 0");
+    let one = stats(&app, &w, &format!("&flavor_id={}", w.flavors[1])).await;
+    assert_eq!((&one["groups"][0]["price"], &one["groups"][0]["p50_per_price"]), (&price, &json!(5.0)));
+    let sites = stats(&app, &w, "&group_by=site").await;
+    assert!(sites["groups"][0].get("price").is_none(), "a site's group holds several flavors");
+});

@@ -117,8 +117,8 @@ pub struct RankingRequest {
 }
 
 /// The hourly price amount of a flavor, when it has one.
-fn hourly_price(_flavor: &Flavor) -> Option<f64> {
-    None
+pub fn hourly_price(flavor: &Flavor) -> Option<f64> {
+    flavor.spec.price.as_ref().map(crate::flavor_spec::Price::hourly)
 }
 
 /// Statistics use cases.

@@ -2,7 +2,7 @@
 //! filters of `GET /results` match, in groups.
 
 use domain::{
-    service::statistics::{GroupStats, KeyLabel, StatsReport, StatsRequest},
+    service::statistics::{GroupStats, KeyLabel, StatsReport, StatsRequest, hourly_price},
     statistics::{GroupBy, parse_json_path},
 };
 use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
@@ -14,6 +14,7 @@ use crate::{
     AppState,
     error::{ApiError, ApiResult},
     extract::{QueryArgs, QuerySpec},
+    flavor_spec::{PriceOut, SpecOut},
     limits::MAX_GROUP_BY,
     params::{Kind, Param, Query, UPLOAD_AFTER, UPLOAD_BEFORE},
     reply::Reply,
@@ -134,10 +135,16 @@ pub struct GroupOut {
     p5: f64,
     /// Median
     p50: f64,
+    /// p50 divided by the hourly price amount (only for a group of one priced flavor, price above 0)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    p50_per_price: Option<f64>,
     /// 75th percentile
     p75: f64,
     /// 95th percentile
     p95: f64,
+    /// The price of the group's flavor (only for a group of one priced flavor)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<PriceOut>,
     /// Sample standard deviation, n-1 (absent for one value)
     #[serde(skip_serializing_if = "Option::is_none")]
     stddev: Option<f64>,
@@ -157,6 +164,8 @@ impl From<GroupStats> for GroupOut {
             g.key.into_iter().map(|(name, label)| (name, label_value(label))).collect();
         let s = g.summary;
         let [p5, p25, p50, p75, p95] = s.percentiles;
+        let hourly = g.flavor.as_ref().and_then(hourly_price);
+        let price = g.flavor.and_then(|f| SpecOut::from(f.spec).price);
         Self {
             count: s.count,
             cv: s.cv,
@@ -167,8 +176,10 @@ impl From<GroupStats> for GroupOut {
             p25,
             p5,
             p50,
+            p50_per_price: hourly.filter(|h| *h > 0.0).map(|h| p50 / h),
             p75,
             p95,
+            price,
             stddev: s.stddev,
         }
     }
