@@ -86,7 +86,7 @@ fn keys_of(sample: &Sample, by: &[GroupBy]) -> Vec<GroupKey> {
 }
 
 /// PostgreSQL's jsonb order across types: null < string < number < boolean < array < object.
-fn type_rank(value: &Value) -> u8 {
+pub(crate) fn type_rank(value: &Value) -> u8 {
     match value {
         Value::Null => 0,
         Value::String(_) => 1,
