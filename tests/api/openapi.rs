@@ -333,6 +333,9 @@ async fn the_components_match_the_reference_where_it_describes_the_wire() {
     let original = |name: &String| !ADDED_SCHEMAS.contains(&name.as_str());
     let served_names: Vec<String> = names(&served["schemas"]).into_iter().filter(original).collect();
     assert_eq!(served_names, names(&reference["schemas"]), "component schema names");
+    for name in ADDED_SCHEMAS {
+        assert!(served["schemas"].get(name).is_some(), "added component {name}");
+    }
     let expected = truthful(&reference["schemas"]);
     let served = without_added_properties(&served["schemas"]);
     for name in names(&reference["schemas"]) {
@@ -400,4 +403,23 @@ async fn backend_route_is_written_into_the_servers() {
     // The paths themselves stay relative to the server URL.
     assert!(spec["paths"].get("/tags").is_some());
     assert!(spec["paths"].get("/api/v1/tags").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn added_operations_are_served() {
+    let app = app().await;
+    let spec = served(&app).await;
+    for (path, id, schema) in [
+        ("/results:stats", "GetResultStats", "ResultStats"),
+        ("/results:ranking", "RankResults", "ResultRanking"),
+    ] {
+        let op = &spec["paths"][path]["get"];
+        assert_eq!(op["operationId"], json!(id), "{path}");
+        let ok = &op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(ok, &json!(format!("#/components/schemas/{schema}")), "{path}");
+        assert!(op["responses"].get("422").is_some(), "{path} documents 422");
+        let names: Vec<&Value> =
+            op["parameters"].as_array().expect("parameters").iter().map(|p| &p["name"]).collect();
+        assert!(names.contains(&&json!("metric")), "{path}: {names:?}");
+    }
 }

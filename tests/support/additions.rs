@@ -33,6 +33,10 @@ pub const ADDED_SCHEMAS: &[&str] = &[
     "ApiKeys",
     "ApiKeyCreated",
     "CreateApiKey",
+    "ResultRanking",
+    "ResultRankingEntry",
+    "ResultStats",
+    "ResultStatsGroup",
 ];
 
 /// The flavor spec members (issue 11), optional.

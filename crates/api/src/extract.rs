@@ -182,6 +182,9 @@ fn param_doc(p: &Param) -> Parameter<DefaultSchemaRaw> {
             None,
             None,
         ),
+        Kind::OneOf(choices) => {
+            (DataType::String, None, None, choices.iter().map(|c| (*c).into()).collect(), None, None)
+        }
         Kind::StrList => (
             DataType::Array,
             None,

@@ -57,6 +57,8 @@ pub struct AppState {
     pub results: ResultService,
     /// API keys.
     pub keys: ApiKeyService,
+    /// Statistics and rankings of results.
+    pub statistics: domain::service::StatisticsService,
     /// Serialised result lists, shared by every worker.
     pub responses: caching::ResponseCache,
 }

@@ -64,6 +64,7 @@ pub mod result;
 pub mod schema;
 pub mod service;
 pub mod site;
+pub mod statistics;
 pub mod stats;
 pub mod submit;
 pub mod tag;

@@ -17,7 +17,8 @@ use domain::{
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
     service::{
-        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService,
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts,
+        StatisticsService, TagService, UserService,
     },
 };
 use infra::{
@@ -136,6 +137,13 @@ impl Application {
                 },
                 mails.clone(),
             ),
+            statistics: StatisticsService::new(StatisticsPorts {
+                samples: repos.results.clone(),
+                benchmarks: repos.benchmarks.clone(),
+                sites: repos.sites.clone(),
+                flavors: repos.flavors.clone(),
+                tags: repos.tags.clone(),
+            }),
             access,
             responses: api::caching::ResponseCache::new(settings.http.response_cache_bytes),
         };

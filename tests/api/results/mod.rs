@@ -9,8 +9,10 @@
 mod batch;
 mod export;
 mod idempotency;
+mod ranking;
 mod read_delete;
 mod search;
+mod stats;
 mod tags_uploader;
 mod upload;
 mod validate;

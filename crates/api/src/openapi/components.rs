@@ -21,7 +21,7 @@ use crate::{
         claims::ClaimOut,
         dto::{BenchmarkOut, FlavorOut, SiteOut, SubmitOut},
         keys::{ApiKeyCreatedOut, ApiKeyOut, CreateApiKeyIn},
-        results::{ResultOut, ResultsCreatedOut},
+        results::{GroupOut, RankingEntryOut, RankingOut, ResultOut, ResultsCreatedOut, StatsOut},
         tags::TagOut,
         users::UserOut,
     },
@@ -103,6 +103,10 @@ pub fn schemas() -> Map<String, Value> {
     );
     add::<ApiKeyCreatedOut>(&mut out, &["created_at", "id", "secret"]);
     add::<CreateApiKeyIn>(&mut out, &[]);
+    add::<StatsOut>(&mut out, &[]);
+    add::<GroupOut>(&mut out, &[]);
+    add::<RankingOut>(&mut out, &[]);
+    add::<RankingEntryOut>(&mut out, &[]);
     add::<GpusOut>(&mut out, &[]);
     add::<PriceOut>(&mut out, &[]);
     out.insert("Error".into(), error());

@@ -59,6 +59,8 @@ pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("CreateResult", 201, Some("Result"), true),
     ("CreateResults", 201, Some("ResultsCreated"), true),
     ("SearchResults", 200, Some("Results"), true),
+    ("GetResultStats", 200, Some("ResultStats"), true),
+    ("RankResults", 200, Some("ResultRanking"), true),
     ("GetResult", 200, Some("Result"), false),
     ("DeleteResult", 204, None, false),
     ("ClaimReport", 201, Some("Claim"), true),

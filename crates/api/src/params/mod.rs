@@ -41,6 +41,8 @@ pub enum Kind {
     Status,
     /// `benchmark` | `claim` | `site` | `flavor`.
     ResourceType,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
     /// Repeatable string.
     StrList,
     /// Repeatable UUID.
@@ -223,6 +225,13 @@ impl Query {
         match self.values.get(name) {
             Some(Val::StrList(v)) => v.clone(),
             _ => Vec::new(),
+        }
+    }
+    /// An integer parameter.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.values.get(name) {
+            Some(Val::Int(i)) => Some(*i),
+            _ => None,
         }
     }
     /// A UUID list, as ids of `T`s (empty when absent).

@@ -30,6 +30,7 @@ mod json;
 mod keys;
 mod listing;
 mod results;
+mod samples;
 mod state;
 mod submits;
 mod tags;

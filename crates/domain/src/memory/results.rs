@@ -90,7 +90,7 @@ fn term_matches(tables: &Tables, row: &ResultRow, term: &str) -> bool {
         || row.tags_ids.iter().filter_map(|t| tables.tags.get(t)).any(|t| t.name == term)
 }
 
-fn selected(tables: &Tables, filter: &ResultFilter, row: &ResultRow) -> bool {
+pub(super) fn selected(tables: &Tables, filter: &ResultFilter, row: &ResultRow) -> bool {
     let in_scope = match &filter.owner {
         Some(owner) => row.uploader == *owner,
         None => !row.deleted,

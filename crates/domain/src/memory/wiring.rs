@@ -7,7 +7,8 @@ use crate::{
     access::Access,
     mail::MailTemplates,
     service::{
-        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService,
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts,
+        StatisticsService, TagService, UserService,
     },
 };
 
@@ -42,6 +43,8 @@ pub struct InMemory {
     pub results: ResultService,
     /// API keys.
     pub keys: ApiKeyService,
+    /// Statistics and rankings of results.
+    pub statistics: StatisticsService,
 }
 
 impl std::fmt::Debug for InMemory {
@@ -71,7 +74,27 @@ impl InMemory {
         let catalog = CatalogService::new(catalog_ports(&store, &registry, &clock), mails.clone());
         let results = ResultService::new(result_ports(&store, &clock, &pool), mails);
         let keys = ApiKeyService::new(shared.clone(), clock.clone());
-        Self { store, identities, registry, clock, pool, access, users, tags, catalog, results, keys }
+        let statistics = StatisticsService::new(StatisticsPorts {
+            samples: shared.clone(),
+            benchmarks: shared.clone(),
+            sites: shared.clone(),
+            flavors: shared.clone(),
+            tags: shared.clone(),
+        });
+        Self {
+            store,
+            identities,
+            registry,
+            clock,
+            pool,
+            access,
+            users,
+            tags,
+            catalog,
+            results,
+            keys,
+            statistics,
+        }
     }
 
     /// The catalog's ports over these adapters, to wire a [`CatalogService`] with some of them

@@ -64,7 +64,7 @@ impl From<BenchmarkResult> for ResultOut {
 }
 
 const RESULTS_SORT: &str = "Order to return the results (coma separated).<br>Generic fields: [id,execution_datetime,upload_datetime].<br>Benchmark fields: [benchmark_id,benchmark_name].<br>Site fields: [site_id,site_name,site_address].<br>Flavor fields: [flavor_id,flavor_name].<br>Custom json fields using 'json' and '.' as json field delimiter.";
-const TAGS_IDS: Param = Param::opt("tags_ids", Kind::UuidList, "UUID tags unique identifications");
+pub(super) const TAGS_IDS: Param = Param::opt("tags_ids", Kind::UuidList, "UUID tags unique identifications");
 
 /// `GET /results` and `GET /users/self/results` parameters.
 pub struct ListResultsQuery;
@@ -134,7 +134,7 @@ impl BodySchema for TagsIdsBody {
 }
 
 /// The filters of a validated `/results` query.
-fn result_filter(q: &Query) -> ApiResult<ResultFilter> {
+pub(super) fn result_filter(q: &Query) -> ApiResult<ResultFilter> {
     let filters = q.strs("filters").iter().map(|f| parse_filter(f)).collect::<Result<Vec<_>, _>>()?;
     Ok(ResultFilter {
         owner: None,
@@ -330,6 +330,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/results:batch").route(web::post().to(batch::create_results)))
     .service(web::resource("/results:search").route(web::get().to(search_results)))
     .service(web::resource("/results:export").route(web::get().to(export::export_results)))
+    .service(web::resource("/results:stats").route(web::get().to(stats::get_result_stats)))
+    .service(web::resource("/results:ranking").route(web::get().to(ranking::rank_results)))
     .service(web::resource("/results/{result_id}:claim").route(web::post().to(claim_report)))
     .service(
         web::resource("/results/{result_id}")
@@ -348,6 +350,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 mod batch;
 mod columns;
 pub mod export;
+mod ranking;
+mod stats;
+
+pub use ranking::{RankingEntryOut, RankingOut};
+pub use stats::{GroupOut, StatsOut};
 #[cfg(test)]
 mod tests;
 pub mod validate;

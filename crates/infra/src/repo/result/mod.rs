@@ -9,6 +9,7 @@ mod export;
 mod list;
 mod load;
 mod query;
+mod samples;
 
 use std::sync::Arc;
 
