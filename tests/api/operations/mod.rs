@@ -1,7 +1,8 @@
 //! Operations (docs/operations.md): health probes, Prometheus metrics, request ids and logs,
-//! the `healthcheck` command.
+//! the `healthcheck` command, `import`.
 
 mod health;
+mod import;
 mod logs;
 mod metrics;
 mod metrics_sources;
