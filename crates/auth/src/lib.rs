@@ -13,9 +13,11 @@
 //!   and never past the token's expiry, refusals for a short window. An unavailable provider is
 //!   not remembered. Every outbound call has a timeout, so a slow provider yields a clear 401
 //!   instead of a hang.
+//! - [`DemoIssuer`]: the in-process issuer of `eosc-perf demo` only; `serve` never builds one.
 
 mod cache;
 mod config;
+mod demo;
 mod failure;
 mod identity;
 mod issuer;
@@ -25,5 +27,6 @@ mod metrics;
 mod provider;
 
 pub use config::{ClientCredentials, ConfigError, OidcConfig};
+pub use demo::{DemoIssuer, DemoKeyError};
 pub use metrics::{OidcEndpoint, OidcMetrics};
 pub use provider::OidcIdentityProvider;

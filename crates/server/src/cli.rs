@@ -1,5 +1,5 @@
 //! The command line of `eosc-perf`: serve, apply migrations, print the OpenAPI document,
-//! check a running server's readiness (`healthcheck`, for container health checks), or import
+//! run a playground (`demo`), check a running server's readiness (`healthcheck`, for container health checks), or import
 //! an original deployment's database (`import`).
 
 use std::{process::ExitCode, time::Duration};
@@ -23,6 +23,13 @@ enum Command {
     /// Apply pending migrations, then serve.
     Serve {
         /// Listen address (default: env BIND_ADDRESS, then 127.0.0.1:5000).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// A playground: serve on loopback with sample data and a demo token issuer, and print
+    /// ready-to-paste curl commands (see docs/operations.md).
+    Demo {
+        /// Listen address, loopback only (default 127.0.0.1:5000).
         #[arg(long)]
         bind: Option<String>,
     },
@@ -66,6 +73,7 @@ pub async fn run() -> ExitCode {
             }
             serve(settings).await
         }
+        Command::Demo { bind } => crate::demo::run(settings, bind).await,
         Command::Migrate => migrate(settings).await,
         Command::Import { from } => import(settings, &from).await,
         Command::Openapi => {

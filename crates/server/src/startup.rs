@@ -11,8 +11,9 @@ use actix_web::{
 };
 use anyhow::Context;
 use api::routes::health::ReadinessCheck;
-use auth::OidcIdentityProvider;
+use auth::{DemoIssuer, OidcIdentityProvider};
 use domain::{
+    IdentityProvider,
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
@@ -63,6 +64,23 @@ impl Application {
         settings: Settings,
         extra_routes: fn(&mut actix_web::web::ServiceConfig),
     ) -> anyhow::Result<Self> {
+        Self::build_inner(settings, extra_routes, None).await
+    }
+
+    /// [`Application::build`] for `eosc-perf demo`: bearer tokens are checked by `issuer`
+    /// alone, instead of the configured OIDC providers (the only way to trust a demo issuer).
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_demo(settings: Settings, issuer: Arc<DemoIssuer>) -> anyhow::Result<Self> {
+        Self::build_inner(settings, |_| {}, Some(issuer)).await
+    }
+
+    async fn build_inner(
+        settings: Settings,
+        extra_routes: fn(&mut actix_web::web::ServiceConfig),
+        demo_issuer: Option<Arc<DemoIssuer>>,
+    ) -> anyhow::Result<Self> {
         let db = infra::connect(&settings.database)
             .await
             .with_context(|| format!("connecting to {}", infra::config::redact(&settings.database.url)))?;
@@ -87,12 +105,18 @@ impl Application {
         let mails = MailTemplates { support: settings.mail_support.clone() };
         let access = Access::new(repos.users.clone(), settings.admin_entitlements.clone());
         let metrics = Arc::new(Metrics::new().context("building the metrics registry")?);
-        let identity = Arc::new(
-            OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
-                .context("building the OIDC client")?,
-        );
         let mut caches = repos.results.cache_stats().to_vec();
-        caches.push(("auth_tokens", identity.cache_stats()));
+        let identity: Arc<dyn IdentityProvider> = match demo_issuer {
+            Some(issuer) => issuer,
+            None => {
+                let oidc = Arc::new(
+                    OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
+                        .context("building the OIDC client")?,
+                );
+                caches.push(("auth_tokens", oidc.cache_stats()));
+                oidc
+            }
+        };
         let state = api::AppState {
             identity,
             users: UserService::new(repos.users.clone(), clock.clone(), mails.clone()),

@@ -1,6 +1,7 @@
 //! Operations (docs/operations.md): health probes, Prometheus metrics, request ids and logs,
 //! the `healthcheck` command, `import`.
 
+mod demo;
 mod health;
 mod import;
 mod logs;

@@ -1,0 +1,405 @@
+//! The demo's sample data: four approved sites with flavors (specs and hourly prices in their
+//! descriptions), the c-ray benchmark with its published result schema and a CNN training
+//! benchmark, tags, 3 000 results spread over two years, a result claimed by the demo user (its
+//! claim pending) and pending submits (a benchmark, a site, a flavor and the claim).
+//!
+//! Rows are written straight into the tables, in one transaction, with a fixed pseudo-random
+//! sequence: every demo shows the same figures.
+
+use chrono::{DateTime, Duration, Utc};
+use infra::entity::{benchmark, claim, flavor, result, result_tag, site, submit, tag, user};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, TransactionTrait,
+    sea_query::OnConflict,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::ISSUER;
+
+/// The demo user: subject and e-mail.
+pub const USER: (&str, &str) = ("demo-user", "user@demo.example.org");
+/// The demo admin: subject and e-mail.
+pub const ADMIN: (&str, &str) = ("demo-admin", "admin@demo.example.org");
+/// Other uploaders, for variety.
+const OTHERS: [(&str, &str); 2] = [("ana", "ana@demo.example.org"), ("ben", "ben@demo.example.org")];
+
+/// How many results are seeded.
+pub const RESULTS: usize = 3_000;
+
+const C_RAY_SCHEMA: &str = include_str!("../../../../bench/data/c-ray.schema.json");
+
+/// What was seeded.
+#[derive(Debug, Clone, Copy)]
+pub struct Seeded {
+    /// Results.
+    pub results: usize,
+    /// Benchmarks (approved and pending).
+    pub benchmarks: usize,
+    /// Sites (approved and pending).
+    pub sites: usize,
+    /// Flavors (approved and pending).
+    pub flavors: usize,
+    /// Tags.
+    pub tags: usize,
+    /// Pending submits.
+    pub submits: usize,
+}
+
+/// (site name, address, description, flavors: (name, vCPUs, GiB RAM, GPUs, EUR per hour)).
+type SiteSpec = (&'static str, &'static str, &'static str, &'static [(&'static str, u32, u32, u32, f64)]);
+
+const SITES: [SiteSpec; 4] = [
+    (
+        "CESNET-MCC",
+        "Brno, Czechia",
+        "CESNET MetaCentrum Cloud",
+        &[
+            ("standard.medium", 2, 4, 0, 0.05),
+            ("hpc.8core-16ram", 8, 16, 0, 0.32),
+            ("hpc.16core-32ram", 16, 32, 0, 0.61),
+        ],
+    ),
+    (
+        "KIT-SCC",
+        "Karlsruhe, Germany",
+        "Steinbuch Centre for Computing, KIT",
+        &[("m1.large", 4, 8, 0, 0.16), ("m1.xlarge", 8, 16, 0, 0.31), ("g1.a100", 16, 128, 1, 2.45)],
+    ),
+    (
+        "IFCA-LCG2",
+        "Santander, Spain",
+        "Instituto de Fisica de Cantabria",
+        &[("cm4.large", 4, 8, 0, 0.14), ("cm4.4xlarge", 16, 64, 0, 0.58)],
+    ),
+    (
+        "INFN-CLOUD-BARI",
+        "Bari, Italy",
+        "INFN Cloud, Bari data centre",
+        &[("small", 2, 4, 0, 0.04), ("large", 8, 32, 0, 0.29), ("gpu.v100", 8, 64, 1, 1.60)],
+    ),
+];
+
+const TAGS: [(&str, &str); 5] = [
+    ("cpu", "CPU-bound run"),
+    ("gpu", "Result executed using gpu"),
+    ("hpc", "High-performance computing flavor"),
+    ("nightly", "Run by a nightly job"),
+    ("manual", "Run by hand"),
+];
+
+/// A fixed pseudo-random sequence (xorshift64*).
+struct Sequence(u64);
+
+impl Sequence {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1_u64 << 53) as f64
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Seeds an empty database; `None` when it already holds benchmarks (a kept DATABASE_URL).
+///
+/// # Errors
+/// Database failures (nothing is written then).
+pub async fn seed(db: &DatabaseConnection) -> Result<Option<Seeded>, DbErr> {
+    if benchmark::Entity::find().count(db).await? > 0 {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut users = vec![USER, ADMIN];
+    users.extend(OTHERS);
+    let users_models = users.iter().map(|(sub, email)| {
+        user::ActiveModel::from(user::Model {
+            sub: (*sub).into(),
+            iss: ISSUER.into(),
+            email: (*email).into(),
+            registration_datetime: now - Duration::days(800),
+        })
+    });
+    user::Entity::insert_many(users_models)
+        .on_conflict(OnConflict::columns([user::Column::Sub, user::Column::Iss]).do_nothing().to_owned())
+        .exec_without_returning(&txn)
+        .await?;
+    let uploaded = |who: (&str, &str), days_ago: i64| (who.0.to_owned(), now - Duration::days(days_ago));
+    let tags: Vec<tag::Model> = TAGS
+        .iter()
+        .map(|(name, description)| tag::Model {
+            id: Uuid::new_v4(),
+            name: (*name).into(),
+            description: Some((*description).into()),
+        })
+        .collect();
+    insert(&txn, tags.clone().into_iter().map(tag::ActiveModel::from)).await?;
+
+    let benchmark_model =
+        |image: &str, tag: &str, schema: Value, description: &str, status: &str, who, days| {
+            let (sub, at) = uploaded(who, days);
+            benchmark::Model {
+                id: Uuid::new_v4(),
+                docker_image: image.into(),
+                docker_tag: tag.into(),
+                url: format!("https://hub.docker.com/r/{image}"),
+                json_schema: schema,
+                description: Some(description.into()),
+                uploader_sub: sub,
+                uploader_iss: ISSUER.into(),
+                upload_datetime: at,
+                status: status.into(),
+            }
+        };
+    let c_ray_schema: Value = serde_json::from_str(C_RAY_SCHEMA).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let c_ray = benchmark_model(
+        "thechristophe/openbench-c-ray",
+        "latest",
+        c_ray_schema,
+        "Compare cpu perf with multithreaded raytracing",
+        "approved",
+        OTHERS[0],
+        780,
+    );
+    let cnn = benchmark_model(
+        "deephdc/deep-oc-benchmarks_cnn",
+        "benchmark",
+        cnn_schema(),
+        "TensorFlow CNN training throughput (images per second)",
+        "approved",
+        OTHERS[1],
+        760,
+    );
+    let pending_benchmark = benchmark_model(
+        "example/stream",
+        "5.10",
+        json!({"type": "object",
+        "required": ["triad_mb_s"], "properties": {"triad_mb_s": {"type": "number"}}}),
+        "STREAM memory bandwidth (awaiting review)",
+        "on_review",
+        USER,
+        2,
+    );
+    let benchmarks = [c_ray.clone(), cnn.clone(), pending_benchmark.clone()];
+    insert(&txn, benchmarks.into_iter().map(benchmark::ActiveModel::from)).await?;
+
+    let mut sites = Vec::new();
+    let mut flavors: Vec<(flavor::Model, u32, u32)> = Vec::new();
+    for (name, address, description, specs) in SITES {
+        let (sub, at) = uploaded(OTHERS[0], 790);
+        let site = site::Model {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            address: address.into(),
+            description: Some(description.into()),
+            uploader_sub: sub.clone(),
+            uploader_iss: ISSUER.into(),
+            upload_datetime: at,
+            status: "approved".into(),
+        };
+        for (flavor_name, cpus, ram, gpus, price) in specs {
+            let gpu = if *gpus > 0 { format!(", {gpus} GPU") } else { String::new() };
+            flavors.push((
+                flavor::Model {
+                    id: Uuid::new_v4(),
+                    name: (*flavor_name).into(),
+                    description: Some(format!("{cpus} vCPU, {ram} GiB RAM{gpu}; EUR {price:.2} per hour")),
+                    site_id: site.id,
+                    uploader_sub: sub.clone(),
+                    uploader_iss: ISSUER.into(),
+                    upload_datetime: at,
+                    status: "approved".into(),
+                },
+                *cpus,
+                *gpus,
+            ));
+        }
+        sites.push(site);
+    }
+    let (sub, at) = uploaded(USER, 3);
+    let pending_site = site::Model {
+        id: Uuid::new_v4(),
+        name: "CYFRONET-CLOUD".into(),
+        address: "Krakow, Poland".into(),
+        description: Some("Awaiting review".into()),
+        uploader_sub: sub.clone(),
+        uploader_iss: ISSUER.into(),
+        upload_datetime: at,
+        status: "on_review".into(),
+    };
+    let pending_flavor = flavor::Model {
+        id: Uuid::new_v4(),
+        name: "hpc.32core-64ram".into(),
+        description: Some("32 vCPU, 64 GiB RAM; EUR 1.21 per hour (awaiting review)".into()),
+        site_id: sites[0].id,
+        uploader_sub: sub,
+        uploader_iss: ISSUER.into(),
+        upload_datetime: at,
+        status: "on_review".into(),
+    };
+    sites.push(pending_site.clone());
+    insert(&txn, sites.iter().cloned().map(site::ActiveModel::from)).await?;
+    let mut flavor_rows: Vec<flavor::Model> = flavors.iter().map(|(f, _, _)| f.clone()).collect();
+    flavor_rows.push(pending_flavor.clone());
+    insert(&txn, flavor_rows.into_iter().map(flavor::ActiveModel::from)).await?;
+
+    let (results, links) = results(&flavors, &c_ray, &cnn, &tags, now);
+    for chunk in results.chunks(500) {
+        insert(&txn, chunk.iter().cloned().map(result::ActiveModel::from)).await?;
+    }
+    for chunk in links.chunks(1000) {
+        insert(&txn, chunk.iter().cloned().map(result_tag::ActiveModel::from)).await?;
+    }
+
+    // The demo user claims one of ben's results: hidden while the claim is pending.
+    let claimed = results
+        .iter()
+        .rev()
+        .find(|r| r.uploader_sub == OTHERS[1].0 && !r.deleted)
+        .ok_or_else(|| DbErr::Custom("no result to claim".into()))?;
+    let mut hidden: result::ActiveModel = claimed.clone().into();
+    hidden.deleted = sea_orm::Set(true);
+    hidden.update(&txn).await?;
+    let claim = claim::Model {
+        id: Uuid::new_v4(),
+        message: "This run used a misconfigured flavor".into(),
+        result_id: Some(claimed.id),
+        uploader_sub: USER.0.into(),
+        uploader_iss: ISSUER.into(),
+        upload_datetime: now - Duration::hours(5),
+        status: "on_review".into(),
+    };
+    insert(&txn, [claim::ActiveModel::from(claim.clone())]).await?;
+    let submit = |kind: &str, at: DateTime<Utc>, owner: &str, ids: [Option<Uuid>; 4]| submit::Model {
+        id: Uuid::new_v4(),
+        resource_type: kind.into(),
+        benchmark_id: ids[0],
+        site_id: ids[1],
+        flavor_id: ids[2],
+        claim_id: ids[3],
+        uploader_sub: owner.into(),
+        uploader_iss: ISSUER.into(),
+        upload_datetime: at,
+    };
+    let submits = [
+        submit(
+            "benchmark",
+            pending_benchmark.upload_datetime,
+            USER.0,
+            [Some(pending_benchmark.id), None, None, None],
+        ),
+        submit("site", pending_site.upload_datetime, USER.0, [None, Some(pending_site.id), None, None]),
+        submit("flavor", pending_flavor.upload_datetime, USER.0, [None, None, Some(pending_flavor.id), None]),
+        submit("claim", claim.upload_datetime, USER.0, [None, None, None, Some(claim.id)]),
+    ];
+    insert(&txn, submits.into_iter().map(submit::ActiveModel::from)).await?;
+    txn.commit().await?;
+    Ok(Some(Seeded {
+        results: results.len(),
+        benchmarks: 3,
+        sites: sites.len(),
+        flavors: flavors.len() + 1,
+        tags: tags.len(),
+        submits: 4,
+    }))
+}
+
+async fn insert<A>(txn: &sea_orm::DatabaseTransaction, rows: impl IntoIterator<Item = A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+{
+    A::Entity::insert_many(rows).exec_without_returning(txn).await.map(|_| ())
+}
+
+/// The CNN benchmark's result schema (written for the demo).
+fn cnn_schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "required": ["model", "batch_size", "images_per_second"],
+        "properties": {
+            "model": {"type": "string", "enum": ["resnet50", "vgg16", "mobilenet"]},
+            "batch_size": {"type": "integer", "minimum": 1},
+            "images_per_second": {"type": "number", "minimum": 0},
+            "num_gpus": {"type": "integer", "minimum": 0}
+        }
+    })
+}
+
+/// [`RESULTS`] results over the last two years, most on c-ray, with their tag links.
+fn results(
+    flavors: &[(flavor::Model, u32, u32)],
+    c_ray: &benchmark::Model,
+    cnn: &benchmark::Model,
+    tags: &[tag::Model],
+    now: DateTime<Utc>,
+) -> (Vec<result::Model>, Vec<result_tag::Model>) {
+    let mut seq = Sequence(0x9e37_79b9_7f4a_7c15);
+    let tag_id = |name: &str| tags.iter().find(|t| t.name == name).map(|t| t.id);
+    let uploaders = [USER.0, OTHERS[0].0, OTHERS[1].0];
+    let span_minutes = 730 * 24 * 60;
+    let (mut results, mut links) = (Vec::with_capacity(RESULTS), Vec::new());
+    for i in 0..RESULTS {
+        let (flavor, cpus, gpus) = &flavors[seq.below(flavors.len())];
+        let executed = now
+            - Duration::minutes(span_minutes - (i as i64) * span_minutes / RESULTS as i64)
+            - Duration::minutes(30);
+        let noise = 0.9 + 0.2 * seq.unit();
+        let on_cnn = *gpus > 0 && seq.unit() < 0.7 || seq.unit() < 0.1;
+        let (benchmark, json) = if on_cnn {
+            let model = ["resnet50", "vgg16", "mobilenet"][seq.below(3)];
+            let speed = if *gpus > 0 { 900.0 } else { 12.0 * f64::from(*cpus) } * noise;
+            (
+                cnn,
+                json!({"model": model, "batch_size": 64, "images_per_second": (speed * 10.0).round() / 10.0,
+                          "num_gpus": gpus}),
+            )
+        } else {
+            let score = 1_800.0 / f64::from(*cpus) * noise;
+            let runs: Vec<String> =
+                (0..3).map(|_| format!("{:.2}", score * (0.98 + 0.04 * seq.unit()))).collect();
+            (
+                c_ray,
+                json!({
+                    "arguments": "Total Time - 4K, 16 Rays Per Pixel",
+                    "machine": {"cpu": {"arch": "x86_64", "bits": 64, "count": cpus,
+                                         "brand_raw": "AMD EPYC 7742 64-Core Processor", "vendor_id_raw": "AuthenticAMD"},
+                                "memory": u64::from(*cpus) * 2 * 1_073_741_824_u64, "os": "Ubuntu 22.04"},
+                    "result": {"score": (score * 100.0).round() / 100.0, "all_results": runs.join(":")},
+                    "test": "pts/c-ray-1.2.0",
+                    "units": "Seconds"
+                }),
+            )
+        };
+        let id = Uuid::new_v4();
+        let mut names = vec![if *gpus > 0 { "gpu" } else { "cpu" }];
+        if *cpus >= 8 && *gpus == 0 {
+            names.push("hpc");
+        }
+        names.push(if seq.unit() < 0.8 { "nightly" } else { "manual" });
+        links.extend(
+            names.into_iter().filter_map(tag_id).map(|tag_id| result_tag::Model { result_id: id, tag_id }),
+        );
+        results.push(result::Model {
+            id,
+            execution_datetime: executed,
+            json,
+            benchmark_id: benchmark.id,
+            site_id: flavor.site_id,
+            flavor_id: flavor.id,
+            deleted: false,
+            deleted_by_admin: false,
+            uploader_sub: uploaders[seq.below(uploaders.len())].into(),
+            uploader_iss: ISSUER.into(),
+            upload_datetime: executed + Duration::minutes(20),
+        });
+    }
+    (results, links)
+}
