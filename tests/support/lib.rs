@@ -8,6 +8,7 @@
     reason = "test support: a failed setup must abort the test"
 )]
 
+pub mod additions;
 pub mod app;
 pub mod conformance;
 pub mod db;

@@ -18,6 +18,8 @@ pub enum FieldKind {
     Object,
     /// List of UUIDs.
     UuidList,
+    /// A flavor spec member (`null` allowed: it clears the member).
+    Spec(crate::flavor_spec::SpecKind),
 }
 
 /// One declared body field.
@@ -106,6 +108,7 @@ pub fn validate(
 
 fn check(kind: FieldKind, value: &Value, max_items: usize) -> Result<(), Value> {
     match (kind, value) {
+        (FieldKind::Spec(spec), _) => crate::flavor_spec::check(spec, value),
         (_, Value::Null) => Err(json!(["Field may not be null."])),
         (FieldKind::Str, Value::String(s)) if s.contains('\0') => {
             Err(json!(["Not a valid string: NUL characters are not allowed."]))

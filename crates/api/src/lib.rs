@@ -6,6 +6,7 @@ pub mod body;
 pub mod caching;
 pub mod error;
 pub mod extract;
+pub mod flavor_spec;
 pub mod http;
 pub mod limits;
 pub mod observe;

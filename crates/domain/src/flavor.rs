@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::{
     DomainError, Status,
+    flavor_spec::{FlavorSpec, FlavorSpecPatch},
     mail::ItemKind,
     moderated::{Moderated, moderated_accessors},
     query::{ModeratedSort, SortField},
@@ -30,15 +31,20 @@ pub struct Flavor {
     pub status: Status,
     /// Who submitted it.
     pub uploader: UserKey,
+    /// Its typed spec (hardware and price), every field optional.
+    pub spec: FlavorSpec,
 }
 
-/// Fields of a flavor on create or full update (`description: None` keeps it on update).
+/// Fields of a flavor on create or full update (`description: None` keeps it on update; the
+/// spec patch keeps what it does not mention).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlavorDraft {
     /// Name.
     pub name: String,
     /// Description.
     pub description: Option<String>,
+    /// Changes to the spec (on create: applied to an empty spec).
+    pub spec: FlavorSpecPatch,
 }
 
 /// Filters of flavor lists (always within one site).
@@ -93,8 +99,18 @@ impl Moderated for Flavor {
     const KIND: ItemKind = ItemKind::Flavor;
 
     fn pending(id: Uuid, new: NewFlavor, uploader: UserKey, at: DateTime<Utc>) -> Self {
-        let NewFlavor { site_id, draft: FlavorDraft { name, description } } = new;
-        Flavor { id, name, description, site_id, upload_datetime: at, status: Status::OnReview, uploader }
+        let NewFlavor { site_id, draft: FlavorDraft { name, description, spec } } = new;
+        let spec = spec.applied_to(FlavorSpec::default());
+        Flavor {
+            id,
+            name,
+            description,
+            site_id,
+            upload_datetime: at,
+            status: Status::OnReview,
+            uploader,
+            spec,
+        }
     }
 
     moderated_accessors!(flavors);
@@ -102,6 +118,7 @@ impl Moderated for Flavor {
     fn apply(&mut self, draft: FlavorDraft) {
         self.name = draft.name;
         self.description = draft.description.or(self.description.take());
+        self.spec = draft.spec.applied_to(std::mem::take(&mut self.spec));
     }
 
     fn unique_key(&self) -> String {
@@ -121,5 +138,31 @@ impl Moderated for Flavor {
     /// The site must exist, in any status.
     async fn check_list(filter: &FlavorFilter, catalog: &CatalogService) -> Result<(), DomainError> {
         catalog.get::<Site>(filter.site_id).await.map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flavor_spec::{Change, Count, Label};
+
+    fn draft(spec: FlavorSpecPatch) -> FlavorDraft {
+        FlavorDraft { name: "m1".into(), description: None, spec }
+    }
+
+    #[test]
+    fn an_update_changes_only_the_spec_members_it_names() {
+        let key = UserKey { sub: "s".into(), iss: "i".into() };
+        let created = FlavorSpecPatch {
+            vcpus: Change::Set(Count::new(2).unwrap()),
+            region: Change::Set(Label::new("eu").unwrap()),
+            ..FlavorSpecPatch::default()
+        };
+        let new = NewFlavor { site_id: Uuid::new_v4(), draft: draft(created) };
+        let mut flavor = Flavor::pending(Uuid::new_v4(), new, key, Utc::now());
+        assert_eq!(flavor.spec.vcpus.map(Count::get), Some(2));
+        flavor.apply(draft(FlavorSpecPatch { region: Change::Clear, ..FlavorSpecPatch::default() }));
+        assert_eq!(flavor.spec.vcpus.map(Count::get), Some(2), "absent: kept");
+        assert_eq!(flavor.spec.region, None, "null: cleared");
     }
 }

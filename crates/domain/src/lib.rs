@@ -49,6 +49,7 @@ pub mod claim;
 pub mod error;
 pub mod filter;
 pub mod flavor;
+pub mod flavor_spec;
 pub mod identity;
 pub mod mail;
 #[cfg(feature = "memory")]

@@ -175,7 +175,11 @@ async fn uniqueness_clashes_are_conflicts_across_statuses() {
     let other = f.submit_site(&f.alice, "site-b").await;
     f.submit_flavor(&f.alice, site.id, "small").await;
     f.submit_flavor(&f.alice, other.id, "small").await; // same name in another site is fine
-    let dup = eosc_perf_domain::flavor::FlavorDraft { name: "small".into(), description: None };
+    let dup = eosc_perf_domain::flavor::FlavorDraft {
+        name: "small".into(),
+        description: None,
+        spec: Default::default(),
+    };
     let err = f
         .domain
         .catalog

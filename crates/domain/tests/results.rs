@@ -187,3 +187,18 @@ async fn an_admin_delete_hides_a_result_but_keeps_it_readable() {
         DomainError::NotFound(_)
     ));
 }
+
+#[tokio::test]
+async fn a_dry_run_checks_the_schema_of_any_benchmark_and_stores_nothing() {
+    let f = Fixture::new().await;
+    let pending = f.submit_benchmark(&f.alice, "img/pending", "1").await;
+    let results = &f.domain.results;
+    assert!(results.validate(pending.id, json!({"time": 3}), 11).await.is_ok(), "pending benchmarks too");
+    let err = results.validate(pending.id, json!({"time": "slow"}), 15).await.unwrap_err();
+    assert!(matches!(err, DomainError::SchemaViolation { .. }), "{err:?}");
+    let missing = Uuid::new_v4();
+    let err = results.validate(missing, json!({}), 2).await.unwrap_err();
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if *m == format!("Benchmark {missing} not found in the database"))
+    );
+}

@@ -10,6 +10,7 @@ mod read_delete;
 mod search;
 mod tags_uploader;
 mod upload;
+mod validate;
 mod validation;
 
 use chrono::{Duration, Utc};

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use super::schema::component;
 use crate::{
     error::ErrorBody,
+    flavor_spec::{GpusOut, PriceOut},
     reply::PageOut,
     routes::{
         bodies::{CreateBenchmarkIn, CreateClaimIn, CreateFlavorIn, CreateSiteIn, CreateTagIn, TagsIdsIn},
@@ -92,6 +93,8 @@ pub fn schemas() -> Map<String, Value> {
     add::<TagsIdsIn>(&mut out, &[]);
     add::<JsonDocument>(&mut out, &[]);
     add::<PaginationMetadata>(&mut out, &[]);
+    add::<GpusOut>(&mut out, &[]);
+    add::<PriceOut>(&mut out, &[]);
     out.insert("Error".into(), error());
     out
 }

@@ -76,4 +76,5 @@ pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("TryAdmin", 204, None, false),
     ("ListUserResults", 200, Some("Results"), true),
     ("ListUserClaims", 200, Some("Claims"), true),
+    ("ValidateResult", 204, None, true),
 ];

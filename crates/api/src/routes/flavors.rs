@@ -9,6 +9,7 @@ use crate::{
     body::{BodySpec, Field, FieldKind, string},
     error::ApiResult,
     extract::{BodySchema, IdPath},
+    flavor_spec::{self, SpecKind},
     params::Query,
     reply::Reply,
     routes::{
@@ -18,10 +19,17 @@ use crate::{
     },
 };
 
-/// Fields of a flavor body.
+/// Fields of a flavor body: the original's, then the optional spec members (issue 11).
 pub const FLAVOR_FIELDS: &[Field] = &[
     Field { name: "name", kind: FieldKind::Str, required: true },
     Field { name: "description", kind: FieldKind::Str, required: false },
+    Field { name: "vcpus", kind: FieldKind::Spec(SpecKind::Count), required: false },
+    Field { name: "memory_gib", kind: FieldKind::Spec(SpecKind::Gib), required: false },
+    Field { name: "gpus", kind: FieldKind::Spec(SpecKind::Gpus), required: false },
+    Field { name: "architecture", kind: FieldKind::Spec(SpecKind::Label), required: false },
+    Field { name: "disk_gib", kind: FieldKind::Spec(SpecKind::Gib), required: false },
+    Field { name: "region", kind: FieldKind::Spec(SpecKind::Label), required: false },
+    Field { name: "price", kind: FieldKind::Spec(SpecKind::Price), required: false },
 ];
 
 /// `Flavor` body of PUT (read-only fields accepted and ignored, Q8).
@@ -114,7 +122,11 @@ impl ModeratedRoutes for FlavorRoutes {
 }
 
 fn draft(body: &Map<String, Value>) -> FlavorDraft {
-    FlavorDraft { name: string(body, "name").unwrap_or_default(), description: string(body, "description") }
+    FlavorDraft {
+        name: string(body, "name").unwrap_or_default(),
+        description: string(body, "description"),
+        spec: flavor_spec::patch(body),
+    }
 }
 
 /// (Public) The site of a flavor.

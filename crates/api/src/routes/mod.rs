@@ -36,6 +36,7 @@ const MODERATED_KINDS: [fn(&mut web::ServiceConfig); 3] = [
 /// Registers every route. Custom-method paths (`/x/{id}:verb`) come before `/x/{id}`, which
 /// would otherwise swallow them.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    results::validate::configure(cfg);
     for kind in MODERATED_KINDS {
         kind(cfg);
     }

@@ -14,7 +14,7 @@ use crate::{
     claim::ClaimRepository,
     flavor::Flavor,
     mail::MailTemplates,
-    moderated::ModeratedRepository,
+    moderated::{Moderated, ModeratedRepository},
     ports::{BlockingPool, Clock},
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     schema::{SchemaCache, check_document},
@@ -147,6 +147,27 @@ impl ResultService {
         })?;
         tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
         self.get(new.id).await
+    }
+
+    /// `POST /benchmarks/{id}:validate`: a dry run of the upload's schema check (same compiled
+    /// schemas, same offloading of large documents). Public, and for a benchmark in any
+    /// status, so that its author can test a harness before the benchmark is approved.
+    ///
+    /// # Errors
+    /// 404 for an unknown benchmark; the upload's 422 schema violation.
+    pub async fn validate(
+        &self,
+        benchmark_id: Uuid,
+        document: Value,
+        size: usize,
+    ) -> Result<(), DomainError> {
+        let benchmark = self
+            .ports
+            .benchmarks
+            .find(benchmark_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(<Benchmark as Moderated>::not_found(benchmark_id)))?;
+        self.checked_document(&benchmark, document, size).await.map(drop)
     }
 
     /// Checks `document` against the benchmark's schema, compiled once per schema; documents

@@ -92,7 +92,7 @@ impl Fixture {
 
     /// `by` submits a flavor of `site`; it stays pending.
     pub async fn submit_flavor(&self, by: &Identity, site: Uuid, name: &str) -> Flavor {
-        let draft = FlavorDraft { name: name.into(), description: None };
+        let draft = FlavorDraft { name: name.into(), description: None, spec: Default::default() };
         let new = NewFlavor { site_id: site, draft };
         self.domain.catalog.create::<Flavor>(&self.user(by).await, new).await.unwrap()
     }

@@ -75,7 +75,10 @@ pub(crate) trait SeaModerated: Moderated {
     type Entity: EntityTrait<Column: ModeratedColumns, Model: Send + Sync, ActiveModel: Send>;
 
     /// The submission a row holds (its own columns).
-    fn submitted(row: RowOf<Self>) -> Self::New;
+    ///
+    /// # Errors
+    /// `Backend` for a value no write of ours stores.
+    fn submitted(row: RowOf<Self>) -> Result<Self::New, RepoError>;
     /// Its own columns, set (the others not).
     fn own_columns(&self) -> ActiveRowOf<Self>;
     /// The exact filters.
@@ -103,7 +106,7 @@ pub(crate) fn to_domain<R: SeaModerated>(row: RowOf<R>) -> Result<R, RepoError> 
         iss: column::<R, String>(&row, ColumnOf::<R>::UPLOADER_ISS)?,
     };
     let at = column::<R, DateTime<Utc>>(&row, ColumnOf::<R>::UPLOAD_DATETIME)?;
-    let mut item = R::pending(id, R::submitted(row), uploader, at);
+    let mut item = R::pending(id, R::submitted(row)?, uploader, at);
     *item.status_mut() = status;
     Ok(item)
 }

@@ -333,3 +333,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[cfg(test)]
 mod tests;
+pub mod validate;

@@ -59,6 +59,7 @@ fn every_representation_serialises_with_sorted_keys() {
         upload_datetime: now,
         status: Status::Approved,
         uploader: key.clone(),
+        spec: Default::default(),
     };
     let tag = Tag { id: uuid::Uuid::new_v4(), name: "t".into(), description: Some("d".into()) };
     let result = BenchmarkResult {
