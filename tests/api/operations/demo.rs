@@ -122,6 +122,8 @@ async fn the_demo_serves_seeded_data_to_the_printed_tokens() {
     let site = sites["items"][0]["id"].as_str().unwrap();
     let (_, flavors) = call(&demo, Method::GET, &format!("/sites/{site}/flavors"), None, None).await;
     assert!(flavors["items"][0]["description"].as_str().unwrap().contains("per hour"), "{flavors}");
+    assert_eq!(flavors["items"][0]["price"]["per"], "hour", "{flavors}");
+    assert!(flavors["items"][0]["vcpus"].as_u64().is_some_and(|n| n > 0), "{flavors}");
     let (_, submits) = call(&demo, Method::GET, "/reports/submits", Some(&demo.admin), None).await;
     let mut kinds: Vec<&str> =
         submits["items"].as_array().unwrap().iter().filter_map(|s| s["resource_type"].as_str()).collect();

@@ -166,6 +166,17 @@ backend_test!(a_partial_import_is_resumed, |app| {
     use sea_orm::ConnectionTrait;
     app.db.execute_unprepared("DELETE FROM submit WHERE resource_type = 'claim'").await.unwrap();
     app.db.execute_unprepared("DELETE FROM claim").await.unwrap();
+    // Specs set here since the first run stay; the renamed flavor is overwritten.
+    let admin = app.admin("root").await;
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            "/flavors/f1000000-0000-4000-8000-000000000001",
+            Some(&admin.token),
+            Some(json!({"name": "renamed", "vcpus": 4})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     original
         .execute("UPDATE result SET deleted = true WHERE id = '7e000000-0000-4000-8000-000000000002'")
         .await;
@@ -174,10 +185,12 @@ backend_test!(a_partial_import_is_resumed, |app| {
         resumed.tables.iter().filter(|t| t.new > 0).map(|t| (t.table, t.new)).collect();
     assert_eq!(new, [("claim", 3), ("submit", 2)], "{resumed}");
     assert_eq!(resumed.table("result").map(|t| t.updated), Some(1), "{resumed}");
+    assert_eq!(resumed.table("flavor").map(|t| t.updated), Some(1), "{resumed}");
+    let (_, flavor) = app.get("/flavors/f1000000-0000-4000-8000-000000000001").await;
+    assert_eq!((flavor["name"].as_str(), flavor["vcpus"].as_u64()), (Some("m1.large"), Some(4)), "{flavor}");
     assert_eq!(ids(&app, "/results", None).await, [VISIBLE]);
-    let (_, claim) = app
-        .call(Method::GET, "/reports/claims?status=on_review", Some(&app.admin("root").await.token), None)
-        .await;
+    let (_, claim) =
+        app.call(Method::GET, "/reports/claims?status=on_review", Some(&admin.token), None).await;
     assert_eq!(claim["total"], 2, "{claim}");
 });
 

@@ -11,7 +11,8 @@
 //!   and count as removed by an admin unless a pending claim hid them, and submits whose item is
 //!   gone are skipped.
 //!
-//! Rows are never deleted from the target: run the import against a frozen source (see
+//! Flavor specs and prices, which the original does not have, are kept when a run overwrites a
+//! flavor. Rows are never deleted from the target: run the import against a frozen source (see
 //! docs/migration.md).
 
 mod source;

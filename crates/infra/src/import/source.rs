@@ -224,6 +224,18 @@ fn flavor_row(row: &QueryResult) -> Result<Option<flavor::Model>, DbErr> {
         uploader_iss: get(row, "uploader_iss")?,
         upload_datetime: utc(row, "upload_datetime")?,
         status: get(row, "status")?,
+        // The original has no typed specs.
+        vcpus: None,
+        memory_gib: None,
+        gpu_model: None,
+        gpu_count: None,
+        architecture: None,
+        disk_gib: None,
+        region: None,
+        price_amount: None,
+        price_currency: None,
+        price_per: None,
+        price_as_of: None,
     }))
 }
 

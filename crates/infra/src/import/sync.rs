@@ -25,6 +25,8 @@ pub(super) trait Row:
     fn key(&self) -> Self::Key;
     /// A filter that selects at least the stored rows with the keys of `rows`.
     fn stored(rows: &[Self]) -> Condition;
+    /// Takes from `stored` the columns the original does not have (set here since).
+    fn keep_columns_of(&mut self, _stored: &Self) {}
 }
 
 /// Writes `rows` in one transaction and adds what happened to `count`.
@@ -45,7 +47,10 @@ pub(super) async fn sync_batch<R: Row>(
         .map(|m| (m.key(), m))
         .collect();
     let (mut new, mut updated, mut unchanged) = (Vec::new(), 0, 0);
-    for row in rows {
+    for mut row in rows {
+        if let Some(old) = stored.get(&row.key()) {
+            row.keep_columns_of(old);
+        }
         match stored.get(&row.key()) {
             None => new.push(R::Active::from(row)),
             Some(old) if *old == row => unchanged += 1,
@@ -82,7 +87,33 @@ macro_rules! keyed_by_id {
     )*};
 }
 
-keyed_by_id!(tag, benchmark, site, flavor, result, claim, submit);
+keyed_by_id!(tag, benchmark, site, result, claim, submit);
+
+impl Row for flavor::Model {
+    type Entity = flavor::Entity;
+    type Active = flavor::ActiveModel;
+    type Key = uuid::Uuid;
+    fn key(&self) -> uuid::Uuid {
+        self.id
+    }
+    fn stored(rows: &[Self]) -> Condition {
+        Condition::all().add(flavor::Column::Id.is_in(rows.iter().map(|r| r.id)))
+    }
+    /// Typed specs and prices exist only here: a new run keeps those set since.
+    fn keep_columns_of(&mut self, stored: &Self) {
+        *self = flavor::Model {
+            id: self.id,
+            name: std::mem::take(&mut self.name),
+            description: self.description.take(),
+            site_id: self.site_id,
+            uploader_sub: std::mem::take(&mut self.uploader_sub),
+            uploader_iss: std::mem::take(&mut self.uploader_iss),
+            upload_datetime: self.upload_datetime,
+            status: std::mem::take(&mut self.status),
+            ..stored.clone()
+        };
+    }
+}
 
 impl Row for user::Model {
     type Entity = user::Entity;

@@ -1,5 +1,5 @@
-//! The demo's sample data: four approved sites with flavors (specs and hourly prices in their
-//! descriptions), the c-ray benchmark with its published result schema and a CNN training
+//! The demo's sample data: four approved sites with flavors (typed specs and hourly prices,
+//! summed up in their descriptions too), the c-ray benchmark with its published result schema and a CNN training
 //! benchmark, tags, 3 000 results spread over two years, a result claimed by the demo user (its
 //! claim pending) and pending submits (a benchmark, a site, a flavor and the claim).
 //!
@@ -46,8 +46,10 @@ pub struct Seeded {
     pub submits: usize,
 }
 
-/// (site name, address, description, flavors: (name, vCPUs, GiB RAM, GPUs, EUR per hour)).
-type SiteSpec = (&'static str, &'static str, &'static str, &'static [(&'static str, u32, u32, u32, f64)]);
+/// A flavor: name, vCPUs, GiB of memory, GPUs, EUR per hour.
+type FlavorSpec = (&'static str, u32, u32, u32, f64);
+/// A site: name, address, description, flavors.
+type SiteSpec = (&'static str, &'static str, &'static str, &'static [FlavorSpec]);
 
 const SITES: [SiteSpec; 4] = [
     (
@@ -205,21 +207,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<Option<Seeded>, DbErr> {
             status: "approved".into(),
         };
         for (flavor_name, cpus, ram, gpus, price) in specs {
-            let gpu = if *gpus > 0 { format!(", {gpus} GPU") } else { String::new() };
-            flavors.push((
-                flavor::Model {
-                    id: Uuid::new_v4(),
-                    name: (*flavor_name).into(),
-                    description: Some(format!("{cpus} vCPU, {ram} GiB RAM{gpu}; EUR {price:.2} per hour")),
-                    site_id: site.id,
-                    uploader_sub: sub.clone(),
-                    uploader_iss: ISSUER.into(),
-                    upload_datetime: at,
-                    status: "approved".into(),
-                },
-                *cpus,
-                *gpus,
-            ));
+            let flavor = demo_flavor(flavor_name, site.id, &sub, at, (*cpus, *ram, *gpus, *price), address);
+            flavors.push((flavor, *cpus, *gpus));
         }
         sites.push(site);
     }
@@ -234,16 +223,9 @@ pub async fn seed(db: &DatabaseConnection) -> Result<Option<Seeded>, DbErr> {
         upload_datetime: at,
         status: "on_review".into(),
     };
-    let pending_flavor = flavor::Model {
-        id: Uuid::new_v4(),
-        name: "hpc.32core-64ram".into(),
-        description: Some("32 vCPU, 64 GiB RAM; EUR 1.21 per hour (awaiting review)".into()),
-        site_id: sites[0].id,
-        uploader_sub: sub,
-        uploader_iss: ISSUER.into(),
-        upload_datetime: at,
-        status: "on_review".into(),
-    };
+    let mut pending_flavor =
+        demo_flavor("hpc.32core-64ram", sites[0].id, &sub, at, (32, 64, 0, 1.21), SITES[0].1);
+    pending_flavor.status = "on_review".into();
     sites.push(pending_site.clone());
     insert(&txn, sites.iter().cloned().map(site::ActiveModel::from)).await?;
     let mut flavor_rows: Vec<flavor::Model> = flavors.iter().map(|(f, _, _)| f.clone()).collect();
@@ -309,6 +291,40 @@ pub async fn seed(db: &DatabaseConnection) -> Result<Option<Seeded>, DbErr> {
         tags: tags.len(),
         submits: 4,
     }))
+}
+
+/// An approved flavor with its specs and hourly price, also summed up in its description.
+fn demo_flavor(
+    name: &str,
+    site_id: Uuid,
+    uploader: &str,
+    at: DateTime<Utc>,
+    (cpus, ram, gpus, price): (u32, u32, u32, f64),
+    region: &str,
+) -> flavor::Model {
+    let gpu = if gpus > 0 { format!(", {gpus} GPU") } else { String::new() };
+    flavor::Model {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        description: Some(format!("{cpus} vCPU, {ram} GiB RAM{gpu}; EUR {price:.2} per hour")),
+        site_id,
+        uploader_sub: uploader.into(),
+        uploader_iss: ISSUER.into(),
+        upload_datetime: at,
+        status: "approved".into(),
+        vcpus: i32::try_from(cpus).ok(),
+        memory_gib: Some(f64::from(ram)),
+        gpu_model: (gpus > 0)
+            .then(|| if name.contains("a100") { "NVIDIA A100" } else { "NVIDIA V100" }.into()),
+        gpu_count: (gpus > 0).then(|| i32::try_from(gpus).ok()).flatten(),
+        architecture: Some("x86_64".into()),
+        disk_gib: Some(f64::from(cpus * 20)),
+        region: Some(region.into()),
+        price_amount: Some(price),
+        price_currency: Some("EUR".into()),
+        price_per: Some("hour".into()),
+        price_as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+    }
 }
 
 async fn insert<A>(txn: &sea_orm::DatabaseTransaction, rows: impl IntoIterator<Item = A>) -> Result<(), DbErr>
