@@ -6,6 +6,7 @@
 //! benchmark yet, so a second run keeps the first run's data), else a temporary SQLite file
 //! that is removed when the demo stops.
 
+mod results;
 mod seed;
 
 use std::{
