@@ -15,6 +15,7 @@ pub mod db;
 pub mod helpers;
 pub mod metrics;
 pub mod oidc;
+pub mod original;
 pub mod recorder;
 pub mod registry;
 pub mod sample;

@@ -15,10 +15,12 @@
 //!   instead of a hang.
 //! - [`WithApiKeys`] puts API keys (`epk_…`) beside the OIDC tokens: they are resolved by the
 //!   domain's key service on every request, never cached.
+//! - [`DemoIssuer`]: the in-process issuer of `eosc-perf demo` only; `serve` never builds one.
 
 mod api_keys;
 mod cache;
 mod config;
+mod demo;
 mod failure;
 mod identity;
 mod issuer;
@@ -29,5 +31,6 @@ mod provider;
 
 pub use api_keys::WithApiKeys;
 pub use config::{ClientCredentials, ConfigError, OidcConfig};
+pub use demo::{DemoIssuer, DemoKeyError};
 pub use metrics::{OidcEndpoint, OidcMetrics};
 pub use provider::OidcIdentityProvider;

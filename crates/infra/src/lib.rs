@@ -11,6 +11,7 @@ pub mod blocking;
 pub mod config;
 pub mod entity;
 pub mod error;
+pub mod import;
 pub mod outbox;
 pub mod pool;
 pub mod read_pools;

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod limits;
 pub mod metrics;
 pub mod read_routing;

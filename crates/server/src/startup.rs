@@ -11,8 +11,9 @@ use actix_web::{
 };
 use anyhow::Context;
 use api::routes::health::ReadinessCheck;
-use auth::{OidcIdentityProvider, WithApiKeys};
+use auth::{DemoIssuer, OidcIdentityProvider, WithApiKeys};
 use domain::{
+    IdentityProvider,
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
@@ -69,6 +70,23 @@ impl Application {
         settings: Settings,
         extra_routes: fn(&mut actix_web::web::ServiceConfig),
     ) -> anyhow::Result<Self> {
+        Self::build_inner(settings, extra_routes, None).await
+    }
+
+    /// [`Application::build`] for `eosc-perf demo`: bearer tokens are checked by `issuer`
+    /// alone, instead of the configured OIDC providers (the only way to trust a demo issuer).
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_demo(settings: Settings, issuer: Arc<DemoIssuer>) -> anyhow::Result<Self> {
+        Self::build_inner(settings, |_| {}, Some(issuer)).await
+    }
+
+    async fn build_inner(
+        settings: Settings,
+        extra_routes: fn(&mut actix_web::web::ServiceConfig),
+        demo_issuer: Option<Arc<DemoIssuer>>,
+    ) -> anyhow::Result<Self> {
         let db = infra::connect(&settings.database)
             .await
             .with_context(|| format!("connecting to {}", infra::config::redact(&settings.database.url)))?;
@@ -98,15 +116,21 @@ impl Application {
             metrics.track_standby().context("registering the standby's metrics")?;
         }
         let metrics = Arc::new(metrics);
-        let oidc = Arc::new(
-            OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
-                .context("building the OIDC client")?,
-        );
         let mut caches = repos.results.cache_stats().to_vec();
-        caches.push(("auth_tokens", oidc.cache_stats()));
+        let tokens: Arc<dyn IdentityProvider> = match demo_issuer {
+            Some(issuer) => issuer,
+            None => {
+                let oidc = Arc::new(
+                    OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
+                        .context("building the OIDC client")?,
+                );
+                caches.push(("auth_tokens", oidc.cache_stats()));
+                oidc
+            }
+        };
         let keys = ApiKeyService::new(repos.api_keys.clone(), clock.clone());
         let state = api::AppState {
-            identity: Arc::new(WithApiKeys::new(keys.clone(), oidc)),
+            identity: Arc::new(WithApiKeys::new(keys.clone(), tokens)),
             keys,
             users: UserService::new(repos.users.clone(), clock.clone(), mails.clone()),
             tags: TagService::new(repos.tags.clone()),

@@ -91,6 +91,30 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A new, empty PostgreSQL database (no migrations: for a schema the test builds itself,
+    /// such as an original deployment's), or `None` as for [`TestDb::postgres`].
+    ///
+    /// # Panics
+    /// As [`TestDb::postgres`].
+    pub async fn empty_postgres() -> Option<Self> {
+        let admin_url = match server::admin_url().await {
+            Ok(url) => url,
+            Err(reason) => {
+                assert!(!postgres_required(), "REQUIRE_POSTGRES=1 but {reason}");
+                skip::record(&reason);
+                return None;
+            }
+        };
+        let name = format!("eosc_perf_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL server");
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        admin.close().await.ok();
+        let url = replace_db_name(&admin_url, &name);
+        Some(Self { url, backend: Backend::Postgres, cleanup: Cleanup::Postgres { admin_url, name } })
+    }
+}
+
 /// The superuser URL the PostgreSQL cases create their databases from (`TEST_DATABASE_URL` or
 /// the throw-away server's, password included), for tests that administer the server (terminate
 /// connections, forbid logins); `None` when PostgreSQL cases are skipped.
