@@ -161,10 +161,7 @@ impl ResultService {
             )
         })?;
         if let (Stored::KeyTaken, Some((key, print))) = (stored, &key) {
-            return self
-                .replay(by, key, print)
-                .await?
-                .ok_or_else(|| DomainError::Conflict(Clash::KeyInProgress));
+            return self.replay(by, key, print).await?.ok_or(DomainError::Conflict(Clash::KeyInProgress));
         }
         tracing::info!(results = news.len(), "results uploaded");
         let ids: Vec<ResultId> = news.iter().map(|n| n.id).collect();
