@@ -19,6 +19,7 @@ mod mails;
 mod moderation;
 mod openapi;
 mod openapi_additions;
+mod openapi_structure;
 mod operations;
 mod pagination_bounds;
 mod rate_limits;

@@ -61,3 +61,22 @@ async fn every_added_operation_is_served_with_its_operation_id_and_error_respons
         assert!(op["responses"]["default"].is_object(), "{id} documents its errors");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn added_operations_are_served() {
+    let app = app().await;
+    let spec = served(&app).await;
+    for (path, id, schema) in [
+        ("/results:stats", "GetResultStats", "ResultStats"),
+        ("/results:ranking", "RankResults", "ResultRanking"),
+    ] {
+        let op = &spec["paths"][path]["get"];
+        assert_eq!(op["operationId"], json!(id), "{path}");
+        let ok = &op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(ok, &json!(format!("#/components/schemas/{schema}")), "{path}");
+        assert!(op["responses"].get("422").is_some(), "{path} documents 422");
+        let names: Vec<&Value> =
+            op["parameters"].as_array().expect("parameters").iter().map(|p| &p["name"]).collect();
+        assert!(names.contains(&&json!("metric")), "{path}: {names:?}");
+    }
+}
