@@ -185,9 +185,12 @@ backend_test!(the_checker_refuses_a_body_the_served_document_does_not_allow, |ap
 });
 
 /// Suites that send some requests by themselves, and why: gzip bodies and bodiless 304s whose
-/// decoded twins are checked (`revalidation.rs`), and a request to the real binary started as
-/// a child process, which has no served document of a `TestApp` (`operations/logs.rs`).
-const SENDING_AROUND_THE_CHECK: [&str; 2] = ["revalidation.rs", "operations/logs.rs"];
+/// decoded twins are checked (`revalidation.rs`); requests to the real binary started as a
+/// child process, which has no served document of a `TestApp` (`operations/logs.rs`,
+/// `operations/demo.rs`); SQL statements on the original's database, not HTTP requests
+/// (`operations/import.rs`).
+const SENDING_AROUND_THE_CHECK: [&str; 4] =
+    ["revalidation.rs", "operations/logs.rs", "operations/demo.rs", "operations/import.rs"];
 
 /// Every suite talks to the server through the checking client (`app::send`, `send_raw`,
 /// `execute`): none sends a request by itself, except those listed above.
