@@ -1,0 +1,168 @@
+//! SQLite: SQL row triggers (one writer at a time, so no locking order to keep), numeric leaves
+//! from `json_tree()`. Id columns are declared `uuid_text` as SeaORM declares them: with the
+//! same (text) affinity on both sides, a join on ids can use the other table's index.
+
+use super::COUNT_TABLES;
+
+/// The statements creating tables, triggers and indexes, then the backfill.
+pub fn up() -> Vec<String> {
+    let mut sql = vec![
+        "CREATE TABLE result_count (benchmark_id uuid_text NOT NULL, site_id uuid_text NOT NULL, \
+         flavor_id uuid_text NOT NULL, n bigint NOT NULL, PRIMARY KEY (benchmark_id, site_id, flavor_id))"
+            .to_owned(),
+        "CREATE TABLE result_tag_count (tag_id uuid_text NOT NULL, benchmark_id uuid_text NOT NULL, \
+         site_id uuid_text NOT NULL, flavor_id uuid_text NOT NULL, n bigint NOT NULL, \
+         PRIMARY KEY (tag_id, benchmark_id, site_id, flavor_id))"
+            .to_owned(),
+        "CREATE TABLE result_day_count (day text NOT NULL PRIMARY KEY, n bigint NOT NULL)".to_owned(),
+        "CREATE TABLE result_number (result_id uuid_text NOT NULL REFERENCES result (id) ON DELETE CASCADE, \
+         path text NOT NULL, benchmark_id uuid_text NOT NULL, value real NOT NULL, PRIMARY KEY (result_id, path))"
+            .to_owned(),
+        "CREATE TABLE result_number_count (path text NOT NULL, value real NOT NULL, \
+         benchmark_id uuid_text NOT NULL, n bigint NOT NULL, PRIMARY KEY (path, value, benchmark_id))"
+            .to_owned(),
+        "CREATE TABLE result_path_count (path text NOT NULL, benchmark_id uuid_text NOT NULL, \
+         n bigint NOT NULL, PRIMARY KEY (path, benchmark_id))"
+            .to_owned(),
+        format!(
+            "CREATE TRIGGER result_derived_insert AFTER INSERT ON result BEGIN {} {} END",
+            insert_numbers("", "NEW"),
+            apply_counts("NEW", 1)
+        ),
+        format!(
+            "CREATE TRIGGER result_derived_update AFTER UPDATE OF id, deleted, benchmark_id, site_id, \
+             flavor_id, execution_datetime, json ON result WHEN {CHANGED} BEGIN {} \
+             DELETE FROM result_number WHERE result_id IN (OLD.id, NEW.id); {} {} END",
+            apply_counts("OLD", -1),
+            insert_numbers("", "NEW"),
+            apply_counts("NEW", 1)
+        ),
+        // BEFORE: the result's tags and numbers are still there to be subtracted.
+        format!(
+            "CREATE TRIGGER result_derived_delete BEFORE DELETE ON result BEGIN {} END",
+            apply_counts("OLD", -1)
+        ),
+        format!(
+            "CREATE TRIGGER result_tag_derived_insert AFTER INSERT ON result_tag BEGIN {} END",
+            tag_count("NEW", 1)
+        ),
+        format!(
+            "CREATE TRIGGER result_tag_derived_delete AFTER DELETE ON result_tag BEGIN {} END",
+            tag_count("OLD", -1)
+        ),
+        format!(
+            "CREATE TRIGGER result_tag_derived_update AFTER UPDATE ON result_tag BEGIN {} {} END",
+            tag_count("OLD", -1),
+            tag_count("NEW", 1)
+        ),
+    ];
+    sql.extend(backfill());
+    sql.push(
+        "CREATE INDEX ix_result_number_path_value ON result_number (path, value, benchmark_id, result_id)"
+            .into(),
+    );
+    sql
+}
+
+/// The statements undoing [`up`].
+pub fn down() -> Vec<String> {
+    let triggers = [
+        "result_derived_insert",
+        "result_derived_update",
+        "result_derived_delete",
+        "result_tag_derived_insert",
+        "result_tag_derived_delete",
+        "result_tag_derived_update",
+    ];
+    let mut sql: Vec<String> = triggers.iter().map(|t| format!("DROP TRIGGER IF EXISTS {t}")).collect();
+    sql.extend(COUNT_TABLES.iter().map(|t| format!("DROP TABLE IF EXISTS {t}")));
+    sql
+}
+
+/// Whether an update changed anything derived data depends on.
+const CHANGED: &str = "OLD.id IS NOT NEW.id OR OLD.deleted IS NOT NEW.deleted \
+    OR OLD.benchmark_id IS NOT NEW.benchmark_id OR OLD.site_id IS NOT NEW.site_id \
+    OR OLD.flavor_id IS NOT NEW.flavor_id OR OLD.execution_datetime IS NOT NEW.execution_datetime \
+    OR OLD.json IS NOT NEW.json";
+
+/// Inserts the numeric leaves of documents reached through object keys only: `json_tree` rows
+/// of type integer or real none of whose ancestors (or themselves) has a key that is an array
+/// index or not a plain name. `json_tree` quotes names holding `_`; with plain names only,
+/// dropping the quotes gives `a.b.c`. `source` is what the document `doc` and the row's `id` and
+/// `benchmark_id` (in `row`) come from: empty in a trigger, a table and a comma for a backfill.
+fn insert_numbers(source: &str, row: &str) -> String {
+    format!(
+        "INSERT INTO result_number (result_id, path, benchmark_id, value) \
+         SELECT {row}.id, replace(substr(leaf.fullkey, 3), '\"', ''), {row}.benchmark_id, \
+         CAST(leaf.atom AS REAL) FROM {source} json_tree({row}.json) AS leaf \
+         WHERE leaf.type IN ('integer', 'real') AND NOT EXISTS ( \
+           SELECT 1 FROM json_tree({row}.json) AS bad WHERE bad.key IS NOT NULL \
+           AND (typeof(bad.key) = 'integer' OR bad.key = '' OR bad.key GLOB '*[^A-Za-z0-9_]*' \
+             OR bad.key GLOB '[0-9]*') \
+           AND (leaf.fullkey = bad.fullkey OR substr(leaf.fullkey, 1, length(bad.fullkey) + 1) \
+             IN (bad.fullkey || '.', bad.fullkey || '[')));"
+    )
+}
+
+/// Adds `delta` to every count `row` (`NEW` or `OLD`) is part of, when it is visible.
+fn apply_counts(row: &str, delta: i32) -> String {
+    let visible = format!("NOT {row}.deleted");
+    let mut sql = format!(
+        "INSERT INTO result_count (benchmark_id, site_id, flavor_id, n) \
+         SELECT {row}.benchmark_id, {row}.site_id, {row}.flavor_id, {delta} WHERE {visible} \
+         ON CONFLICT (benchmark_id, site_id, flavor_id) DO UPDATE SET n = n + excluded.n; \
+         INSERT INTO result_day_count (day, n) SELECT date({row}.execution_datetime), {delta} WHERE {visible} \
+         ON CONFLICT (day) DO UPDATE SET n = n + excluded.n; \
+         INSERT INTO result_tag_count (tag_id, benchmark_id, site_id, flavor_id, n) \
+         SELECT t.tag_id, {row}.benchmark_id, {row}.site_id, {row}.flavor_id, {delta} FROM result_tag t \
+         WHERE t.result_id = {row}.id AND {visible} \
+         ON CONFLICT (tag_id, benchmark_id, site_id, flavor_id) DO UPDATE SET n = n + excluded.n; \
+         INSERT INTO result_number_count (path, value, benchmark_id, n) \
+         SELECT x.path, x.value, {row}.benchmark_id, {delta} FROM result_number x \
+         WHERE x.result_id = {row}.id AND {visible} \
+         ON CONFLICT (path, value, benchmark_id) DO UPDATE SET n = n + excluded.n; \
+         INSERT INTO result_path_count (path, benchmark_id, n) \
+         SELECT x.path, {row}.benchmark_id, {delta} FROM result_number x \
+         WHERE x.result_id = {row}.id AND {visible} \
+         ON CONFLICT (path, benchmark_id) DO UPDATE SET n = n + excluded.n;"
+    );
+    if delta < 0 {
+        sql.push_str(&format!(
+            " DELETE FROM result_number_count WHERE n = 0 AND benchmark_id = {row}.benchmark_id \
+             AND (path, value) IN (SELECT path, value FROM result_number WHERE result_id = {row}.id);"
+        ));
+    }
+    sql
+}
+
+/// Adds `delta` to the count of the tag link `row` when its result exists and is visible (when
+/// the result itself is being deleted, its own trigger already subtracted its links).
+fn tag_count(row: &str, delta: i32) -> String {
+    format!(
+        "INSERT INTO result_tag_count (tag_id, benchmark_id, site_id, flavor_id, n) \
+         SELECT {row}.tag_id, r.benchmark_id, r.site_id, r.flavor_id, {delta} FROM result r \
+         WHERE r.id = {row}.result_id AND NOT r.deleted \
+         ON CONFLICT (tag_id, benchmark_id, site_id, flavor_id) DO UPDATE SET n = n + excluded.n;"
+    )
+}
+
+/// Derives everything from the rows already there (the triggers keep it from now on).
+fn backfill() -> Vec<String> {
+    let mut sql = vec![insert_numbers("result AS r,", "r")];
+    sql.extend(BACKFILL.iter().map(|s| (*s).to_owned()));
+    sql
+}
+
+/// Counts of the rows already there.
+const BACKFILL: [&str; 5] = [
+    "INSERT INTO result_count SELECT benchmark_id, site_id, flavor_id, count(*) FROM result \
+     WHERE NOT deleted GROUP BY 1, 2, 3",
+    "INSERT INTO result_day_count SELECT date(execution_datetime), count(*) FROM result \
+     WHERE NOT deleted GROUP BY 1",
+    "INSERT INTO result_tag_count SELECT t.tag_id, r.benchmark_id, r.site_id, r.flavor_id, count(*) \
+     FROM result_tag t JOIN result r ON r.id = t.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3, 4",
+    "INSERT INTO result_number_count SELECT x.path, x.value, x.benchmark_id, count(*) \
+     FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3",
+    "INSERT INTO result_path_count SELECT x.path, x.benchmark_id, count(*) \
+     FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2",
+];
