@@ -11,7 +11,7 @@ mod m20261122_000005_create_mail_outbox;
 mod m20261122_000006_create_change_counter;
 mod m20261123_000007_index_visible_results_by_context;
 mod m20261124_000008_lease_mail_outbox;
-mod m20261201_000009_derive_result_data;
+mod m20261201_000012_derive_result_data;
 pub mod schema;
 
 /// Every migration, in order.
@@ -29,7 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_change_counter::Migration),
             Box::new(m20261123_000007_index_visible_results_by_context::Migration),
             Box::new(m20261124_000008_lease_mail_outbox::Migration),
-            Box::new(m20261201_000009_derive_result_data::Migration),
+            Box::new(m20261201_000012_derive_result_data::Migration),
         ]
     }
 }

@@ -43,7 +43,7 @@ pub struct Migration;
 /// Named by hand: derived from the file, the name of a migration in a folder would be `mod`.
 impl MigrationName for Migration {
     fn name(&self) -> &str {
-        "m20261201_000009_derive_result_data"
+        "m20261201_000012_derive_result_data"
     }
 }
 

@@ -1,5 +1,5 @@
 //! SQLite: SQL row triggers (one writer at a time, so no locking order to keep), numeric leaves
-//! from `json_tree()`. Id columns are declared `uuid_text` as SeaORM declares them: with the
+//! from a recursive walk over `json_each()`. Id columns are declared `uuid_text` as SeaORM declares them: with the
 //! same (text) affinity on both sides, a join on ids can use the other table's index.
 
 use super::COUNT_TABLES;
@@ -26,7 +26,7 @@ pub fn up() -> Vec<String> {
             .to_owned(),
         format!(
             "CREATE TRIGGER result_derived_insert AFTER INSERT ON result BEGIN {} {} END",
-            insert_numbers("", "NEW"),
+            insert_numbers(&document_of("NEW")),
             apply_counts("NEW", 1)
         ),
         format!(
@@ -34,7 +34,7 @@ pub fn up() -> Vec<String> {
              flavor_id, execution_datetime, json ON result WHEN {CHANGED} BEGIN {} \
              DELETE FROM result_number WHERE result_id IN (OLD.id, NEW.id); {} {} END",
             apply_counts("OLD", -1),
-            insert_numbers("", "NEW"),
+            insert_numbers(&document_of("NEW")),
             apply_counts("NEW", 1)
         ),
         // BEFORE: the result's tags and numbers are still there to be subtracted.
@@ -85,23 +85,36 @@ const CHANGED: &str = "OLD.id IS NOT NEW.id OR OLD.deleted IS NOT NEW.deleted \
     OR OLD.flavor_id IS NOT NEW.flavor_id OR OLD.execution_datetime IS NOT NEW.execution_datetime \
     OR OLD.json IS NOT NEW.json";
 
-/// Inserts the numeric leaves of documents reached through object keys only: `json_tree` rows
-/// of type integer or real none of whose ancestors (or themselves) has a key that is an array
-/// index or not a plain name. `json_tree` quotes names holding `_`; with plain names only,
-/// dropping the quotes gives `a.b.c`. `source` is what the document `doc` and the row's `id` and
-/// `benchmark_id` (in `row`) come from: empty in a trigger, a table and a comma for a backfill.
-fn insert_numbers(source: &str, row: &str) -> String {
+/// Whether the JSON object key `key` is a plain name (see the module above).
+fn plain_key(key: &str) -> String {
+    format!("{key} <> '' AND {key} NOT GLOB '*[^A-Za-z0-9_]*' AND {key} NOT GLOB '[0-9]*'")
+}
+
+/// Inserts the numeric leaves of the documents in `documents` (a subquery of `id`,
+/// `benchmark_id` and `doc`) reached through object keys only: a recursive walk over
+/// `json_each()` that enters objects through plain names and nothing else (arrays and other keys
+/// are never entered). Each object's text is read once per level above it: linear in the
+/// document's size for a bounded nesting depth (the old `json_tree()` self-join was quadratic).
+fn insert_numbers(documents: &str) -> String {
+    let plain = plain_key("e.key");
     format!(
         "INSERT INTO result_number (result_id, path, benchmark_id, value) \
-         SELECT {row}.id, replace(substr(leaf.fullkey, 3), '\"', ''), {row}.benchmark_id, \
-         CAST(leaf.atom AS REAL) FROM {source} json_tree({row}.json) AS leaf \
-         WHERE leaf.type IN ('integer', 'real') AND NOT EXISTS ( \
-           SELECT 1 FROM json_tree({row}.json) AS bad WHERE bad.key IS NOT NULL \
-           AND (typeof(bad.key) = 'integer' OR bad.key = '' OR bad.key GLOB '*[^A-Za-z0-9_]*' \
-             OR bad.key GLOB '[0-9]*') \
-           AND (leaf.fullkey = bad.fullkey OR substr(leaf.fullkey, 1, length(bad.fullkey) + 1) \
-             IN (bad.fullkey || '.', bad.fullkey || '[')));"
+         SELECT id, path, benchmark_id, CAST(atom AS REAL) FROM ( \
+         WITH RECURSIVE node (id, benchmark_id, path, value, type, atom) AS ( \
+           SELECT d.id, d.benchmark_id, e.key, e.value, e.type, e.atom FROM {documents} AS d, \
+             json_each(CASE WHEN json_type(d.doc) = 'object' THEN d.doc ELSE '{{}}' END) AS e \
+           WHERE {plain} \
+           UNION ALL \
+           SELECT node.id, node.benchmark_id, node.path || '.' || e.key, e.value, e.type, e.atom \
+           FROM node, json_each(CASE WHEN node.type = 'object' THEN node.value ELSE '{{}}' END) AS e \
+           WHERE {plain} \
+         ) SELECT * FROM node WHERE type IN ('integer', 'real'));"
     )
+}
+
+/// The document of the row `row` (`NEW` in a trigger) for [`insert_numbers`].
+fn document_of(row: &str) -> String {
+    format!("(SELECT {row}.id AS id, {row}.benchmark_id AS benchmark_id, {row}.json AS doc)")
 }
 
 /// Adds `delta` to every count `row` (`NEW` or `OLD`) is part of, when it is visible.
@@ -148,7 +161,7 @@ fn tag_count(row: &str, delta: i32) -> String {
 
 /// Derives everything from the rows already there (the triggers keep it from now on).
 fn backfill() -> Vec<String> {
-    let mut sql = vec![insert_numbers("result AS r,", "r")];
+    let mut sql = vec![insert_numbers("(SELECT id, benchmark_id, json AS doc FROM result)")];
     sql.extend(BACKFILL.iter().map(|s| (*s).to_owned()));
     sql
 }
