@@ -10,9 +10,11 @@
 //!
 //! `result_number` has no foreign key: the delete trigger needs a deleted result's numbers to
 //! subtract them, and removes them itself. A deleted result's tag links are removed by the
-//! foreign key's cascade before the result's statement trigger runs; the link trigger, finding
-//! their result gone, parks them in `result_tag_gone` for the result trigger to subtract and
-//! clear in the same statement (the table is empty outside a statement).
+//! foreign key's cascade before the result's statement trigger runs (and the link trigger, run
+//! after it or before it depending on how deep the cascade is, no longer finds the result): a
+//! row trigger before the deletion parks the links of a visible result in `result_tag_gone`, for
+//! the statement trigger to subtract and clear (the table is empty outside a statement). Parking
+//! only inserts, so it stays linear in the rows deleted.
 
 use super::{COUNT_TABLES, GOOD_KEY_PG};
 
@@ -40,7 +42,7 @@ pub fn up() -> Vec<String> {
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    sql.extend([numbers_function(), insert_trigger(), update_trigger(), delete_trigger()]);
+    sql.extend([numbers_function(), insert_trigger(), update_trigger(), delete_trigger(), PARK.to_owned()]);
     sql.extend([tag_insert_trigger(), tag_update_trigger(), tag_delete_trigger()]);
     for (name, event, referencing) in TRIGGERS {
         sql.push(format!(
@@ -48,6 +50,11 @@ pub fn up() -> Vec<String> {
              FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
         ));
     }
+    sql.push(
+        "CREATE TRIGGER result_derived_park BEFORE DELETE ON result FOR EACH ROW \
+         WHEN (NOT OLD.deleted) EXECUTE FUNCTION result_derived_park()"
+            .into(),
+    );
     sql.extend(BACKFILL.iter().map(|s| (*s).to_owned()));
     sql.push(
         "CREATE INDEX ix_result_number_path_value ON result_number (path, value, benchmark_id, result_id)"
@@ -74,6 +81,8 @@ pub fn down() -> Vec<String> {
         sql.push(format!("DROP TRIGGER IF EXISTS {name} ON {table}"));
         sql.push(format!("DROP FUNCTION IF EXISTS {name}()"));
     }
+    sql.push("DROP TRIGGER IF EXISTS result_derived_park ON result".into());
+    sql.push("DROP FUNCTION IF EXISTS result_derived_park()".into());
     sql.push("DROP FUNCTION IF EXISTS result_numbers(jsonb)".into());
     sql.extend(COUNT_TABLES.iter().map(|t| format!("DROP TABLE IF EXISTS {t}")));
     sql.push("DROP TABLE IF EXISTS result_tag_gone".into());
@@ -219,7 +228,7 @@ fn update_trigger() -> String {
     function("result_derived_update", &body)
 }
 
-/// Runs after the cascades: the links are parked in `result_tag_gone`, the numbers still there.
+/// The deleted results' links are parked in `result_tag_gone`, their numbers still there.
 fn delete_trigger() -> String {
     let changes = changes_of("old_rows o", "o", -1, "true");
     let body = format!(
@@ -252,15 +261,15 @@ fn tag_update_trigger() -> String {
     function("result_tag_derived_update", &add("result_tag_count", TAG_KEYS, &changes))
 }
 
-/// Links whose result is gone were removed by its deletion's cascade: parked for its trigger.
+/// Links whose result is gone were removed by its deletion's cascade, and parked before it.
 fn tag_delete_trigger() -> String {
-    let body = format!(
-        "INSERT INTO result_tag_gone (result_id, tag_id) SELECT l.result_id, l.tag_id FROM old_links l \
-         WHERE NOT EXISTS (SELECT 1 FROM result r WHERE r.id = l.result_id); {}",
-        add("result_tag_count", TAG_KEYS, &link_changes("old_links l", -1))
-    );
-    function("result_tag_derived_delete", &body)
+    function("result_tag_derived_delete", &add("result_tag_count", TAG_KEYS, &link_changes("old_links l", -1)))
 }
+
+/// Parks the tag links of a visible result about to be deleted (see the module comment).
+const PARK: &str = "CREATE FUNCTION result_derived_park() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+    INSERT INTO result_tag_gone (result_id, tag_id) SELECT result_id, tag_id FROM result_tag \
+    WHERE result_id = OLD.id; RETURN OLD; END $$";
 
 /// Derives everything from the rows already there (the triggers keep it from now on).
 const BACKFILL: [&str; 6] = [
