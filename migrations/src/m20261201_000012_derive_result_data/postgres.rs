@@ -111,11 +111,12 @@ fn numbers_function() -> String {
     )
 }
 
-/// A trigger function named `name` running `body` after taking the counter's lock.
-fn function(name: &str, body: &str) -> String {
+/// A trigger function named `name` with the variables `declare`, running `body` after taking
+/// the counter's lock.
+fn function(name: &str, declare: &str, body: &str) -> String {
     format!(
-        "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {LOCK_COUNTER} {body} \
-         RETURN NULL; END $$"
+        "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {declare} BEGIN {LOCK_COUNTER} \
+         {body} RETURN NULL; END $$"
     )
 }
 
@@ -154,20 +155,36 @@ fn add_result_counts(changes: &str, links: &str) -> String {
 }
 
 /// The per-value and per-path counts of the numbers (in `result_number`) of `changes`: rows
-/// (`id`, `benchmark_id`, `delta`) of visible results. Values no longer counted are dropped.
-fn add_number_counts(changes: &str) -> String {
+/// (`id`, `benchmark_id`, `delta`) of visible results. When `delta` is negative, the values no
+/// longer counted are dropped: the keys the upsert brought to zero are collected from its
+/// `RETURNING` (into the variables [`ZERO_KEYS`] declares) and deleted by primary key, so the
+/// cleanup never joins the changes again.
+fn add_number_counts(changes: &str, delta: i32) -> String {
     let numbers = format!(
         "SELECT x.path, x.value, ch.benchmark_id, ch.delta FROM ({changes}) ch \
          JOIN result_number x ON x.result_id = ch.id"
     );
-    let by_value = add("result_number_count", "path, value, benchmark_id", &numbers);
+    let keys = "path, value, benchmark_id";
+    let by_value = add("result_number_count", keys, &numbers);
     let by_path = add("result_path_count", "path, benchmark_id", &numbers);
+    if delta > 0 {
+        return format!("{by_value} {by_path}");
+    }
+    let by_value = by_value.trim_end_matches(';');
     format!(
-        "{by_value} {by_path} DELETE FROM result_number_count c USING ({numbers}) d \
-         WHERE c.n = 0 AND d.delta < 0 AND c.path = d.path AND c.value = d.value \
-         AND c.benchmark_id = d.benchmark_id;"
+        "WITH up AS ({by_value} RETURNING c.path, c.value, c.benchmark_id, c.n) \
+         SELECT array_agg(path), array_agg(value), array_agg(benchmark_id) \
+           INTO zero_paths, zero_values, zero_benchmarks FROM up WHERE n = 0; \
+         {by_path} \
+         IF zero_paths IS NOT NULL THEN DELETE FROM result_number_count c \
+           USING unnest(zero_paths, zero_values, zero_benchmarks) AS z ({keys}) \
+           WHERE c.path = z.path AND c.value = z.value AND c.benchmark_id = z.benchmark_id \
+           AND c.n = 0; END IF;"
     )
 }
+
+/// The variables of [`add_number_counts`] with a negative delta.
+const ZERO_KEYS: &str = "DECLARE zero_paths text[]; zero_values double precision[]; zero_benchmarks uuid[];";
 
 /// Stores the numbers of the `rows` (of `result`) matching `when`.
 fn insert_numbers(rows: &str, when: &str) -> String {
@@ -191,9 +208,9 @@ fn insert_trigger() -> String {
         "{} {} {}",
         insert_numbers("new_rows n", "true"),
         add_result_counts(&changes, "result_tag"),
-        add_number_counts(&changes)
+        add_number_counts(&changes, 1)
     );
-    function("result_derived_insert", &body)
+    function("result_derived_insert", "", &body)
 }
 
 /// What derived data depends on, of an updated row (`o` before, `n` after, joined on id).
@@ -205,7 +222,9 @@ const DERIVED_FROM: &str = "(o.deleted, o.benchmark_id, o.site_id, o.flavor_id, 
 const NUMBERS_FROM: &str = "(o.json, o.benchmark_id) IS DISTINCT FROM (n.json, n.benchmark_id)";
 
 /// Updates changing nothing derived (most rows of most updates) cost a join and nothing else.
-/// The old rows' numbers are subtracted before they are replaced, the new ones added after.
+/// The old rows' numbers are subtracted before they are replaced, the new ones added after;
+/// only rows whose document or benchmark changed are re-read (`OFFSET 0` keeps the planner from
+/// walking every document before filtering).
 fn update_trigger() -> String {
     let before = "old_rows o LEFT JOIN new_rows n ON n.id = o.id";
     let after = "new_rows n LEFT JOIN old_rows o ON o.id = n.id";
@@ -215,17 +234,20 @@ fn update_trigger() -> String {
         "IF NOT EXISTS (SELECT 1 FROM old_rows o FULL JOIN new_rows n ON n.id = o.id \
            WHERE o.id IS NULL OR n.id IS NULL OR {DERIVED_FROM}) THEN RETURN NULL; END IF; \
          {} {} \
-         DELETE FROM result_number x USING {before} WHERE x.result_id = o.id \
-           AND (n.id IS NULL OR {NUMBERS_FROM}); \
+         DELETE FROM result_number x USING (SELECT o.id FROM {before} \
+           WHERE n.id IS NULL OR {NUMBERS_FROM} OFFSET 0) g WHERE x.result_id = g.id; \
          DELETE FROM result_number x USING new_rows n WHERE x.result_id = n.id \
            AND NOT EXISTS (SELECT 1 FROM old_rows o WHERE o.id = n.id); \
          {} {}",
         add_result_counts(&format!("{old_changed} UNION ALL {new_changed}"), "result_tag"),
-        add_number_counts(&old_changed),
-        insert_numbers(after, &format!("(o.id IS NULL OR {NUMBERS_FROM})")),
-        add_number_counts(&new_changed),
+        add_number_counts(&old_changed, -1),
+        insert_numbers(
+            &format!("(SELECT n.* FROM {after} WHERE o.id IS NULL OR {NUMBERS_FROM} OFFSET 0) n"),
+            "true"
+        ),
+        add_number_counts(&new_changed, 1),
     );
-    function("result_derived_update", &body)
+    function("result_derived_update", ZERO_KEYS, &body)
 }
 
 /// The deleted results' links are parked in `result_tag_gone`, their numbers still there.
@@ -235,9 +257,9 @@ fn delete_trigger() -> String {
         "{} {} DELETE FROM result_number x USING old_rows o WHERE x.result_id = o.id; \
          DELETE FROM result_tag_gone g USING old_rows o WHERE g.result_id = o.id;",
         add_result_counts(&changes, "result_tag_gone"),
-        add_number_counts(&changes)
+        add_number_counts(&changes, -1)
     );
-    function("result_derived_delete", &body)
+    function("result_derived_delete", ZERO_KEYS, &body)
 }
 
 /// The count changes of `links` (an alias `l` with `result_id` and `tag_id`) whose result is
@@ -253,17 +275,21 @@ const TAG_KEYS: &str = "tag_id, benchmark_id, site_id, flavor_id";
 
 fn tag_insert_trigger() -> String {
     let body = add("result_tag_count", TAG_KEYS, &link_changes("new_links l", 1));
-    function("result_tag_derived_insert", &body)
+    function("result_tag_derived_insert", "", &body)
 }
 
 fn tag_update_trigger() -> String {
     let changes = format!("{} UNION ALL {}", link_changes("old_links l", -1), link_changes("new_links l", 1));
-    function("result_tag_derived_update", &add("result_tag_count", TAG_KEYS, &changes))
+    function("result_tag_derived_update", "", &add("result_tag_count", TAG_KEYS, &changes))
 }
 
 /// Links whose result is gone were removed by its deletion's cascade, and parked before it.
 fn tag_delete_trigger() -> String {
-    function("result_tag_derived_delete", &add("result_tag_count", TAG_KEYS, &link_changes("old_links l", -1)))
+    function(
+        "result_tag_derived_delete",
+        "",
+        &add("result_tag_count", TAG_KEYS, &link_changes("old_links l", -1)),
+    )
 }
 
 /// Parks the tag links of a visible result about to be deleted (see the module comment).
