@@ -70,6 +70,28 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// The statements deriving the counts from the rows already there (the triggers keep them from
+/// then on), the UTC day of an execution written `day`.
+fn backfill_counts(day: &str) -> Vec<String> {
+    vec![
+        "INSERT INTO result_count SELECT benchmark_id, site_id, flavor_id, count(*) FROM result \
+         WHERE NOT deleted GROUP BY 1, 2, 3"
+            .to_owned(),
+        format!(
+            "INSERT INTO result_day_count SELECT {day}, count(*) FROM result WHERE NOT deleted GROUP BY 1"
+        ),
+        "INSERT INTO result_tag_count SELECT t.tag_id, r.benchmark_id, r.site_id, r.flavor_id, count(*) \
+         FROM result_tag t JOIN result r ON r.id = t.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3, 4"
+            .to_owned(),
+        "INSERT INTO result_number_count SELECT x.path, x.value, x.benchmark_id, count(*) \
+         FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3"
+            .to_owned(),
+        "INSERT INTO result_path_count SELECT x.path, x.benchmark_id, count(*) \
+         FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2"
+            .to_owned(),
+    ]
+}
+
 async fn run(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
     let db = manager.get_connection();
     for sql in statements {

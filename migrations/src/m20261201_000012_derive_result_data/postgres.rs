@@ -16,7 +16,7 @@
 //! the statement trigger to subtract and clear (the table is empty outside a statement). Parking
 //! only inserts, so it stays linear in the rows deleted.
 
-use super::{COUNT_TABLES, GOOD_KEY_PG};
+use super::{COUNT_TABLES, GOOD_KEY_PG, backfill_counts};
 
 /// Lock of the change counter's row (see the module comment).
 const LOCK_COUNTER: &str = "PERFORM 1 FROM change_counter WHERE id = 1 FOR NO KEY UPDATE;";
@@ -58,7 +58,7 @@ pub fn up() -> Vec<String> {
     );
     sql.push(BACKFILL_NUMBERS.to_owned());
     sql.push("ALTER TABLE result_number ADD PRIMARY KEY (result_id, path)".to_owned());
-    sql.extend(BACKFILL.iter().map(|s| (*s).to_owned()));
+    sql.extend(backfill_counts("(execution_datetime AT TIME ZONE 'UTC')::date"));
     sql.push(
         "CREATE INDEX ix_result_number_path_value ON result_number (path, value, benchmark_id, result_id)"
             .into(),
@@ -303,17 +303,3 @@ const PARK: &str = "CREATE FUNCTION result_derived_park() RETURNS trigger LANGUA
 /// The numbers of the documents already there.
 const BACKFILL_NUMBERS: &str = "INSERT INTO result_number (result_id, path, benchmark_id, value) \
      SELECT r.id, x.path, r.benchmark_id, x.value FROM result r, result_numbers(r.json) x";
-
-/// Derives the counts from the rows already there (the triggers keep them from now on).
-const BACKFILL: [&str; 5] = [
-    "INSERT INTO result_count SELECT benchmark_id, site_id, flavor_id, count(*) FROM result \
-     WHERE NOT deleted GROUP BY 1, 2, 3",
-    "INSERT INTO result_day_count SELECT (execution_datetime AT TIME ZONE 'UTC')::date, count(*) \
-     FROM result WHERE NOT deleted GROUP BY 1",
-    "INSERT INTO result_tag_count SELECT t.tag_id, r.benchmark_id, r.site_id, r.flavor_id, count(*) \
-     FROM result_tag t JOIN result r ON r.id = t.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3, 4",
-    "INSERT INTO result_number_count SELECT x.path, x.value, x.benchmark_id, count(*) \
-     FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3",
-    "INSERT INTO result_path_count SELECT x.path, x.benchmark_id, count(*) \
-     FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2",
-];

@@ -2,7 +2,7 @@
 //! from a recursive walk over `json_each()`. Id columns are declared `uuid_text` as SeaORM declares them: with the
 //! same (text) affinity on both sides, a join on ids can use the other table's index.
 
-use super::COUNT_TABLES;
+use super::{COUNT_TABLES, backfill_counts};
 
 /// The statements creating tables, triggers and indexes, then the backfill.
 pub fn up() -> Vec<String> {
@@ -162,20 +162,6 @@ fn tag_count(row: &str, delta: i32) -> String {
 /// Derives everything from the rows already there (the triggers keep it from now on).
 fn backfill() -> Vec<String> {
     let mut sql = vec![insert_numbers("(SELECT id, benchmark_id, json AS doc FROM result)")];
-    sql.extend(BACKFILL.iter().map(|s| (*s).to_owned()));
+    sql.extend(backfill_counts("date(execution_datetime)"));
     sql
 }
-
-/// Counts of the rows already there.
-const BACKFILL: [&str; 5] = [
-    "INSERT INTO result_count SELECT benchmark_id, site_id, flavor_id, count(*) FROM result \
-     WHERE NOT deleted GROUP BY 1, 2, 3",
-    "INSERT INTO result_day_count SELECT date(execution_datetime), count(*) FROM result \
-     WHERE NOT deleted GROUP BY 1",
-    "INSERT INTO result_tag_count SELECT t.tag_id, r.benchmark_id, r.site_id, r.flavor_id, count(*) \
-     FROM result_tag t JOIN result r ON r.id = t.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3, 4",
-    "INSERT INTO result_number_count SELECT x.path, x.value, x.benchmark_id, count(*) \
-     FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2, 3",
-    "INSERT INTO result_path_count SELECT x.path, x.benchmark_id, count(*) \
-     FROM result_number x JOIN result r ON r.id = x.result_id WHERE NOT r.deleted GROUP BY 1, 2",
-];
