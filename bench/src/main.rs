@@ -34,7 +34,7 @@ use eosc_perf_tests::oidc::MockOidc;
 use crate::{
     cpu::CpuProbe,
     runner::{Until, run},
-    setup::{Ctx, call, ids, setup, upload_request},
+    setup::{BATCH_SIZE, Ctx, batch_body, batch_request, call, ids, setup, upload_request},
 };
 
 /// How missing results are added.
@@ -184,6 +184,7 @@ async fn main() -> anyhow::Result<()> {
     let upload_base = args.results as u64 + 1_000_000;
     let tags = page_tags(&ctx).await?;
     let result_ids = ids(&call(list_page(&ctx, 0)).await?);
+    let bodies: Vec<Vec<u8>> = (0..4).map(|i| batch_body(&ctx, upload_base + i * BATCH_SIZE)).collect();
     let workloads: Vec<(&str, Workload)> = vec![
         ("list (default sort)", Box::new(list_page)),
         ("list, gzip", Box::new(|ctx, n| list_page(ctx, n).header("Accept-Encoding", "gzip"))),
@@ -232,6 +233,8 @@ async fn main() -> anyhow::Result<()> {
             }),
         ),
         ("upload", Box::new(move |ctx, n| upload_request(ctx, upload_base + 10_000_000 + n))),
+        // `POST /results:batch` of 1,000 c-ray results each: results/s = requests/s x 1,000.
+        ("batch upload (1000 results per request)", Box::new(move |ctx, n| batch_request(ctx, &bodies, n))),
     ];
     for (name, make) in workloads {
         if wanted(name) {

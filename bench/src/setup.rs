@@ -113,3 +113,36 @@ pub fn upload_request(ctx: &Ctx, n: u64) -> reqwest::RequestBuilder {
     }
     ctx.http.post(url).bearer_auth(&ctx.token).json(&documents::result_document(n))
 }
+
+/// Results per `POST /results:batch` request of the batch workload.
+pub const BATCH_SIZE: u64 = 1000;
+
+/// The body of a `POST /results:batch` with [`BATCH_SIZE`] realistic results from number `first`
+/// on, contexts varied as in [`upload_request`]; serialized once, sent many times.
+pub fn batch_body(ctx: &Ctx, first: u64) -> Vec<u8> {
+    let items: Vec<Value> = (first..first + BATCH_SIZE)
+        .map(|n| {
+            let (flavor, _) = &ctx.flavors[(n as usize) % ctx.flavors.len()];
+            let tags: Vec<&String> =
+                if n.is_multiple_of(3) { vec![&ctx.tags[(n as usize) % ctx.tags.len()]] } else { vec![] };
+            serde_json::json!({
+                "benchmark_id": ctx.benchmark,
+                "flavor_id": flavor,
+                "execution_datetime": format!("2024-01-{:02}T10:00:00Z", 1 + n % 28),
+                "tags_ids": tags,
+                "json": documents::result_document(n),
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({ "results": items })).unwrap_or_default()
+}
+
+/// `POST /results:batch` with one of `bodies`.
+pub fn batch_request(ctx: &Ctx, bodies: &[Vec<u8>], n: u64) -> reqwest::RequestBuilder {
+    let body = bodies[(n as usize) % bodies.len().max(1)].clone();
+    ctx.http
+        .post(format!("{}/results:batch", ctx.base))
+        .bearer_auth(&ctx.token)
+        .header("Content-Type", "application/json")
+        .body(body)
+}

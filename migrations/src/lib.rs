@@ -11,6 +11,9 @@ mod m20261122_000005_create_mail_outbox;
 mod m20261122_000006_create_change_counter;
 mod m20261123_000007_index_visible_results_by_context;
 mod m20261124_000008_lease_mail_outbox;
+mod m20261201_000009_flavor_specs;
+mod m20261201_000010_api_keys;
+mod m20261201_000011_idempotency;
 mod m20261201_000012_derive_result_data;
 pub mod schema;
 
@@ -29,6 +32,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_change_counter::Migration),
             Box::new(m20261123_000007_index_visible_results_by_context::Migration),
             Box::new(m20261124_000008_lease_mail_outbox::Migration),
+            Box::new(m20261201_000009_flavor_specs::Migration),
+            Box::new(m20261201_000010_api_keys::Migration),
+            Box::new(m20261201_000011_idempotency::Migration),
             Box::new(m20261201_000012_derive_result_data::Migration),
         ]
     }

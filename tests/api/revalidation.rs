@@ -56,6 +56,8 @@ fn public_paths(s: &Sample) -> Vec<String> {
         "/tags".into(),
         format!("/tags/{}", s.tag),
         format!("/sites/{}", s.site),
+        "/results:stats?metric=json.time&group_by=flavor".into(),
+        format!("/results:ranking?benchmark_id={}&metric=json.time&order=lower_is_better", s.benchmark),
         "/benchmarks".into(),
         "/api-spec.json".into(),
     ]

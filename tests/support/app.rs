@@ -97,6 +97,20 @@ pub async fn spawn_app_with_routes(
         Backend::Sqlite => TestDb::sqlite(),
         Backend::Postgres => TestDb::postgres().await?,
     };
+    Some(spawn_app_on(db, overrides, extra_routes).await)
+}
+
+/// Starts the app on `db` (for instance [`TestDb::existing_postgres`]) with extra or
+/// overriding environment variables and `extra_routes`.
+///
+/// # Panics
+/// When the app cannot start.
+pub async fn spawn_app_on(
+    db: TestDb,
+    overrides: &[(&str, &str)],
+    extra_routes: fn(&mut actix_web::web::ServiceConfig),
+) -> TestApp {
+    let backend = db.backend;
     let oidc = MockOidc::start().await;
     let smtp = SmtpSink::start().await;
     let registry = MockRegistry::start().await;
@@ -111,6 +125,8 @@ pub async fn spawn_app_with_routes(
         ("MAIL_FROM", "perf@example.org".into()),
         ("MAIL_SUPPORT", SUPPORT.into()),
         ("IMAGE_REGISTRY_URL", registry.url()),
+        // Off unless a test turns them on: suites send many requests from one address.
+        ("RATE_LIMITS", "off".into()),
     ] {
         env.insert(k.into(), v);
     }
@@ -128,7 +144,7 @@ pub async fn spawn_app_with_routes(
     tokio::spawn(app.run_until_stopped());
     crate::conformance::register(&address).await;
     let checked = std::sync::Mutex::new(vec![address.clone()]);
-    Some(TestApp {
+    TestApp {
         address,
         client: reqwest::Client::new(),
         oidc,
@@ -139,7 +155,7 @@ pub async fn spawn_app_with_routes(
         checked,
         metrics_address,
         _db: db,
-    })
+    }
 }
 
 impl TestApp {

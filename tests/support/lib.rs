@@ -8,12 +8,14 @@
     reason = "test support: a failed setup must abort the test"
 )]
 
+pub mod additions;
 pub mod app;
 pub mod conformance;
 pub mod db;
 pub mod helpers;
 pub mod metrics;
 pub mod oidc;
+pub mod original;
 pub mod recorder;
 pub mod registry;
 pub mod sample;

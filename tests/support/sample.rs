@@ -66,7 +66,19 @@ pub async fn seed(app: &TestApp, prefix: &str) -> Sample {
     });
     let benchmark = id_of(&app.create_benchmark_with(&user, benchmark_body).await);
     let site = id_of(&app.create_site(&user, &format!("{prefix}site")).await);
-    let flavor = id_of(&app.create_flavor(&user, &site, "small").await);
+    // A flavor with every spec member, so that every flavor representation checked against
+    // the served document carries them (issue 11).
+    let flavor_body = json!({
+        "name": "small",
+        "vcpus": 2,
+        "memory_gib": 4,
+        "gpus": {"model": "NVIDIA T4", "count": 1},
+        "architecture": "x86_64",
+        "disk_gib": 50,
+        "region": "eu-central",
+        "price": {"amount": 0.12, "currency": "EUR", "per": "hour", "as_of": "2026-11-30"},
+    });
+    let flavor = created(app, &user, &format!("/sites/{site}/flavors"), Some(flavor_body)).await;
     for (kind, id) in [("benchmark", &benchmark), ("site", &site), ("flavor", &flavor)] {
         app.approve_as(&admin, kind, id).await;
     }

@@ -18,6 +18,8 @@ pub enum FieldKind {
     Object,
     /// List of UUIDs.
     UuidList,
+    /// A flavor spec member (`null` allowed: it clears the member).
+    Spec(crate::flavor_spec::SpecKind),
 }
 
 /// One declared body field.
@@ -106,6 +108,7 @@ pub fn validate(
 
 fn check(kind: FieldKind, value: &Value, max_items: usize) -> Result<(), Value> {
     match (kind, value) {
+        (FieldKind::Spec(spec), _) => crate::flavor_spec::check(spec, value),
         (_, Value::Null) => Err(json!(["Field may not be null."])),
         (FieldKind::Str, Value::String(s)) if s.contains('\0') => {
             Err(json!(["Not a valid string: NUL characters are not allowed."]))
@@ -146,11 +149,11 @@ pub fn string(obj: &Map<String, Value>, name: &str) -> Option<String> {
     obj.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// A validated UUID list field.
-pub fn uuids(obj: &Map<String, Value>, name: &str) -> Option<Vec<Uuid>> {
-    obj.get(name)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(|i| i.as_str().and_then(|s| Uuid::parse_str(s).ok())).collect())
+/// A validated UUID list field, as ids of `T`s.
+pub fn ids<T>(obj: &Map<String, Value>, name: &str) -> Option<Vec<domain::Id<T>>> {
+    obj.get(name).and_then(Value::as_array).map(|items| {
+        items.iter().filter_map(|i| i.as_str().and_then(|s| s.parse::<domain::Id<T>>().ok())).collect()
+    })
 }
 
 #[cfg(test)]

@@ -117,11 +117,25 @@ impl ApiError {
                     }),
                 ),
                 DomainError::Forbidden => (S::FORBIDDEN, Value::Object(bare_body(S::FORBIDDEN))),
-                DomainError::NotFound(m) => with(S::NOT_FOUND, "errors", json!({"error": m})),
-                DomainError::Conflict(m) => with(S::CONFLICT, "errors", json!({"error": m})),
+                DomainError::NotFound(m) => with(S::NOT_FOUND, "errors", json!({"error": m.to_string()})),
+                DomainError::Conflict(m) => with(S::CONFLICT, "errors", json!({"error": m.to_string()})),
                 DomainError::Invalid(m) => with(S::UNPROCESSABLE_ENTITY, "errors", json!({"error": m})),
                 DomainError::SchemaViolation { error, path } => {
                     with(S::UNPROCESSABLE_ENTITY, "errors", json!({"error": error, "path": path}))
+                }
+                DomainError::ItemsRefused { total, errors } => {
+                    let items: Vec<Value> = errors
+                        .iter()
+                        .map(|e| match &e.path {
+                            Some(path) => json!({"index": e.index, "error": e.error, "path": path}),
+                            None => json!({"index": e.index, "error": e.error}),
+                        })
+                        .collect();
+                    let (status, mut body) =
+                        with(S::UNPROCESSABLE_ENTITY, "errors", json!({"results": items}));
+                    body["message"] =
+                        json!(format!("{} of {total} results refused; nothing was stored", errors.len()));
+                    (status, body)
                 }
                 DomainError::PageOutOfRange => (S::NOT_FOUND, Value::Object(bare_body(S::NOT_FOUND))),
                 DomainError::Unavailable(_) => with(

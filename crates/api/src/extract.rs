@@ -5,7 +5,7 @@
 use std::{collections::BTreeMap, future::Future, marker::PhantomData, pin::Pin};
 
 use actix_web::{
-    FromRequest, HttpRequest,
+    FromRequest, HttpMessage, HttpRequest,
     dev::Payload,
     error::PayloadError,
     http::{StatusCode, header},
@@ -14,6 +14,7 @@ use actix_web::{
 use domain::{
     AuthError, Identity,
     access::{Admin, Registered},
+    api_key::Scope,
 };
 use paperclip::{
     actix::OperationModifier,
@@ -40,43 +41,75 @@ fn limits_of(req: &HttpRequest) -> RequestLimits {
     req.app_data::<RequestLimits>().copied().unwrap_or_default()
 }
 
-/// The bearer token of the request, if any (checked lazily, see [`Auth::identify`]).
-pub struct Auth(Option<String>);
+/// The identity a request's bearer token resolved to, when an earlier step (the
+/// `PROTECTION_LEVEL=ALL` check) already resolved it: [`Auth`] reuses it instead of asking again.
+#[derive(Debug, Clone)]
+pub struct ResolvedIdentity(pub Identity);
 
-impl Auth {
-    /// Resolves the caller (level *token*).
-    ///
-    /// # Errors
-    /// 401 with the flaat description.
-    pub async fn identify(&self, state: &AppState) -> Result<Identity, ApiError> {
-        let value =
-            self.0.as_deref().map(str::trim).filter(|v| !v.is_empty()).ok_or_else(AuthError::no_header);
-        let value = value.map_err(domain::DomainError::from)?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| domain::DomainError::from(AuthError::no_bearer()))?;
-        Ok(state.identity.identify(token).await.map_err(domain::DomainError::from)?)
-    }
+/// The bearer token of the request, if any (checked lazily, see [`Auth::identify`]).
+pub struct Auth {
+    header: Option<String>,
+    resolved: Option<Identity>,
+}
+
+/// The identity behind an `Authorization` header value: an OIDC token or an API key.
+///
+/// # Errors
+/// 401 with the flaat description.
+pub async fn resolve_bearer(header: Option<&str>, state: &AppState) -> Result<Identity, ApiError> {
+    let value = header.map(str::trim).filter(|v| !v.is_empty()).ok_or_else(AuthError::no_header);
+    let value = value.map_err(domain::DomainError::from)?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| domain::DomainError::from(AuthError::no_bearer()))?;
+    Ok(state.identity.identify(token).await.map_err(domain::DomainError::from)?)
 }
 
 impl Auth {
-    /// Level *user*: the caller must be registered.
+    /// The caller's identity, from an OIDC token or an API key; no level is checked.
+    async fn resolve(&self, state: &AppState) -> Result<Identity, ApiError> {
+        match &self.resolved {
+            Some(who) => Ok(who.clone()),
+            None => resolve_bearer(self.header.as_deref(), state).await,
+        }
+    }
+
+    /// Resolves the caller (level *token*): an OIDC token; API keys are refused.
     ///
     /// # Errors
-    /// 401, or 403 (flaat body) when not registered.
+    /// 401 with the flaat description, 403 (flaat body) for an API key.
+    pub async fn identify(&self, state: &AppState) -> Result<Identity, ApiError> {
+        let who = self.resolve(state).await?;
+        state.access.token(&who)?;
+        Ok(who)
+    }
+
+    /// Level *user*: the caller must be registered and use an OIDC token.
+    ///
+    /// # Errors
+    /// 401, or 403 (flaat body) when not registered or for an API key.
     pub async fn user(&self, state: &AppState) -> Result<Registered, ApiError> {
-        let who = self.identify(state).await?;
+        let who = self.resolve(state).await?;
         Ok(state.access.user(&who).await?)
     }
 
-    /// Level *admin*: registered and holding an admin entitlement.
+    /// Level *user* for an operation API keys with `scope` may perform.
+    ///
+    /// # Errors
+    /// 401, or 403 (flaat body) when not registered or for a key without `scope`.
+    pub async fn user_with_scope(&self, state: &AppState, scope: Scope) -> Result<Registered, ApiError> {
+        let who = self.resolve(state).await?;
+        Ok(state.access.user_with_scope(&who, scope).await?)
+    }
+
+    /// Level *admin*: registered and holding an admin entitlement (never an API key).
     ///
     /// # Errors
     /// 401, or 403 (flaat body).
     pub async fn admin(&self, state: &AppState) -> Result<Admin, ApiError> {
-        let who = self.identify(state).await?;
+        let who = self.resolve(state).await?;
         Ok(state.access.admin(&who).await?)
     }
 }
@@ -85,8 +118,10 @@ impl FromRequest for Auth {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        std::future::ready(Ok(Auth(value)))
+        let header =
+            req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let resolved = req.extensions().get::<ResolvedIdentity>().map(|r| r.0.clone());
+        std::future::ready(Ok(Auth { header, resolved }))
     }
 }
 
@@ -147,6 +182,9 @@ fn param_doc(p: &Param) -> Parameter<DefaultSchemaRaw> {
             None,
             None,
         ),
+        Kind::OneOf(choices) => {
+            (DataType::String, None, None, choices.iter().map(|c| (*c).into()).collect(), None, None)
+        }
         Kind::StrList => (
             DataType::Array,
             None,
@@ -234,6 +272,19 @@ impl<S> JsonBody<S> {
         Ok((self.object()?, bytes.len()))
     }
 
+    /// The body as a JSON object, without field validation, and its size in bytes as sent.
+    ///
+    /// # Errors
+    /// 413 too large, 400 malformed JSON, 422 when not an object.
+    pub fn object_and_size(&self) -> Result<(Map<String, Value>, usize), ApiError> {
+        Ok((self.object()?, self.bytes()?.len()))
+    }
+
+    /// The request limits of the app.
+    pub fn limits(&self) -> &RequestLimits {
+        &self.limits
+    }
+
     fn bytes(&self) -> Result<&[u8], ApiError> {
         self.bytes.as_deref().map_err(|status| ApiError::Bare(*status))
     }
@@ -277,9 +328,9 @@ impl<S: BodySchema> OperationModifier for JsonBody<S> {
     fn update_definitions(_map: &mut BTreeMap<String, DefaultSchemaRaw>) {}
 }
 
-/// The UUID of the path's `{…_id}` segment. A malformed UUID matches no route: bare 404
-/// before any auth check (contract §1).
-pub struct IdPath(pub uuid::Uuid);
+/// The id of the `T` the path's `{…_id}` segment names. A malformed UUID matches no route:
+/// bare 404 before any auth check (contract §1).
+pub struct IdPath<T>(pub domain::Id<T>);
 
 /// The hyphenated form only (any case), like werkzeug's `uuid` converter: the simple, braced
 /// and URN forms that `Uuid::parse_str` also accepts match no route in the original.
@@ -290,17 +341,17 @@ pub fn path_uuid(segment: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(segment).ok()
 }
 
-impl FromRequest for IdPath {
+impl<T: 'static> FromRequest for IdPath<T> {
     type Error = actix_web::Error;
     type Future = std::future::Ready<Result<Self, Self::Error>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let id = req.match_info().iter().next().and_then(|(_, v)| path_uuid(v));
+        let id = req.match_info().iter().next().and_then(|(_, v)| path_uuid(v)).map(domain::Id::from_uuid);
         std::future::ready(id.map(IdPath).ok_or_else(|| ApiError::Bare(StatusCode::NOT_FOUND).into()))
     }
 }
 
-impl Apiv2Schema for IdPath {}
-impl OperationModifier for IdPath {}
+impl<T> Apiv2Schema for IdPath<T> {}
+impl<T> OperationModifier for IdPath<T> {}
 
 #[cfg(test)]
 mod tests {

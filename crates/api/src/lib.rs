@@ -6,12 +6,16 @@ pub mod body;
 pub mod caching;
 pub mod error;
 pub mod extract;
+pub mod flavor_spec;
 pub mod http;
+pub mod idempotency;
 pub mod limits;
 pub mod observe;
 pub mod openapi;
 pub mod panic;
 pub mod params;
+pub mod protection;
+pub mod ratelimit;
 pub mod reply;
 pub mod routes;
 pub mod wire;
@@ -23,13 +27,13 @@ use actix_web::{
     body::MessageBody,
     dev::{ServiceFactory, ServiceRequest, ServiceResponse},
     http::{StatusCode, header},
-    middleware::{ErrorHandlerResponse, ErrorHandlers, NormalizePath, TrailingSlash},
+    middleware::{ErrorHandlerResponse, ErrorHandlers, NormalizePath, TrailingSlash, from_fn},
     web as aweb,
 };
 use domain::{
     IdentityProvider,
     access::Access,
-    service::{CatalogService, ResultService, TagService, UserService},
+    service::{ApiKeyService, CatalogService, ResultService, TagService, UserService},
 };
 use paperclip::actix::OpenApiExt;
 use serde_json::Value;
@@ -51,6 +55,10 @@ pub struct AppState {
     pub catalog: CatalogService,
     /// Results and claims.
     pub results: ResultService,
+    /// API keys.
+    pub keys: ApiKeyService,
+    /// Statistics and rankings of results.
+    pub statistics: domain::service::StatisticsService,
     /// Serialised result lists, shared by every worker.
     pub responses: caching::ResponseCache,
 }
@@ -66,6 +74,10 @@ pub struct HttpConfig {
     pub limits: limits::RequestLimits,
     /// `RESPONSE_CACHE_BYTES`: bound of the serialised result lists kept in memory.
     pub response_cache_bytes: u64,
+    /// `PROTECTION_LEVEL`: whether reads need authentication too.
+    pub protection: protection::ProtectionLevel,
+    /// Rate limits; the server registers the shared [`ratelimit::Limiters`] when enabled.
+    pub rate_limits: ratelimit::RateLimitConfig,
 }
 
 impl Default for HttpConfig {
@@ -75,6 +87,8 @@ impl Default for HttpConfig {
             cors_origin: None,
             limits: limits::RequestLimits::default(),
             response_cache_bytes: caching::ResponseCache::DEFAULT_BYTES,
+            protection: protection::ProtectionLevel::default(),
+            rate_limits: ratelimit::RateLimitConfig::default(),
         }
     }
 }
@@ -131,7 +145,10 @@ pub fn build_app_with(
     App::new()
         .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
         .wrap(caching)
+        // Before the caches: a cached page is never served to a caller the level refuses.
+        .wrap(from_fn(protection::protect))
         .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+        .wrap(from_fn(ratelimit::limit))
         .wrap_fn(move |req, srv| {
             let req = http::strip_script_name(req);
             let origin = cors_origin.clone();
@@ -157,6 +174,7 @@ pub fn build_app_with(
         .app_data(aweb::Data::new(state))
         .app_data(aweb::PayloadConfig::new(config.limits.max_body_bytes))
         .app_data(config.limits)
+        .app_data(config.protection)
         .wrap_api()
         .configure(routes::configure)
         // Swagger UI needs a spec path registered; the served document is `/api-spec.json`.

@@ -45,6 +45,9 @@ impl Default for RequestLimits {
     }
 }
 
+/// How many `group_by` keys `GET /results:stats` takes.
+pub const MAX_GROUP_BY: usize = 3;
+
 /// The deepest nesting `serde_json` parses; a result depth limit above it could never apply.
 pub const DEEPEST_PARSABLE_DEPTH: usize = 128;
 
@@ -60,6 +63,7 @@ impl RequestLimits {
             "terms" => self.max_terms,
             "filters" => self.max_filters,
             "tags_ids" => self.max_tags_ids,
+            "group_by" => MAX_GROUP_BY,
             _ => self.max_terms.min(self.max_filters).min(self.max_tags_ids),
         }
     }

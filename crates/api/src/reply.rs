@@ -38,6 +38,11 @@ impl Reply {
         Self::json(StatusCode::CREATED, body)
     }
 
+    /// A response built elsewhere (a streamed download).
+    pub fn from_response(response: HttpResponse) -> Self {
+        Reply(response)
+    }
+
     /// 204, empty body, `Content-Type: application/json`.
     pub fn no_content() -> Self {
         Reply(HttpResponse::NoContent().content_type("application/json").finish())

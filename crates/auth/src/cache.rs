@@ -153,7 +153,14 @@ mod tests {
     use super::*;
 
     fn id() -> Identity {
-        Identity { sub: "s".into(), iss: "i".into(), email: None, email_verified: None, entitlements: vec![] }
+        Identity {
+            sub: "s".into(),
+            iss: "i".into(),
+            email: None,
+            email_verified: None,
+            entitlements: vec![],
+            api_key: None,
+        }
     }
 
     async fn lookup(

@@ -45,6 +45,7 @@ pub(crate) fn identity_from(info: &Value, issuer: &str) -> Result<Identity, Look
         email: info.get("email").and_then(Value::as_str).map(str::to_owned),
         email_verified,
         entitlements,
+        api_key: None,
     })
 }
 

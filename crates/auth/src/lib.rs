@@ -13,9 +13,14 @@
 //!   and never past the token's expiry, refusals for a short window. An unavailable provider is
 //!   not remembered. Every outbound call has a timeout, so a slow provider yields a clear 401
 //!   instead of a hang.
+//! - [`WithApiKeys`] puts API keys (`epk_…`) beside the OIDC tokens: they are resolved by the
+//!   domain's key service on every request, never cached.
+//! - [`DemoIssuer`]: the in-process issuer of `eosc-perf demo` only; `serve` never builds one.
 
+mod api_keys;
 mod cache;
 mod config;
+mod demo;
 mod failure;
 mod identity;
 mod issuer;
@@ -24,6 +29,8 @@ mod keys;
 mod metrics;
 mod provider;
 
+pub use api_keys::WithApiKeys;
 pub use config::{ClientCredentials, ConfigError, OidcConfig};
+pub use demo::{DemoIssuer, DemoKeyError};
 pub use metrics::{OidcEndpoint, OidcMetrics};
 pub use provider::OidcIdentityProvider;

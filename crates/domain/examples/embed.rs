@@ -62,7 +62,7 @@ async fn main() -> Result<(), DomainError> {
             SiteDraft { name: "KIT".into(), address: "Karlsruhe".into(), description: None },
         )
         .await?;
-    let draft = FlavorDraft { name: "gpu.large".into(), description: None };
+    let draft = FlavorDraft { name: "gpu.large".into(), description: None, spec: Default::default() };
     let flavor = domain.catalog.create::<Flavor>(&alice_user, NewFlavor { site_id: site.id, draft }).await?;
     // Moderation takes the admin capability, which only the access check hands out.
     let root = domain.access.admin(&admin).await?;

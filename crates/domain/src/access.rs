@@ -4,11 +4,16 @@
 //! [`Identity`] against the user table and the admin entitlements. Every service operation that
 //! needs a level takes the matching value, so no caller (a new handler, an embedding service)
 //! can skip the check: without the capability the call does not compile.
+//!
+//! An identity from an API key (`Identity::api_key`) is never admin, and passes a level only
+//! where the operation names a scope the key holds ([`Access::user_with_scope`],
+//! [`Access::reader`]); everywhere else it is refused with a flaat-shaped 403.
 
 use std::sync::Arc;
 
 use crate::{
     DomainError, Identity,
+    api_key::{OIDC_TOKEN_REQUIRED, Scope},
     user::{User, UserKey, UserRepository},
 };
 
@@ -81,16 +86,61 @@ impl Access {
         who.entitlements.iter().any(|e| self.admin_entitlements.contains(e))
     }
 
-    /// Level *user*: the caller must be registered.
+    /// Level *user*: the caller must be registered, with an OIDC token (keys are refused).
     ///
     /// # Errors
-    /// `AccessDenied(is_registered)` when not registered.
+    /// `AccessDenied(is_registered)` when not registered, `AccessDenied(is_oidc_token)` for a key.
     pub async fn user(&self, who: &Identity) -> Result<Registered, DomainError> {
+        Self::key_allows(who, None)?;
+        self.registered(who).await
+    }
+
+    /// Level *user* for an operation an API key with `scope` may perform.
+    ///
+    /// # Errors
+    /// `AccessDenied(is_registered)`, or `AccessDenied(has_scope(..))` for a key without `scope`.
+    pub async fn user_with_scope(&self, who: &Identity, scope: Scope) -> Result<Registered, DomainError> {
+        Self::key_allows(who, Some(scope))?;
+        self.registered(who).await
+    }
+
+    /// Level *token* (registration, reading oneself): any identity from an OIDC token.
+    ///
+    /// # Errors
+    /// `AccessDenied(is_oidc_token)` for an API key.
+    pub fn token(&self, who: &Identity) -> Result<(), DomainError> {
+        Self::key_allows(who, None)
+    }
+
+    /// A read that needs authentication only because of `PROTECTION_LEVEL=ALL`: any OIDC
+    /// identity, or a key with `results:read`.
+    ///
+    /// # Errors
+    /// `AccessDenied(has_scope(results:read))` for a key without that scope.
+    pub fn reader(&self, who: &Identity) -> Result<(), DomainError> {
+        Self::key_allows(who, Some(Scope::ResultsRead))
+    }
+
+    fn key_allows(who: &Identity, scope: Option<Scope>) -> Result<(), DomainError> {
+        let Some(grant) = &who.api_key else { return Ok(()) };
+        match scope {
+            Some(scope) if grant.allows(scope) => Ok(()),
+            Some(scope) => {
+                Err(DomainError::AccessDenied { who: who.display_name(), requirement: scope.requirement() })
+            }
+            None => {
+                Err(DomainError::AccessDenied { who: who.display_name(), requirement: OIDC_TOKEN_REQUIRED })
+            }
+        }
+    }
+
+    async fn registered(&self, who: &Identity) -> Result<Registered, DomainError> {
         let user = self.users.find(&who.sub, &who.iss).await?.ok_or_else(|| DomainError::AccessDenied {
             who: who.display_name(),
             requirement: "is_registered",
         })?;
-        Ok(Registered { user, identity: who.clone(), admin: self.is_entitled_admin(who) })
+        let admin = who.api_key.is_none() && self.is_entitled_admin(who);
+        Ok(Registered { user, identity: who.clone(), admin })
     }
 
     /// Level *admin*: registered and entitled.
@@ -98,7 +148,7 @@ impl Access {
     /// # Errors
     /// `AccessDenied(is_registered)` or `AccessDenied(is_admin)`.
     pub async fn admin(&self, who: &Identity) -> Result<Admin, DomainError> {
-        let registered = self.user(who).await?;
+        let registered = self.registered(who).await?;
         if registered.admin {
             Ok(Admin(registered))
         } else {

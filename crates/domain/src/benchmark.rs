@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::{
-    DomainError, Status,
+    BenchmarkId, DomainError, Missing, Status,
     mail::ItemKind,
     moderated::{Moderated, moderated_accessors},
     query::{ModeratedSort, SortField},
@@ -18,7 +17,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct Benchmark {
     /// Id.
-    pub id: Uuid,
+    pub id: BenchmarkId,
     /// Image name, e.g. `deephdc/deep-oc-benchmarks_cnn`.
     pub docker_image: String,
     /// Image tag.
@@ -99,7 +98,7 @@ impl Moderated for Benchmark {
     type Sort = BenchmarkSort;
     const KIND: ItemKind = ItemKind::Benchmark;
 
-    fn pending(id: Uuid, new: BenchmarkDraft, uploader: UserKey, at: DateTime<Utc>) -> Self {
+    fn pending(id: BenchmarkId, new: BenchmarkDraft, uploader: UserKey, at: DateTime<Utc>) -> Self {
         let BenchmarkDraft { docker_image, docker_tag, url, json_schema, description } = new;
         let status = Status::OnReview;
         Benchmark {
@@ -129,8 +128,8 @@ impl Moderated for Benchmark {
         format!("{}:{}", self.docker_image, self.docker_tag)
     }
 
-    fn not_found(id: Uuid) -> String {
-        format!("Benchmark {id} not found in the database")
+    fn missing(id: BenchmarkId) -> Missing {
+        Missing::Benchmark(id)
     }
 
     /// The image must exist in its registry (checked first), the schema must be a JSON Schema.

@@ -2,10 +2,9 @@
 //! decides; a result may carry several claims (Q2 fixed: `claim.result_id`).
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::{
-    Page, PageRequest, RepoError, SortKey, Status,
+    ClaimId, Page, PageRequest, RepoError, ResultId, SortKey, Status,
     query::{DateRange, ModeratedSort, SortField},
     user::{User, UserKey},
 };
@@ -14,11 +13,11 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     /// Id.
-    pub id: Uuid,
+    pub id: ClaimId,
     /// Why the result is suspicious.
     pub message: String,
     /// The claimed result (`None` once the result was hard-deleted).
-    pub result_id: Option<Uuid>,
+    pub result_id: Option<ResultId>,
     /// When it was made.
     pub upload_datetime: DateTime<Utc>,
     /// Moderation status.
@@ -35,7 +34,7 @@ pub struct ClaimFilter {
     /// Upload dates.
     pub uploaded: DateRange,
     /// Only claims on this result.
-    pub result_id: Option<Uuid>,
+    pub result_id: Option<ResultId>,
     /// Only claims by this user.
     pub claimer: Option<UserKey>,
 }
@@ -64,11 +63,11 @@ impl SortField for ClaimSort {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewClaim {
     /// Id.
-    pub id: Uuid,
+    pub id: ClaimId,
     /// Message.
     pub message: String,
     /// The result.
-    pub result_id: Uuid,
+    pub result_id: ResultId,
     /// When.
     pub upload_datetime: DateTime<Utc>,
     /// Claimer.
@@ -83,7 +82,7 @@ pub trait ClaimRepository: Send + Sync {
     ///
     /// # Errors
     /// `Unavailable` or `Backend` when the database fails.
-    async fn find(&self, id: Uuid) -> Result<Option<Claim>, RepoError>;
+    async fn find(&self, id: ClaimId) -> Result<Option<Claim>, RepoError>;
     /// A filtered, sorted page.
     ///
     /// # Errors

@@ -1,10 +1,10 @@
 //! Flavors: virtual machine types of a site.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::{
-    DomainError, Status,
+    DomainError, FlavorId, Missing, SiteId, Status,
+    flavor_spec::{FlavorSpec, FlavorSpecPatch},
     mail::ItemKind,
     moderated::{Moderated, moderated_accessors},
     query::{ModeratedSort, SortField},
@@ -17,35 +17,40 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flavor {
     /// Id.
-    pub id: Uuid,
+    pub id: FlavorId,
     /// Name, unique within its site.
     pub name: String,
     /// Optional description.
     pub description: Option<String>,
     /// The site it belongs to.
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// When it was submitted.
     pub upload_datetime: DateTime<Utc>,
     /// Moderation status.
     pub status: Status,
     /// Who submitted it.
     pub uploader: UserKey,
+    /// Its typed spec (hardware and price), every field optional.
+    pub spec: FlavorSpec,
 }
 
-/// Fields of a flavor on create or full update (`description: None` keeps it on update).
+/// Fields of a flavor on create or full update (`description: None` keeps it on update; the
+/// spec patch keeps what it does not mention).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlavorDraft {
     /// Name.
     pub name: String,
     /// Description.
     pub description: Option<String>,
+    /// Changes to the spec (on create: applied to an empty spec).
+    pub spec: FlavorSpecPatch,
 }
 
 /// Filters of flavor lists (always within one site).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FlavorFilter {
     /// The site.
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// Exact name.
     pub name: Option<String>,
 }
@@ -54,7 +59,7 @@ pub struct FlavorFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFlavor {
     /// The site (pending sites take flavors too, Q20).
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// Its fields.
     pub draft: FlavorDraft,
 }
@@ -92,16 +97,31 @@ impl Moderated for Flavor {
     type Sort = FlavorSort;
     const KIND: ItemKind = ItemKind::Flavor;
 
-    fn pending(id: Uuid, new: NewFlavor, uploader: UserKey, at: DateTime<Utc>) -> Self {
-        let NewFlavor { site_id, draft: FlavorDraft { name, description } } = new;
-        Flavor { id, name, description, site_id, upload_datetime: at, status: Status::OnReview, uploader }
+    fn pending(id: FlavorId, new: NewFlavor, uploader: UserKey, at: DateTime<Utc>) -> Self {
+        let NewFlavor { site_id, draft: FlavorDraft { name, description, spec } } = new;
+        let spec = spec.applied_to(FlavorSpec::default());
+        Flavor {
+            id,
+            name,
+            description,
+            site_id,
+            upload_datetime: at,
+            status: Status::OnReview,
+            uploader,
+            spec,
+        }
     }
 
     moderated_accessors!(flavors);
 
+    fn missing(id: FlavorId) -> Missing {
+        Missing::Flavor(id)
+    }
+
     fn apply(&mut self, draft: FlavorDraft) {
         self.name = draft.name;
         self.description = draft.description.or(self.description.take());
+        self.spec = draft.spec.applied_to(std::mem::take(&mut self.spec));
     }
 
     fn unique_key(&self) -> String {
@@ -109,8 +129,8 @@ impl Moderated for Flavor {
     }
 
     /// The site vanished.
-    fn vanished(&self) -> String {
-        Self::not_found(self.site_id)
+    fn vanished(&self) -> Missing {
+        Missing::Site(self.site_id)
     }
 
     /// The site must exist, in any status.
@@ -121,5 +141,31 @@ impl Moderated for Flavor {
     /// The site must exist, in any status.
     async fn check_list(filter: &FlavorFilter, catalog: &CatalogService) -> Result<(), DomainError> {
         catalog.get::<Site>(filter.site_id).await.map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flavor_spec::{Change, Count, Label};
+
+    fn draft(spec: FlavorSpecPatch) -> FlavorDraft {
+        FlavorDraft { name: "m1".into(), description: None, spec }
+    }
+
+    #[test]
+    fn an_update_changes_only_the_spec_members_it_names() {
+        let key = UserKey { sub: "s".into(), iss: "i".into() };
+        let created = FlavorSpecPatch {
+            vcpus: Change::Set(Count::new(2).unwrap()),
+            region: Change::Set(Label::new("eu").unwrap()),
+            ..FlavorSpecPatch::default()
+        };
+        let new = NewFlavor { site_id: SiteId::new_v4(), draft: draft(created) };
+        let mut flavor = Flavor::pending(FlavorId::new_v4(), new, key, Utc::now());
+        assert_eq!(flavor.spec.vcpus.map(Count::get), Some(2));
+        flavor.apply(draft(FlavorSpecPatch { region: Change::Clear, ..FlavorSpecPatch::default() }));
+        assert_eq!(flavor.spec.vcpus.map(Count::get), Some(2), "absent: kept");
+        assert_eq!(flavor.spec.region, None, "null: cleared");
     }
 }

@@ -13,6 +13,8 @@ pub struct Identity {
     pub email_verified: Option<bool>,
     /// The `eduperson_entitlement` claim (empty when absent).
     pub entitlements: Vec<String>,
+    /// Set when the bearer token was an API key: what the key grants. `None` for OIDC tokens.
+    pub api_key: Option<crate::api_key::KeyGrant>,
 }
 
 impl Identity {
@@ -36,6 +38,10 @@ impl AuthError {
     /// The header is not a bearer token.
     pub fn no_bearer() -> Self {
         Self("No bearer token in authorization header".into())
+    }
+    /// An API key past its expiry.
+    pub fn key_expired() -> Self {
+        Self("API key expired".into())
     }
     /// No trusted provider could tell who the token belongs to.
     pub fn undetermined() -> Self {

@@ -44,11 +44,15 @@
 //! `cargo run -p eosc-perf-domain --example embed` runs a longer walk through the use cases.
 
 pub mod access;
+pub mod api_key;
 pub mod benchmark;
 pub mod claim;
 pub mod error;
 pub mod filter;
 pub mod flavor;
+pub mod flavor_spec;
+pub mod id;
+pub mod idempotency;
 pub mod identity;
 pub mod mail;
 #[cfg(feature = "memory")]
@@ -60,12 +64,14 @@ pub mod result;
 pub mod schema;
 pub mod service;
 pub mod site;
+pub mod statistics;
 pub mod stats;
 pub mod submit;
 pub mod tag;
 pub mod unit_of_work;
 pub mod user;
 
-pub use error::{DomainError, RepoError};
+pub use error::{Clash, DomainError, ItemError, Missing, RepoError};
+pub use id::{BenchmarkId, ClaimId, FlavorId, Id, ResultId, SiteId, SubmitId, TagId};
 pub use identity::{AuthError, Identity, IdentityProvider};
 pub use query::{DateRange, Page, PageRequest, SortDir, SortKey, Status};

@@ -4,6 +4,8 @@
 
 use uuid::Uuid;
 
+use crate::{ClaimId, ResultId};
+
 /// A mail waiting to be delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboundMail {
@@ -156,7 +158,7 @@ impl MailTemplates {
     }
 
     /// #6: a result was claimed; mailed to the result's uploader.
-    pub fn claimed(&self, to: &str, result_id: Uuid, claim_id: Uuid) -> OutboundMail {
+    pub fn claimed(&self, to: &str, result_id: ResultId, claim_id: ClaimId) -> OutboundMail {
         self.mail(
             to,
             true,
@@ -170,7 +172,7 @@ impl MailTemplates {
     }
 
     /// #7: a result is visible again after its claims were rejected.
-    pub fn restored(&self, to: &str, result_id: Uuid) -> OutboundMail {
+    pub fn restored(&self, to: &str, result_id: ResultId) -> OutboundMail {
         self.mail(
             to,
             true,

@@ -8,10 +8,9 @@
 //! inputs, filters and sort fields, its messages, and the checks its submissions pass.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::{
-    DomainError, Page, RepoError, Status,
+    Clash, DomainError, Id, Missing, Page, RepoError, Status,
     mail::ItemKind,
     query::{ListParams, SortField},
     service::{CatalogPorts, CatalogService},
@@ -20,10 +19,10 @@ use crate::{
 };
 
 /// What every moderated item carries besides its own fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Moderation<'a> {
+#[derive(Debug)]
+pub struct Moderation<'a, R> {
     /// Id.
-    pub id: Uuid,
+    pub id: Id<R>,
     /// When it was submitted.
     pub upload_datetime: DateTime<Utc>,
     /// Moderation status.
@@ -48,9 +47,9 @@ pub trait Moderated: Clone + Send + Sync + 'static {
     const KIND: ItemKind;
 
     /// A new item, pending review.
-    fn pending(id: Uuid, new: Self::New, uploader: UserKey, at: DateTime<Utc>) -> Self;
+    fn pending(id: Id<Self>, new: Self::New, uploader: UserKey, at: DateTime<Utc>) -> Self;
     /// Its moderation fields.
-    fn moderation(&self) -> Moderation<'_>;
+    fn moderation(&self) -> Moderation<'_, Self>;
     /// Its status, to change.
     fn status_mut(&mut self) -> &mut Status;
     /// Applies a full update.
@@ -59,20 +58,18 @@ pub trait Moderated: Clone + Send + Sync + 'static {
     /// Its unique key as messages name it (a site's name, a benchmark's `image:tag`).
     fn unique_key(&self) -> String;
     /// `<Kind> <key> already submitted/exists`: its unique key is taken.
-    fn taken(&self) -> String {
-        format!("{} {} already submitted/exists", Self::KIND.title(), self.unique_key())
+    fn taken(&self) -> Clash {
+        Clash::Taken { kind: Self::KIND, key: self.unique_key() }
     }
     /// `Changes conflict submitted/existing <kind>`: an update would take another's key.
-    fn update_conflict() -> String {
-        format!("Changes conflict submitted/existing {}", Self::KIND.as_str())
+    fn update_conflict() -> Clash {
+        Clash::Changes(Self::KIND)
     }
-    /// The contract's message for a missing item.
-    fn not_found(id: Uuid) -> String {
-        format!("Record {id} not found in the database")
-    }
+    /// A missing item of this kind.
+    fn missing(id: Id<Self>) -> Missing;
     /// The message when something a submission refers to vanished while it was stored.
-    fn vanished(&self) -> String {
-        Self::not_found(self.moderation().id)
+    fn vanished(&self) -> Missing {
+        Self::missing(self.moderation().id)
     }
 
     /// Its repository among the catalog's ports.
@@ -119,7 +116,7 @@ pub trait Moderated: Clone + Send + Sync + 'static {
 /// as the field `$ports` of the catalog's ports, and `writes`.
 macro_rules! moderated_accessors {
     ($ports:ident) => {
-        fn moderation(&self) -> $crate::moderated::Moderation<'_> {
+        fn moderation(&self) -> $crate::moderated::Moderation<'_, Self> {
             let Self { id, upload_datetime, status, ref uploader, .. } = *self;
             $crate::moderated::Moderation { id, upload_datetime, status, uploader }
         }
@@ -152,7 +149,7 @@ pub trait ModeratedRepository<R: Moderated>: Send + Sync {
     ///
     /// # Errors
     /// `Unavailable` or `Backend` when the database fails.
-    async fn find(&self, id: Uuid) -> Result<Option<R>, RepoError>;
+    async fn find(&self, id: Id<R>) -> Result<Option<R>, RepoError>;
     /// Stores the editable fields of an item (its moderation fields stay as stored).
     ///
     /// # Errors

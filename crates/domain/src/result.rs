@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::{
-    Page, PageRequest, RepoError, SortKey,
+    BenchmarkId, FlavorId, Page, PageRequest, RepoError, ResultId, SiteId, SortKey, TagId,
     benchmark::Benchmark,
     filter::JsonFilter,
     flavor::Flavor,
+    idempotency::{IdempotencyRecord, Stored},
     query::{DateRange, SortField},
     site::Site,
     tag::Tag,
@@ -20,7 +20,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenchmarkResult {
     /// Id.
-    pub id: Uuid,
+    pub id: ResultId,
     /// When it was uploaded.
     pub upload_datetime: DateTime<Utc>,
     /// When the benchmark ran (UTC).
@@ -45,7 +45,7 @@ pub struct BenchmarkResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewResult {
     /// Id.
-    pub id: Uuid,
+    pub id: ResultId,
     /// Upload time.
     pub upload_datetime: DateTime<Utc>,
     /// Execution time (UTC).
@@ -53,13 +53,13 @@ pub struct NewResult {
     /// The document.
     pub json: Value,
     /// Benchmark.
-    pub benchmark_id: Uuid,
+    pub benchmark_id: BenchmarkId,
     /// Flavor.
-    pub flavor_id: Uuid,
+    pub flavor_id: FlavorId,
     /// The flavor's site.
-    pub site_id: Uuid,
+    pub site_id: SiteId,
     /// Tags, in the order given.
-    pub tags_ids: Vec<Uuid>,
+    pub tags_ids: Vec<TagId>,
     /// Uploader.
     pub uploader: UserKey,
 }
@@ -70,13 +70,13 @@ pub struct ResultFilter {
     /// Only results of this uploader (`/users/self/results`), hidden ones included.
     pub owner: Option<UserKey>,
     /// Equality filters.
-    pub benchmark_id: Option<Uuid>,
+    pub benchmark_id: Option<BenchmarkId>,
     /// Site.
-    pub site_id: Option<Uuid>,
+    pub site_id: Option<SiteId>,
     /// Flavor.
-    pub flavor_id: Option<Uuid>,
+    pub flavor_id: Option<FlavorId>,
     /// Every one of these tags must be attached.
-    pub tags_ids: Vec<Uuid>,
+    pub tags_ids: Vec<TagId>,
     /// Upload dates.
     pub uploaded: DateRange,
     /// Execution dates.
@@ -154,12 +154,40 @@ pub trait ResultRepository: Send + Sync {
     ///
     /// # Errors
     /// Backend failures.
-    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError>;
+    async fn find(&self, id: ResultId) -> Result<Option<BenchmarkResult>, RepoError>;
     /// Stores a result and its tag links in one transaction.
     ///
     /// # Errors
     /// `Conflict` for a duplicate tag id, `NotFound` when a referenced row vanished.
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError>;
+    /// Stores results and their tag links in one transaction, in few statements (multi-row
+    /// inserts). With `remember`, first claims the record's (user, key), dropping records
+    /// older than [`crate::idempotency::IDEMPOTENCY_WINDOW`] before it: when another request
+    /// holds the key, nothing is stored and the answer is [`Stored::KeyTaken`] (on PostgreSQL
+    /// after that request ended).
+    ///
+    /// # Errors
+    /// `Conflict` for a duplicate tag id, `NotFound` when a referenced row vanished.
+    async fn insert_batch(
+        &self,
+        new: &[NewResult],
+        remember: Option<&IdempotencyRecord>,
+    ) -> Result<Stored, RepoError>;
+    /// The record of `user`'s `key` if it was stored at `since` or later.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn remembered(
+        &self,
+        user: &UserKey,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<IdempotencyRecord>, RepoError>;
+    /// The results with these ids, hidden or not, in the order given (missing ones left out).
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn find_many(&self, ids: &[ResultId]) -> Result<Vec<BenchmarkResult>, RepoError>;
     /// A filtered, sorted page.
     ///
     /// # Errors
@@ -174,17 +202,17 @@ pub trait ResultRepository: Send + Sync {
     ///
     /// # Errors
     /// `NotFound`.
-    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError>;
+    async fn hide_by_admin(&self, id: ResultId) -> Result<(), RepoError>;
     /// Replaces the tags of a result.
     ///
     /// # Errors
     /// `NotFound`.
-    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError>;
+    async fn set_tags(&self, id: ResultId, tags_ids: &[TagId]) -> Result<(), RepoError>;
     /// The registered user who uploaded the result.
     ///
     /// # Errors
     /// Backend failures.
-    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError>;
+    async fn uploader(&self, id: ResultId) -> Result<Option<User>, RepoError>;
     /// The committed value of the store's change counter, which every write to results, their
     /// tags, benchmarks, sites, flavors or tags increases when it commits: two equal readings
     /// prove that no such write committed in between, so a list answer computed between them
@@ -194,4 +222,39 @@ pub trait ResultRepository: Send + Sync {
     /// # Errors
     /// Backend failures.
     async fn generation(&self) -> Result<Option<i64>, RepoError>;
+    /// Every result `filter` selects (the scope of `list`), in `sort` order, handed to `sink`
+    /// in chunks of at most [`EXPORT_CHUNK`], holding no more than a chunk at a time. Stops
+    /// early, without error, when the sink declines more.
+    ///
+    /// This default pages through [`ResultRepository::list`], which suits stores whose pages
+    /// cost no query (in memory); database adapters stream one statement instead.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), RepoError> {
+        let mut request = PageRequest { page: 1, per_page: 100 };
+        loop {
+            let page = self.list(filter, sort, request).await?;
+            let last = !page.has_next();
+            if page.items.is_empty() || !sink.accept(page.items).await || last {
+                return Ok(());
+            }
+            request.page += 1;
+        }
+    }
+}
+
+/// How many results an export hands over at once.
+pub const EXPORT_CHUNK: usize = 1000;
+
+/// Where an export sends its results.
+#[async_trait::async_trait]
+pub trait ResultSink: Send {
+    /// Takes the next results, in order; `false` when it wants no more (the client left).
+    async fn accept(&mut self, results: Vec<BenchmarkResult>) -> bool;
 }

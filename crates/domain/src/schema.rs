@@ -9,9 +9,8 @@ use std::{
 
 use jsonschema::Validator;
 use serde_json::Value;
-use uuid::Uuid;
 
-use crate::{DomainError, stats::CacheStats};
+use crate::{BenchmarkId, DomainError, stats::CacheStats};
 
 /// Renders a JSON pointer the way Python prints the error's `deque` path.
 fn deque(pointer: &str) -> String {
@@ -82,7 +81,7 @@ pub fn validate_document(schema: &Value, document: &Value) -> Result<(), DomainE
 /// lookups and the JSON text size of the kept schemas (their compiled form is larger).
 #[derive(Debug)]
 pub struct SchemaCache {
-    entries: Mutex<HashMap<Uuid, CompiledSchema>>,
+    entries: Mutex<HashMap<BenchmarkId, CompiledSchema>>,
     capacity: usize,
     stats: Arc<CacheStats>,
 }
@@ -118,7 +117,11 @@ impl SchemaCache {
     ///
     /// # Errors
     /// 422 when the schema is broken (Q9).
-    pub fn validator(&self, benchmark_id: Uuid, schema: &Value) -> Result<Arc<Validator>, DomainError> {
+    pub fn validator(
+        &self,
+        benchmark_id: BenchmarkId,
+        schema: &Value,
+    ) -> Result<Arc<Validator>, DomainError> {
         if let Some(hit) = self.lock().get(&benchmark_id).filter(|entry| entry.source == *schema) {
             self.stats.hit();
             return Ok(hit.validator.clone());
@@ -152,7 +155,7 @@ impl SchemaCache {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, CompiledSchema>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<BenchmarkId, CompiledSchema>> {
         // Nothing panics while the lock is held; a poisoned map is still consistent.
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -197,7 +200,7 @@ mod tests {
     #[test]
     fn compiled_schemas_are_reused_until_the_schema_changes() {
         let cache = SchemaCache::new(2);
-        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (a, b, c) = (BenchmarkId::new_v4(), BenchmarkId::new_v4(), BenchmarkId::new_v4());
         let integer = json!({"properties": {"n": {"type": "integer"}}});
         let first = cache.validator(a, &integer).unwrap();
         assert!(Arc::ptr_eq(&first, &cache.validator(a, &integer).unwrap()));
@@ -216,7 +219,7 @@ mod tests {
     #[test]
     fn lookups_and_kept_bytes_are_counted() {
         let cache = SchemaCache::new(1);
-        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let (a, b) = (BenchmarkId::new_v4(), BenchmarkId::new_v4());
         let schema = json!({"type": "integer"});
         let size = schema.to_string().len();
         cache.validator(a, &schema).unwrap();

@@ -1,10 +1,9 @@
 //! Sites: cloud providers where benchmarks run.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::{
-    Status,
+    Missing, SiteId, Status,
     mail::ItemKind,
     moderated::{Moderated, moderated_accessors},
     query::{ModeratedSort, SortField},
@@ -15,7 +14,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
     /// Id.
-    pub id: Uuid,
+    pub id: SiteId,
     /// Unique name.
     pub name: String,
     /// Free-text address.
@@ -82,12 +81,16 @@ impl Moderated for Site {
     type Sort = SiteSort;
     const KIND: ItemKind = ItemKind::Site;
 
-    fn pending(id: Uuid, new: SiteDraft, uploader: UserKey, at: DateTime<Utc>) -> Self {
+    fn pending(id: SiteId, new: SiteDraft, uploader: UserKey, at: DateTime<Utc>) -> Self {
         let SiteDraft { name, address, description } = new;
         Site { id, name, address, description, upload_datetime: at, status: Status::OnReview, uploader }
     }
 
     moderated_accessors!(sites);
+
+    fn missing(id: SiteId) -> Missing {
+        Missing::Site(id)
+    }
 
     fn apply(&mut self, draft: SiteDraft) {
         self.name = draft.name;

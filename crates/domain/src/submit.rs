@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
-    Page, RepoError, SortKey,
+    Page, RepoError, SortKey, SubmitId,
     mail::ItemKind,
     query::{DateRange, PageRequest, SortField},
     user::{User, UserKey},
@@ -15,7 +15,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submit {
     /// Internal id (sortable, not exposed).
-    pub id: Uuid,
+    pub id: SubmitId,
     /// What is pending.
     pub resource_type: ItemKind,
     /// The pending item's id (the claim's own id for claims).

@@ -1,9 +1,7 @@
 //! Tags: free labels attached to results. Not moderated.
 
-use uuid::Uuid;
-
 use crate::{
-    Page, RepoError, SortKey,
+    Page, RepoError, SortKey, TagId,
     query::{PageRequest, SortField},
 };
 
@@ -11,7 +9,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
     /// Server-generated id.
-    pub id: Uuid,
+    pub id: TagId,
     /// Unique name.
     pub name: String,
     /// Optional description.
@@ -66,7 +64,7 @@ pub trait TagRepository: Send + Sync {
     ///
     /// # Errors
     /// `Unavailable` or `Backend` when the database fails.
-    async fn find(&self, id: Uuid) -> Result<Option<Tag>, RepoError>;
+    async fn find(&self, id: TagId) -> Result<Option<Tag>, RepoError>;
     /// Stores a new tag.
     ///
     /// # Errors
@@ -76,12 +74,12 @@ pub trait TagRepository: Send + Sync {
     ///
     /// # Errors
     /// `NotFound` when the tag does not exist, `Conflict` when the name is taken.
-    async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError>;
+    async fn update(&self, id: TagId, draft: &TagDraft) -> Result<(), RepoError>;
     /// Deletes a tag and unlinks it from results.
     ///
     /// # Errors
     /// `NotFound` when the tag does not exist.
-    async fn delete(&self, id: Uuid) -> Result<(), RepoError>;
+    async fn delete(&self, id: TagId) -> Result<(), RepoError>;
     /// Filtered, sorted page of tags.
     ///
     /// # Errors
@@ -96,5 +94,5 @@ pub trait TagRepository: Send + Sync {
     ///
     /// # Errors
     /// `Unavailable` or `Backend` when the database fails.
-    async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError>;
+    async fn existing(&self, ids: &[TagId]) -> Result<Vec<TagId>, RepoError>;
 }

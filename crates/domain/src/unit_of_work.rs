@@ -9,7 +9,7 @@
 use uuid::Uuid;
 
 use crate::{
-    RepoError, Status,
+    ClaimId, RepoError, ResultId, Status,
     benchmark::Benchmark,
     claim::NewClaim,
     flavor::Flavor,
@@ -98,24 +98,24 @@ pub trait Transaction: ModeratedWrites<Benchmark> + ModeratedWrites<Site> + Mode
     ///
     /// # Errors
     /// Backend failures.
-    async fn claimed_result(&mut self, claim: Uuid) -> Result<Option<Uuid>, RepoError>;
+    async fn claimed_result(&mut self, claim: ClaimId) -> Result<Option<ResultId>, RepoError>;
     /// How many claims, pending or approved, a result has.
     ///
     /// # Errors
     /// Backend failures.
-    async fn claims_on(&mut self, result: Uuid) -> Result<u64, RepoError>;
+    async fn claims_on(&mut self, result: ResultId) -> Result<u64, RepoError>;
     /// Whether a result is hidden, `None` when it does not exist. The result stays locked
     /// until the transaction ends, so a claim filed on it meanwhile waits for this one.
     ///
     /// # Errors
     /// Backend failures.
-    async fn visibility(&mut self, result: Uuid) -> Result<Option<Visibility>, RepoError>;
+    async fn visibility(&mut self, result: ResultId) -> Result<Option<Visibility>, RepoError>;
     /// Hides or shows a result (as a claim does; an admin delete is `ResultRepository`'s).
     /// False when it does not exist.
     ///
     /// # Errors
     /// Backend failures.
-    async fn set_hidden(&mut self, result: Uuid, hidden: bool) -> Result<bool, RepoError>;
+    async fn set_hidden(&mut self, result: ResultId, hidden: bool) -> Result<bool, RepoError>;
     /// Makes every write of the transaction visible, and sends its mails.
     ///
     /// # Errors

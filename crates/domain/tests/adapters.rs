@@ -6,6 +6,7 @@
 mod common;
 
 use common::Fixture;
+use eosc_perf_domain::Id;
 use eosc_perf_domain::{
     DomainError, PageRequest, RepoError, Status,
     mail::{ItemKind, MailTemplates},
@@ -17,7 +18,6 @@ use eosc_perf_domain::{
     unit_of_work::UnitOfWork,
     user::{User, UserRepository},
 };
-use uuid::Uuid;
 
 fn mail() -> eosc_perf_domain::mail::OutboundMail {
     MailTemplates::default().registered("x@example.org")
@@ -37,7 +37,7 @@ async fn store_with_user() -> (MemoryStore, User) {
 
 fn site(name: &str, by: &User) -> Site {
     Site {
-        id: Uuid::new_v4(),
+        id: Id::new_v4(),
         name: name.into(),
         address: "a".into(),
         description: None,
@@ -50,7 +50,7 @@ fn site(name: &str, by: &User) -> Site {
 fn submit_of(site: &Site) -> NewSubmit {
     NewSubmit {
         kind: ItemKind::Site,
-        id: site.id,
+        id: site.id.uuid(),
         uploader: site.uploader.clone(),
         upload_datetime: site.upload_datetime,
     }
@@ -81,12 +81,12 @@ async fn uniqueness_clashes_are_conflicts_and_missing_rows_not_found() {
     let stranger = User { sub: "nobody".into(), ..user.clone() };
     let err = insert_site(&store, &site("orphan", &stranger)).await.unwrap_err();
     assert!(matches!(err, RepoError::Conflict(_)), "the uploader foreign key");
-    let tag = Tag { id: Uuid::new_v4(), name: "gpu".into(), description: None };
+    let tag = Tag { id: Id::new_v4(), name: "gpu".into(), description: None };
     TagRepository::insert(&store, &tag).await.unwrap();
-    let clash = Tag { id: Uuid::new_v4(), ..tag.clone() };
+    let clash = Tag { id: Id::new_v4(), ..tag.clone() };
     assert!(matches!(TagRepository::insert(&store, &clash).await, Err(RepoError::Conflict(_))));
     let draft = TagDraft { name: "x".into(), description: None };
-    assert!(matches!(TagRepository::update(&store, Uuid::new_v4(), &draft).await, Err(RepoError::NotFound)));
+    assert!(matches!(TagRepository::update(&store, Id::new_v4(), &draft).await, Err(RepoError::NotFound)));
 }
 
 #[tokio::test]
@@ -95,7 +95,7 @@ async fn an_update_keeps_the_stored_status() {
     let mut kit = site("KIT", &user);
     insert_site(&store, &kit).await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    tx.set_approved(ItemKind::Site, kit.id).await.unwrap();
+    tx.set_approved(ItemKind::Site, kit.id.uuid()).await.unwrap();
     tx.commit().await.unwrap();
     kit.address = "Karlsruhe".into();
     let sites: &dyn ModeratedRepository<Site> = &store;
@@ -112,7 +112,11 @@ async fn a_transaction_writes_nothing_until_it_commits() {
     Site::writes(tx.as_mut()).insert(&kit).await.unwrap();
     tx.add_submit(&submit_of(&kit)).await.unwrap();
     tx.queue_mail(&mail()).await.unwrap();
-    assert_eq!(tx.status(ItemKind::Site, kit.id).await.unwrap(), Some(Status::OnReview), "its own writes");
+    assert_eq!(
+        tx.status(ItemKind::Site, kit.id.uuid()).await.unwrap(),
+        Some(Status::OnReview),
+        "its own writes"
+    );
     let sites: &dyn ModeratedRepository<Site> = &store;
     assert!(sites.find(kit.id).await.unwrap().is_none(), "others do not see them yet");
     drop(tx);
@@ -132,7 +136,7 @@ async fn a_transaction_overtaken_by_another_write_does_not_commit() {
     let kit = site("KIT", &user);
     let mut tx = store.begin().await.unwrap();
     Site::writes(tx.as_mut()).insert(&kit).await.unwrap();
-    let tag = Tag { id: Uuid::new_v4(), name: "gpu".into(), description: None };
+    let tag = Tag { id: Id::new_v4(), name: "gpu".into(), description: None };
     TagRepository::insert(&store, &tag).await.unwrap();
     assert!(matches!(tx.commit().await, Err(RepoError::Unavailable(_))));
     let sites: &dyn ModeratedRepository<Site> = &store;
@@ -149,9 +153,9 @@ async fn submits_need_their_item_and_deletes_take_them_along() {
     assert!(matches!(err, RepoError::Conflict(_)), "the submit's foreign key");
     Site::writes(tx.as_mut()).insert(&kit).await.unwrap();
     tx.add_submit(&submit_of(&kit)).await.unwrap();
-    assert!(tx.delete(ItemKind::Site, kit.id).await.unwrap(), "any status");
-    assert!(!tx.delete(ItemKind::Site, kit.id).await.unwrap(), "gone");
-    assert_eq!(tx.status(ItemKind::Site, kit.id).await.unwrap(), None);
+    assert!(tx.delete(ItemKind::Site, kit.id.uuid()).await.unwrap(), "any status");
+    assert!(!tx.delete(ItemKind::Site, kit.id.uuid()).await.unwrap(), "gone");
+    assert_eq!(tx.status(ItemKind::Site, kit.id.uuid()).await.unwrap(), None);
     tx.commit().await.unwrap();
     let submits = SubmitRepository::list(&store, &SubmitFilter::default(), &[], PageRequest::default()).await;
     let submits = submits.unwrap();
@@ -164,5 +168,5 @@ async fn site_names_are_unique_through_the_service() {
     f.submit_site(&f.alice, "KIT").await;
     let draft = SiteDraft { name: "KIT".into(), address: "x".into(), description: None };
     let err = f.domain.catalog.create::<Site>(&f.user(&f.bob).await, draft).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m == "Site KIT already submitted/exists"));
+    assert!(matches!(&err, DomainError::Conflict(m) if m.to_string() == "Site KIT already submitted/exists"));
 }

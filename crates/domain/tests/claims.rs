@@ -13,8 +13,8 @@ use eosc_perf_domain::{
     result::{BenchmarkResult, ResultFilter},
     submit::SubmitFilter,
 };
+use eosc_perf_domain::{Id, ResultId};
 use serde_json::json;
-use uuid::Uuid;
 
 async fn setup() -> (Fixture, Catalog, BenchmarkResult) {
     let f = Fixture::new().await;
@@ -23,11 +23,11 @@ async fn setup() -> (Fixture, Catalog, BenchmarkResult) {
     (f, catalog, result)
 }
 
-async fn claim(f: &Fixture, result: Uuid) -> Claim {
+async fn claim(f: &Fixture, result: ResultId) -> Claim {
     f.domain.results.claim(&f.user(&f.bob).await, result, "looks wrong".into()).await.unwrap()
 }
 
-async fn publicly_listed(f: &Fixture, id: Uuid) -> bool {
+async fn publicly_listed(f: &Fixture, id: ResultId) -> bool {
     let page = f.domain.results.list(&ResultFilter::default(), &[], first_page()).await.unwrap();
     page.items.iter().any(|r| r.id == id)
 }
@@ -49,7 +49,10 @@ async fn a_claim_hides_its_result_files_a_submit_and_mails_the_owner() {
         .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
         .await
         .unwrap();
-    assert_eq!((submits.items[0].resource_type, submits.items[0].resource_id), (ItemKind::Claim, c.id));
+    assert_eq!(
+        (submits.items[0].resource_type, submits.items[0].resource_id),
+        (ItemKind::Claim, c.id.uuid())
+    );
     let mail = f.domain.store.outbox().pop().unwrap();
     assert_eq!(mail.subject, format!("Claim submitted on result: {}", result.id));
     assert_eq!(mail.to, vec!["alice@example.org".to_string()]);
@@ -58,10 +61,10 @@ async fn a_claim_hides_its_result_files_a_submit_and_mails_the_owner() {
 #[tokio::test]
 async fn claiming_a_missing_result_is_not_found() {
     let (f, _, _) = setup().await;
-    let id = Uuid::new_v4();
+    let id = Id::new_v4();
     let err = f.domain.results.claim(&f.user(&f.bob).await, id, "x".into()).await.unwrap_err();
     assert!(
-        matches!(&err, DomainError::NotFound(m) if *m == format!("Result {id} not found in the database"))
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Result {id} not found in the database"))
     );
 }
 

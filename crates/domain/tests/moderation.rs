@@ -6,6 +6,7 @@
 mod common;
 
 use common::{Fixture, first_page, upload_of, with_status};
+use eosc_perf_domain::Id;
 use eosc_perf_domain::{
     DomainError, Status,
     benchmark::{Benchmark, BenchmarkDraft, BenchmarkFilter},
@@ -17,7 +18,6 @@ use eosc_perf_domain::{
     submit::SubmitFilter,
 };
 use serde_json::json;
-use uuid::Uuid;
 
 #[tokio::test]
 async fn a_submitted_benchmark_is_pending_with_a_submit_and_a_mail() {
@@ -34,7 +34,10 @@ async fn a_submitted_benchmark_is_pending_with_a_submit_and_a_mail() {
     assert_eq!(pending.unwrap().items[0].id, b.id);
     let submits =
         catalog.list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page()).await.unwrap();
-    assert_eq!((submits.items[0].resource_type, submits.items[0].resource_id), (ItemKind::Benchmark, b.id));
+    assert_eq!(
+        (submits.items[0].resource_type, submits.items[0].resource_id),
+        (ItemKind::Benchmark, b.id.uuid())
+    );
     assert_eq!(submits.items[0].uploader.email, "alice@example.org");
     let mails = f.domain.store.outbox();
     assert_eq!(mails[0].subject, format!("New benchmark resource submitted: {}", b.id));
@@ -84,7 +87,7 @@ async fn rejecting_deletes_the_item_and_its_submit() {
     f.domain.catalog.decide::<Flavor>(&f.root().await, flavor.id, Decision::Reject).await.unwrap();
     let err = f.domain.catalog.get::<Flavor>(flavor.id).await.unwrap_err();
     assert!(
-        matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", flavor.id))
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Record {} not found in the database", flavor.id))
     );
     let submits = f
         .domain
@@ -92,7 +95,7 @@ async fn rejecting_deletes_the_item_and_its_submit() {
         .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
         .await
         .unwrap();
-    assert_eq!(submits.items.iter().map(|s| s.resource_id).collect::<Vec<_>>(), vec![site.id]);
+    assert_eq!(submits.items.iter().map(|s| s.resource_id).collect::<Vec<_>>(), vec![site.id.uuid()]);
     let last = f.domain.store.outbox().pop().unwrap();
     assert_eq!(
         (last.subject, last.to),
@@ -103,14 +106,15 @@ async fn rejecting_deletes_the_item_and_its_submit() {
 #[tokio::test]
 async fn deciding_on_a_missing_item_is_not_found() {
     let f = Fixture::new().await;
-    let id = Uuid::new_v4();
+    let id = Id::new_v4();
     let err = f.domain.catalog.decide::<Benchmark>(&f.root().await, id, Decision::Approve).await.unwrap_err();
     assert!(
-        matches!(&err, DomainError::NotFound(m) if *m == format!("Benchmark {id} not found in the database"))
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Benchmark {id} not found in the database"))
     );
-    let err = f.domain.results.decide_claim(&f.root().await, id, true).await.unwrap_err();
+    let err =
+        f.domain.results.decide_claim(&f.root().await, Id::from_uuid(id.uuid()), true).await.unwrap_err();
     assert!(
-        matches!(&err, DomainError::NotFound(m) if *m == format!("Claim {id} not found in the database"))
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Claim {id} not found in the database"))
     );
 }
 
@@ -161,12 +165,16 @@ async fn uniqueness_clashes_are_conflicts_across_statuses() {
         description: None,
     };
     let err = f.domain.catalog.create::<Benchmark>(&alice, draft("1.0")).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m == "Benchmark img/a:1.0 already submitted/exists"));
+    assert!(
+        matches!(&err, DomainError::Conflict(m) if m.to_string() == "Benchmark img/a:1.0 already submitted/exists")
+    );
     f.domain.registry.publish("img/a", "2.0");
     let second = f.domain.catalog.create::<Benchmark>(&alice, draft("2.0")).await.unwrap();
     let err =
         f.domain.catalog.update::<Benchmark>(&f.root().await, second.id, draft("1.0")).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m == "Changes conflict submitted/existing benchmark"));
+    assert!(
+        matches!(&err, DomainError::Conflict(m) if m.to_string() == "Changes conflict submitted/existing benchmark")
+    );
     assert!(
         f.domain.catalog.update::<Benchmark>(&f.root().await, first.id, draft("1.0")).await.is_ok(),
         "its own key"
@@ -175,14 +183,20 @@ async fn uniqueness_clashes_are_conflicts_across_statuses() {
     let other = f.submit_site(&f.alice, "site-b").await;
     f.submit_flavor(&f.alice, site.id, "small").await;
     f.submit_flavor(&f.alice, other.id, "small").await; // same name in another site is fine
-    let dup = eosc_perf_domain::flavor::FlavorDraft { name: "small".into(), description: None };
+    let dup = eosc_perf_domain::flavor::FlavorDraft {
+        name: "small".into(),
+        description: None,
+        spec: Default::default(),
+    };
     let err = f
         .domain
         .catalog
         .create::<Flavor>(&alice, NewFlavor { site_id: site.id, draft: dup })
         .await
         .unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m == "Flavor small already submitted/exists"));
+    assert!(
+        matches!(&err, DomainError::Conflict(m) if m.to_string() == "Flavor small already submitted/exists")
+    );
 }
 
 #[tokio::test]
@@ -246,7 +260,7 @@ async fn deleting_a_benchmark_deletes_its_results_and_orphans_their_claims() {
         .list_submits(&f.root().await, &SubmitFilter::default(), &[], first_page())
         .await
         .unwrap();
-    assert_eq!(submits.items[0].resource_id, claim.id, "a pending claim's submit stays");
+    assert_eq!(submits.items[0].resource_id, claim.id.uuid(), "a pending claim's submit stays");
     let claims = f
         .domain
         .results

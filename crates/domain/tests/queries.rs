@@ -17,8 +17,8 @@ use eosc_perf_domain::{
     tag::{TagDraft, TagFilter, TagSort},
     user::{UserFilter, UserSort},
 };
+use eosc_perf_domain::{ResultId, SiteId};
 use serde_json::json;
-use uuid::Uuid;
 
 /// Alice's results on two catalogs: times 5, 20, 11.0 on `img/a`, a text time on `img/b`.
 async fn results_fixture() -> (Fixture, Catalog, Catalog, Vec<BenchmarkResult>) {
@@ -38,22 +38,22 @@ async fn results_fixture() -> (Fixture, Catalog, Catalog, Vec<BenchmarkResult>) 
     (f, a, b, vec![r1, r2, r3, r4])
 }
 
-async fn ids(f: &Fixture, filter: &ResultFilter, sort: &str) -> Vec<Uuid> {
+async fn ids(f: &Fixture, filter: &ResultFilter, sort: &str) -> Vec<ResultId> {
     let sort = parse_sort::<ResultSort>(sort).unwrap();
     let page = f.domain.results.list(filter, &sort, first_page()).await.unwrap();
     page.items.into_iter().map(|r| r.id).collect()
 }
 
-async fn by(f: &Fixture, filter: ResultFilter) -> Vec<Uuid> {
+async fn by(f: &Fixture, filter: ResultFilter) -> Vec<ResultId> {
     ids(f, &filter, "+execution_datetime").await
 }
 
-async fn search(f: &Fixture, terms: &[&str]) -> Vec<Uuid> {
+async fn search(f: &Fixture, terms: &[&str]) -> Vec<ResultId> {
     let filter = ResultFilter { terms: terms.iter().map(|t| t.to_string()).collect(), ..Default::default() };
     by(f, filter).await
 }
 
-async fn sites(f: &Fixture, p: ListParams<SiteSort>, filter: SiteFilter) -> Vec<Uuid> {
+async fn sites(f: &Fixture, p: ListParams<SiteSort>, filter: SiteFilter) -> Vec<SiteId> {
     let page = f.domain.catalog.list::<Site>(&filter, &p).await.unwrap();
     page.items.into_iter().map(|s| s.id).collect()
 }

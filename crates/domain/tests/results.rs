@@ -7,13 +7,13 @@ mod common;
 
 use chrono::TimeDelta;
 use common::{Fixture, upload_of};
+use eosc_perf_domain::Id;
 use eosc_perf_domain::{
     DomainError,
     service::results::OFFLOAD_ABOVE_BYTES,
     tag::{Tag, TagDraft},
 };
 use serde_json::json;
-use uuid::Uuid;
 
 async fn tag(f: &Fixture, name: &str) -> Tag {
     f.domain
@@ -97,11 +97,13 @@ async fn unknown_references_are_not_found() {
     let f = Fixture::new().await;
     let mut catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let alice = f.user(&f.alice).await;
-    let missing = Uuid::new_v4();
+    let missing = Id::new_v4();
     let upload = upload_of(&catalog, json!({"time": 1}), f.executed(1), vec![missing]);
     let err = f.domain.results.upload(&alice, upload).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("NoneType {missing} not in database")));
-    catalog.flavor.id = missing;
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("NoneType {missing} not in database"))
+    );
+    catalog.flavor.id = Id::from_uuid(missing.uuid());
     let upload = upload_of(&catalog, json!({"time": 1}), f.executed(1), vec![]);
     assert!(matches!(f.domain.results.upload(&alice, upload).await.unwrap_err(), DomainError::NotFound(_)));
 }
@@ -113,7 +115,7 @@ async fn duplicate_tags_in_an_upload_are_a_conflict() {
     let t = tag(&f, "gpu").await;
     let upload = upload_of(&catalog, json!({"time": 1}), f.executed(1), vec![t.id, t.id]);
     let err = f.domain.results.upload(&f.user(&f.alice).await, upload).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m == "Integrity error"));
+    assert!(matches!(&err, DomainError::Conflict(m) if m.to_string() == "Integrity error"));
 }
 
 #[tokio::test]
@@ -128,14 +130,19 @@ async fn the_owner_replaces_the_tags_of_a_result() {
     assert_eq!(names, vec!["fast", "gpu"], "duplicates tolerated, ordered by name");
     results.set_tags(&f.user(&f.alice).await, result.id, None).await.unwrap();
     assert_eq!(results.get(result.id).await.unwrap().tags.len(), 2, "None changes nothing");
-    let missing = Uuid::new_v4();
+    let missing = Id::new_v4();
     let err = results.set_tags(&f.user(&f.alice).await, result.id, Some(vec![missing])).await.unwrap_err();
-    assert!(matches!(&err, DomainError::NotFound(m) if *m == format!("NoneType {missing} not in database")));
+    assert!(
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("NoneType {missing} not in database"))
+    );
     results.set_tags(&f.user(&f.alice).await, result.id, Some(vec![])).await.unwrap();
     assert!(results.get(result.id).await.unwrap().tags.is_empty());
-    let err = results.set_tags(&f.user(&f.alice).await, missing, Some(vec![])).await.unwrap_err();
+    let err = results
+        .set_tags(&f.user(&f.alice).await, Id::from_uuid(missing.uuid()), Some(vec![]))
+        .await
+        .unwrap_err();
     assert!(
-        matches!(&err, DomainError::NotFound(m) if *m == format!("Result {missing} not found in the database"))
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Result {missing} not found in the database"))
     );
 }
 
@@ -149,7 +156,7 @@ async fn deleting_a_tag_unlinks_it_and_keeps_the_results() {
     assert!(f.domain.results.get(result.id).await.unwrap().tags.is_empty());
     let err = f.domain.tags.delete(&f.root().await, gpu.id).await.unwrap_err();
     assert!(
-        matches!(&err, DomainError::NotFound(m) if *m == format!("Record {} not found in the database", gpu.id))
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Record {} not found in the database", gpu.id))
     );
 }
 
@@ -164,10 +171,12 @@ async fn tag_names_are_unique() {
         .create(&f.user(&f.alice).await, TagDraft { name: "gpu".into(), description: None })
         .await
         .unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m == "Tag gpu already submitted/exists"));
+    assert!(matches!(&err, DomainError::Conflict(m) if m.to_string() == "Tag gpu already submitted/exists"));
     let rename = TagDraft { name: "gpu".into(), description: Some("d".into()) };
     let err = f.domain.tags.update(&f.root().await, fast.id, rename.clone()).await.unwrap_err();
-    assert!(matches!(&err, DomainError::Conflict(m) if m == "Changes conflict submitted/existing tag"));
+    assert!(
+        matches!(&err, DomainError::Conflict(m) if m.to_string() == "Changes conflict submitted/existing tag")
+    );
     f.domain.tags.update(&f.root().await, gpu.id, rename).await.unwrap();
     assert_eq!(f.domain.tags.get(gpu.id).await.unwrap().description.as_deref(), Some("d"));
 }
@@ -181,9 +190,22 @@ async fn an_admin_delete_hides_a_result_but_keeps_it_readable() {
     assert!(f.domain.results.get(result.id).await.unwrap().hidden);
     let page = f.domain.results.list(&Default::default(), &[], common::first_page()).await.unwrap();
     assert_eq!(page.total, 0);
-    let missing = Uuid::new_v4();
+    let missing = Id::new_v4();
     assert!(matches!(
         f.domain.results.hide(&f.root().await, missing).await.unwrap_err(),
         DomainError::NotFound(_)
     ));
+}
+
+#[tokio::test]
+async fn a_dry_run_checks_the_schema_of_any_benchmark_and_stores_nothing() {
+    let f = Fixture::new().await;
+    let pending = f.submit_benchmark(&f.alice, "img/pending", "1").await;
+    let results = &f.domain.results;
+    assert!(results.validate(pending.id, json!({"time": 3}), 11).await.is_ok(), "pending benchmarks too");
+    let err = results.validate(pending.id, json!({"time": "slow"}), 15).await.unwrap_err();
+    assert!(matches!(err, DomainError::SchemaViolation { .. }), "{err:?}");
+    let missing = Id::new_v4();
+    let err = results.validate(missing, json!({}), 2).await.unwrap_err();
+    assert_eq!(err.to_string(), format!("Benchmark {missing} not found in the database"));
 }

@@ -10,6 +10,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::{Fixture, first_page, with_status};
+use eosc_perf_domain::{BenchmarkId, Id};
 use eosc_perf_domain::{
     DomainError, RepoError, SortDir, SortKey, Status,
     benchmark::{Benchmark, BenchmarkFilter, BenchmarkSort},
@@ -75,7 +76,7 @@ async fn an_item_approved_by_another_admin_meanwhile_is_not_decided_again() {
     let f = Fixture::new().await;
     for decision in [Decision::Approve, Decision::Reject] {
         let site = f.submit_site(&f.alice, &format!("site-{decision:?}")).await;
-        let (catalog, _) = acted_first(&f, Act::Approve(ItemKind::Site, site.id));
+        let (catalog, _) = acted_first(&f, Act::Approve(ItemKind::Site, site.id.uuid()));
         let mails = f.domain.store.outbox().len();
         let err = catalog.decide::<Site>(&f.root().await, site.id, decision).await.unwrap_err();
         assert!(
@@ -91,10 +92,10 @@ async fn an_item_approved_by_another_admin_meanwhile_is_not_decided_again() {
 async fn an_item_deleted_meanwhile_is_not_found() {
     let f = Fixture::new().await;
     let b = f.submit_benchmark(&f.alice, "img/a", "1.0").await;
-    let (catalog, _) = acted_first(&f, Act::Delete(ItemKind::Benchmark, b.id));
+    let (catalog, _) = acted_first(&f, Act::Delete(ItemKind::Benchmark, b.id.uuid()));
     let err = catalog.decide::<Benchmark>(&f.root().await, b.id, Decision::Approve).await.unwrap_err();
     assert!(
-        matches!(&err, DomainError::NotFound(m) if *m == format!("Benchmark {} not found in the database", b.id))
+        matches!(&err, DomainError::NotFound(m) if m.to_string() == format!("Benchmark {} not found in the database", b.id))
     );
 }
 
@@ -106,7 +107,7 @@ async fn a_claim_filed_meanwhile_keeps_the_result_hidden_when_the_first_is_rejec
     let bob = f.user(&f.bob).await;
     let first = f.domain.results.claim(&bob, result.id, "wrong".into()).await.unwrap();
     let second = NewClaim {
-        id: Uuid::new_v4(),
+        id: Id::new_v4(),
         message: "also wrong".into(),
         result_id: result.id,
         upload_datetime: f.now(),
@@ -127,7 +128,7 @@ async fn a_claim_approved_meanwhile_is_not_rejected() {
     let catalog = f.approved_catalog("img/a", "site-a", "small").await;
     let result = f.upload(&f.alice, &catalog, json!({"time": 1}), 1, vec![]).await;
     let claim = f.domain.results.claim(&f.user(&f.bob).await, result.id, "wrong".into()).await.unwrap();
-    let (_, results) = acted_first(&f, Act::Approve(ItemKind::Claim, claim.id));
+    let (_, results) = acted_first(&f, Act::Approve(ItemKind::Claim, claim.id.uuid()));
     let err = results.decide_claim(&f.root().await, claim.id, false).await.unwrap_err();
     assert!(
         matches!(&err, DomainError::Invalid(m) if *m == format!("Resource {} was already approved", claim.id))
@@ -150,7 +151,7 @@ fn a_benchmark_name_stands_for_its_image_then_its_tag() {
     );
 }
 
-async fn sorted_benchmarks(f: &Fixture, sort: &str) -> Vec<Uuid> {
+async fn sorted_benchmarks(f: &Fixture, sort: &str) -> Vec<BenchmarkId> {
     let params =
         ListParams { sort: parse_sort::<BenchmarkSort>(sort).unwrap(), ..with_status(Status::OnReview) };
     let page = f.domain.catalog.list::<Benchmark>(&BenchmarkFilter::default(), &params).await.unwrap();

@@ -11,13 +11,16 @@ pub mod blocking;
 pub mod config;
 pub mod entity;
 pub mod error;
+pub mod import;
 pub mod outbox;
 pub mod pool;
+pub mod read_pools;
 pub mod registry;
 pub mod repo;
 pub mod sql;
 
 pub use config::DbConfig;
+pub use read_pools::ReadPools;
 pub use repo::Repositories;
 
 use migration::MigratorTrait;
@@ -45,6 +48,25 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
                 .pragma("case_sensitive_like", "ON")
         });
     }
+    Database::connect(opts).await
+}
+
+/// Opens the pool of the hot standby (`DATABASE_READ_URL`) lazily: the server starts, and reads
+/// go to the primary, while the standby is down. Its acquire timeout is short
+/// ([`read_pools::CHECK_TIMEOUT`] at most), since a read that cannot have a standby connection
+/// goes to the primary.
+///
+/// # Errors
+/// When the URL is invalid.
+pub async fn connect_standby(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(config.url.clone());
+    let timeout = config.connect_timeout.min(read_pools::CHECK_TIMEOUT);
+    opts.max_connections(config.max_connections)
+        .min_connections(0)
+        .connect_timeout(timeout)
+        .acquire_timeout(timeout)
+        .connect_lazy(true)
+        .sqlx_logging(false);
     Database::connect(opts).await
 }
 

@@ -1,5 +1,6 @@
-//! The command line of `eosc-perf`: serve, apply migrations, print the OpenAPI document, or
-//! check a running server's readiness (`healthcheck`, for container health checks).
+//! The command line of `eosc-perf`: serve, apply migrations, print the OpenAPI document,
+//! run a playground (`demo`), check a running server's readiness (`healthcheck`, for container health checks), or import
+//! an original deployment's database (`import`).
 
 use std::{process::ExitCode, time::Duration};
 
@@ -25,10 +26,24 @@ enum Command {
         #[arg(long)]
         bind: Option<String>,
     },
+    /// A playground: serve on loopback with sample data and a demo token issuer, and print
+    /// ready-to-paste curl commands (see docs/operations.md).
+    Demo {
+        /// Listen address, loopback only (default 127.0.0.1:5000).
+        #[arg(long)]
+        bind: Option<String>,
+    },
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Copy an original deployment (eosc-perf-backend 1.2.3) into DATABASE_URL's database,
+    /// after applying migrations. Idempotent: run it again to resume or to check.
+    Import {
+        /// postgres:// URL of the original's database (only read, in a read-only transaction).
+        #[arg(long, value_name = "POSTGRES_URL")]
+        from: String,
+    },
     /// Exit 0 when the server's readiness check answers 200, 1 otherwise.
     Healthcheck {
         /// Readiness URL (default: http://127.0.0.1:<port of BIND_ADDRESS, else 5000>/health/ready).
@@ -58,7 +73,9 @@ pub async fn run() -> ExitCode {
             }
             serve(settings).await
         }
+        Command::Demo { bind } => crate::demo::run(settings, bind).await,
         Command::Migrate => migrate(settings).await,
+        Command::Import { from } => import(settings, &from).await,
         Command::Openapi => {
             println!("{:#}", api::openapi_document(&settings.http));
             Ok(())
@@ -84,6 +101,18 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
     let db = infra::connect(&settings.database).await?;
     infra::migrate(&db).await?;
     tracing::info!("migrations applied");
+    Ok(())
+}
+
+async fn import(settings: Settings, from: &str) -> anyhow::Result<()> {
+    let db = infra::connect(&settings.database).await?;
+    infra::migrate(&db).await?;
+    let report = infra::import::import_original(from, &db, |t| {
+        tracing::info!(table = t.table, read = t.read, new = t.new, updated = t.updated, "table imported");
+    })
+    .await?;
+    print!("{report}");
+    println!("import complete: {} new, {} updated", report.total_new(), report.total_updated());
     Ok(())
 }
 

@@ -3,13 +3,16 @@
 
 use std::{fmt, time::Duration};
 
-use api::{HttpConfig, caching::ResponseCache};
+use api::{HttpConfig, caching::ResponseCache, protection::ProtectionLevel};
 use auth::OidcConfig;
 use infra::{DbConfig, config::ResultCacheConfig, outbox::MailConfig, registry::RegistryConfig};
 
 use crate::telemetry::LogFormat;
 
 mod oidc;
+mod replica;
+
+pub use replica::ReadReplica;
 
 /// The default trusted issuers of the original (EGI Check-in).
 pub const DEFAULT_TRUSTED_OPS: &str =
@@ -36,6 +39,8 @@ pub struct Settings {
     pub bind: String,
     /// Database.
     pub database: DbConfig,
+    /// `DATABASE_READ_URL`: a hot standby for list reads.
+    pub read_replica: Option<ReadReplica>,
     /// OIDC providers.
     pub oidc: OidcConfig,
     /// Entitlements that make a registered user admin; empty means nobody (Q12).
@@ -92,6 +97,7 @@ impl Settings {
             results: count(env, "RESULT_CACHE_RESULTS", ResultCacheConfig::DEFAULT_RESULTS)?,
             totals: count(env, "RESULT_CACHE_TOTALS", ResultCacheConfig::DEFAULT_TOTALS)?,
         };
+        let read_replica = replica::read_replica(env, &database)?;
         let oidc = oidc::oidc_from_env(env)?;
         let admin_entitlements = list(&read(env, "ADMIN_ENTITLEMENTS")?.unwrap_or_default());
         let port = match read(env, "MAIL_PORT")?.filter(|p| !p.is_empty()) {
@@ -137,6 +143,7 @@ impl Settings {
         Ok(Self {
             bind,
             database,
+            read_replica,
             oidc,
             admin_entitlements,
             mail,
@@ -146,6 +153,11 @@ impl Settings {
                 cors_origin,
                 limits: crate::limits::request_limits(env)?,
                 response_cache_bytes: count(env, "RESPONSE_CACHE_BYTES", ResponseCache::DEFAULT_BYTES)?,
+                rate_limits: crate::limits::rate_limits(env)?,
+                protection: match read(env, "PROTECTION_LEVEL")?.filter(|v| !v.is_empty()) {
+                    Some(level) => level.parse().map_err(|e| bad("PROTECTION_LEVEL", e))?,
+                    None => ProtectionLevel::default(),
+                },
             },
             registry,
             metrics_bind: read(env, "METRICS_BIND")?.filter(|b| !b.is_empty()),
@@ -191,7 +203,7 @@ fn count(env: &dyn Fn(&str) -> Option<String>, name: &'static str, default: u64)
 }
 
 /// A duration in seconds (fractions allowed): positive, at least `min`, at most a day.
-fn seconds(
+pub(crate) fn seconds(
     env: &dyn Fn(&str) -> Option<String>,
     name: &'static str,
     default: Duration,
@@ -336,6 +348,19 @@ mod tests {
             let error = settings(&[("RESPONSE_CACHE_BYTES", value)]).unwrap_err();
             assert_eq!(error.variable, "RESPONSE_CACHE_BYTES", "{value}");
         }
+    }
+
+    #[test]
+    fn the_protection_level_defaults_to_writeonly_and_is_checked() {
+        assert_eq!(settings(&[]).unwrap().http.protection, ProtectionLevel::WriteOnly);
+        let s = settings(&[("PROTECTION_LEVEL", "all")]).unwrap();
+        assert_eq!(s.http.protection, ProtectionLevel::All);
+        let error = settings(&[("PROTECTION_LEVEL", "private")]).unwrap_err();
+        assert_eq!(error.variable, "PROTECTION_LEVEL");
+        assert_eq!(
+            error.to_string(),
+            "configuration error: PROTECTION_LEVEL: \"private\" is neither WRITEONLY nor ALL"
+        );
     }
 
     #[test]

@@ -4,9 +4,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod limits;
 pub mod metrics;
+pub mod read_routing;
 pub mod readiness;
+pub mod standby;
 pub mod startup;
 pub mod telemetry;
 

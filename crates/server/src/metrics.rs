@@ -44,6 +44,8 @@ pub struct Sources {
     pub mail: Arc<DeliveryCounters>,
     /// Every cache, by its `cache` label.
     pub caches: Vec<(&'static str, Arc<CacheStats>)>,
+    /// The pools, when a hot standby is configured (its series).
+    pub standby: Option<infra::ReadPools>,
 }
 
 /// Every series of one application.
@@ -63,6 +65,8 @@ pub struct Metrics {
     cache_hits: IntCounterVec,
     cache_misses: IntCounterVec,
     cache_bytes: IntGaugeVec,
+    /// The hot standby's series, once [`Metrics::track_standby`] registered them.
+    standby: Option<crate::standby::StandbyMetrics>,
     /// Serialises the copying of counters read from outside (two scrapes must not both add).
     copying: Mutex<()>,
 }
@@ -162,8 +166,18 @@ impl Metrics {
                 )?,
             )?,
             registry: r,
+            standby: None,
             copying: Mutex::new(()),
         })
+    }
+
+    /// Registers the hot standby's series (when `DATABASE_READ_URL` is set).
+    ///
+    /// # Errors
+    /// When they are registered twice.
+    pub fn track_standby(&mut self) -> prometheus::Result<()> {
+        self.standby = Some(crate::standby::StandbyMetrics::registered(&self.registry)?);
+        Ok(())
     }
 
     /// Records how long getting a connection took.
@@ -195,6 +209,9 @@ impl Metrics {
             }
             Ok(Err(e)) => tracing::debug!(error = %e, "metrics: outbox backlog unavailable: {e}"),
             Err(_) => tracing::debug!("metrics: outbox backlog query exceeded {BACKLOG_TIMEOUT:?}"),
+        }
+        if let (Some(series), Some(reads)) = (&self.standby, &sources.standby) {
+            series.update(reads).await;
         }
         self.copy_from(sources);
         let mut text = Vec::new();

@@ -1,10 +1,12 @@
 //! The readiness checks behind `GET /health/ready`, over the database: a ping within
 //! [`PING_TIMEOUT`], then the pending migrations and the outbox backlog side by side, each
-//! within [`QUERY_TIMEOUT`], so a check answers in about two seconds at worst.
+//! within [`QUERY_TIMEOUT`], so a check answers in about two seconds at worst. The hot standby,
+//! when configured, is checked beside the ping and reported, never failing the check.
 
 use std::time::{Duration, Instant};
 
-use api::routes::health::{MailBacklog, Readiness, ReadinessProbe};
+use api::routes::health::{MailBacklog, Readiness, ReadinessProbe, StandbyHealth};
+use infra::ReadPools;
 use sea_orm::DatabaseConnection;
 
 /// How long the database may take to answer a ping.
@@ -15,12 +17,18 @@ pub const QUERY_TIMEOUT: Duration = Duration::from_secs(1);
 /// [`ReadinessProbe`] over this application's pool.
 pub struct DatabaseReadiness {
     db: DatabaseConnection,
+    reads: ReadPools,
 }
 
 impl DatabaseReadiness {
-    /// Checks `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Checks the primary of `reads` and, when configured, its standby (reported only).
+    pub fn new(reads: ReadPools) -> Self {
+        Self { db: reads.primary().clone(), reads }
+    }
+
+    async fn standby(&self) -> Option<StandbyHealth> {
+        let status = self.reads.check_standby().await?;
+        Some(StandbyHealth { replay_lag: status.replay_lag, serving_reads: status.serving })
     }
 
     async fn ping(&self) -> Option<Duration> {
@@ -63,8 +71,9 @@ impl DatabaseReadiness {
 #[async_trait::async_trait]
 impl ReadinessProbe for DatabaseReadiness {
     async fn check(&self) -> Readiness {
-        let Some(latency) = self.ping().await else { return Readiness::default() };
+        let (latency, standby) = tokio::join!(self.ping(), self.standby());
+        let Some(latency) = latency else { return Readiness { standby, ..Readiness::default() } };
         let (pending_migrations, mail_backlog) = tokio::join!(self.pending_migrations(), self.mail_backlog());
-        Readiness { database_latency: Some(latency), pending_migrations, mail_backlog }
+        Readiness { database_latency: Some(latency), pending_migrations, mail_backlog, standby }
     }
 }

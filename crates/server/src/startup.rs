@@ -11,15 +11,19 @@ use actix_web::{
 };
 use anyhow::Context;
 use api::routes::health::ReadinessCheck;
-use auth::OidcIdentityProvider;
+use auth::{DemoIssuer, OidcIdentityProvider, WithApiKeys};
 use domain::{
+    IdentityProvider,
     access::Access,
     mail::MailTemplates,
     ports::{Clock, ImageRegistry, NoImageCheck, SystemClock},
-    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+    service::{
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts,
+        StatisticsService, TagService, UserService,
+    },
 };
 use infra::{
-    Repositories,
+    ReadPools, Repositories,
     blocking::TokioBlockingPool,
     outbox::{MailDeliverer, MailSignal},
     registry::OciImageRegistry,
@@ -29,6 +33,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     Settings,
     metrics::{ACQUIRE_SAMPLE_INTERVAL, Metrics, MetricsEndpoint, Sources},
+    read_routing::{ReadRouting, route_reads},
     readiness::DatabaseReadiness,
 };
 
@@ -42,6 +47,8 @@ pub struct Application {
     deliverer: tokio::task::JoinHandle<()>,
     stop_deliverer: tokio::sync::oneshot::Sender<()>,
     acquire_sampler: tokio::task::JoinHandle<()>,
+    /// The hot standby's check, when one is configured.
+    standby_monitor: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -63,6 +70,23 @@ impl Application {
         settings: Settings,
         extra_routes: fn(&mut actix_web::web::ServiceConfig),
     ) -> anyhow::Result<Self> {
+        Self::build_inner(settings, extra_routes, None).await
+    }
+
+    /// [`Application::build`] for `eosc-perf demo`: bearer tokens are checked by `issuer`
+    /// alone, instead of the configured OIDC providers (the only way to trust a demo issuer).
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_demo(settings: Settings, issuer: Arc<DemoIssuer>) -> anyhow::Result<Self> {
+        Self::build_inner(settings, |_| {}, Some(issuer)).await
+    }
+
+    async fn build_inner(
+        settings: Settings,
+        extra_routes: fn(&mut actix_web::web::ServiceConfig),
+        demo_issuer: Option<Arc<DemoIssuer>>,
+    ) -> anyhow::Result<Self> {
         let db = infra::connect(&settings.database)
             .await
             .with_context(|| format!("connecting to {}", infra::config::redact(&settings.database.url)))?;
@@ -72,8 +96,9 @@ impl Application {
                 "ADMIN_ENTITLEMENTS is empty: nobody is admin (the original made everybody admin)"
             );
         }
+        let reads = read_pools(&settings, &db).await?;
         let mail_signal = MailSignal::new();
-        let repos = Repositories::new(db.clone(), &mail_signal, settings.database.result_cache);
+        let repos = Repositories::new(reads.clone(), &mail_signal, settings.database.result_cache);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let registry: Arc<dyn ImageRegistry> = match &settings.registry {
             Some(config) => {
@@ -86,15 +111,27 @@ impl Application {
         };
         let mails = MailTemplates { support: settings.mail_support.clone() };
         let access = Access::new(repos.users.clone(), settings.admin_entitlements.clone());
-        let metrics = Arc::new(Metrics::new().context("building the metrics registry")?);
-        let identity = Arc::new(
-            OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
-                .context("building the OIDC client")?,
-        );
+        let mut metrics = Metrics::new().context("building the metrics registry")?;
+        if reads.standby().is_some() {
+            metrics.track_standby().context("registering the standby's metrics")?;
+        }
+        let metrics = Arc::new(metrics);
         let mut caches = repos.results.cache_stats().to_vec();
-        caches.push(("auth_tokens", identity.cache_stats()));
+        let tokens: Arc<dyn IdentityProvider> = match demo_issuer {
+            Some(issuer) => issuer,
+            None => {
+                let oidc = Arc::new(
+                    OidcIdentityProvider::with_metrics(settings.oidc.clone(), metrics.oidc.clone())
+                        .context("building the OIDC client")?,
+                );
+                caches.push(("auth_tokens", oidc.cache_stats()));
+                oidc
+            }
+        };
+        let keys = ApiKeyService::new(repos.api_keys.clone(), clock.clone());
         let state = api::AppState {
-            identity,
+            identity: Arc::new(WithApiKeys::new(keys.clone(), tokens)),
+            keys,
             users: UserService::new(repos.users.clone(), clock.clone(), mails.clone()),
             tags: TagService::new(repos.tags.clone()),
             results: ResultService::new(
@@ -124,14 +161,26 @@ impl Application {
                 },
                 mails.clone(),
             ),
+            statistics: StatisticsService::new(StatisticsPorts {
+                samples: repos.results.clone(),
+                benchmarks: repos.benchmarks.clone(),
+                sites: repos.sites.clone(),
+                flavors: repos.flavors.clone(),
+                tags: repos.tags.clone(),
+            }),
             access,
             responses: api::caching::ResponseCache::new(settings.http.response_cache_bytes),
         };
         caches.push(("schemas", state.results.schema_cache_stats()));
         let deliverer = MailDeliverer::new(db.clone(), settings.mail.clone(), mail_signal);
-        let sources = Sources { db: db.clone(), mail: deliverer.counters(), caches };
+        let standby = reads.standby().is_some().then(|| reads.clone());
+        let sources = Sources { db: db.clone(), mail: deliverer.counters(), caches, standby };
         let endpoint = web::Data::new(MetricsEndpoint { metrics: metrics.clone(), sources });
-        let readiness = web::Data::new(ReadinessCheck(Arc::new(DatabaseReadiness::new(db.clone()))));
+        let readiness = web::Data::new(ReadinessCheck(Arc::new(DatabaseReadiness::new(reads.clone()))));
+        let routing = settings
+            .read_replica
+            .as_ref()
+            .map(|replica| web::Data::new(ReadRouting::new(replica.read_your_writes)));
         let http_metrics = metrics.http.clone();
         // `/metrics` on the main address only when it has no address of its own.
         let main_metrics = settings.metrics_bind.is_none().then(|| endpoint.clone());
@@ -139,12 +188,24 @@ impl Application {
             TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let http = settings.http.clone();
+        let limiters = rate_limiters(&settings);
         let server = HttpServer::new(move || {
             let metrics_route = main_metrics.as_ref().map(crate::metrics::route);
-            api::build_app_with(state.clone(), http.clone(), extra_routes)
-                .app_data(readiness.clone())
+            let routing = routing.clone();
+            let app = api::build_app_with(state.clone(), http.clone(), extra_routes);
+            let app = match &limiters {
+                Some(limiters) => app.app_data(limiters.clone()),
+                None => app,
+            };
+            app.app_data(readiness.clone())
                 .app_data(http_metrics.clone())
                 .configure(|cfg| metrics_route.into_iter().for_each(|route| route(cfg)))
+                .configure(|cfg| {
+                    if let Some(routing) = routing {
+                        cfg.app_data(routing);
+                    }
+                })
+                .wrap(from_fn(route_reads))
                 .wrap(from_fn(api::observe::request))
         })
         .listen(listener)?
@@ -162,8 +223,18 @@ impl Application {
             let _ = stopped.await;
         }));
         let acquire_sampler = tokio::spawn(sample_acquire(metrics, db.clone()));
+        let standby_monitor = reads.standby().is_some().then(|| tokio::spawn(crate::standby::monitor(reads)));
         tracing::info!("listening on {} (port {port})", settings.bind);
-        Ok(Self { port, server, metrics_server, db, deliverer, stop_deliverer, acquire_sampler })
+        Ok(Self {
+            port,
+            server,
+            metrics_server,
+            db,
+            deliverer,
+            stop_deliverer,
+            acquire_sampler,
+            standby_monitor,
+        })
     }
 
     /// The bound port.
@@ -195,10 +266,30 @@ impl Application {
             let _ = running.await;
         }
         self.acquire_sampler.abort();
+        if let Some(monitor) = self.standby_monitor {
+            monitor.abort();
+        }
         let _ = self.stop_deliverer.send(());
         let _ = self.deliverer.await;
         result
     }
+}
+
+/// The primary alone, or with the hot standby of `DATABASE_READ_URL` (opened lazily and
+/// checked once, so a standby that is down delays nothing: reads go to the primary).
+async fn read_pools(settings: &Settings, db: &DatabaseConnection) -> anyhow::Result<ReadPools> {
+    let Some(replica) = &settings.read_replica else { return Ok(ReadPools::primary_only(db.clone())) };
+    let standby = infra::connect_standby(&replica.database)
+        .await
+        .with_context(|| format!("DATABASE_READ_URL {}", infra::config::redact(&replica.database.url)))?;
+    let reads = ReadPools::with_standby(db.clone(), standby, replica.standby);
+    let status = reads.check_standby().await;
+    tracing::info!(
+        ?status,
+        "list reads may use the hot standby {}",
+        infra::config::redact(&replica.database.url)
+    );
+    Ok(reads)
 }
 
 /// A server answering `GET /metrics` on `address`, and 404 to anything else.
@@ -217,6 +308,27 @@ fn metrics_server(address: &str, endpoint: &web::Data<MetricsEndpoint>) -> anyho
     .run();
     tracing::info!("metrics on {address} (port {port})");
     Ok((server, port))
+}
+
+/// The shared rate limiters when `RATE_LIMITS` is on, with a task that forgets idle keys
+/// every minute (it ends with the runtime).
+fn rate_limiters(settings: &Settings) -> Option<web::Data<api::ratelimit::Limiters>> {
+    let config = &settings.http.rate_limits;
+    if !config.enabled {
+        tracing::warn!("RATE_LIMITS=off: requests are not rate limited");
+        return None;
+    }
+    let limiters = web::Data::new(api::ratelimit::Limiters::new(config.clone()));
+    let kept = limiters.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            let keys = kept.forget_idle();
+            tracing::debug!(rate_limit.keys = keys, "idle rate-limit keys forgotten");
+        }
+    });
+    Some(limiters)
 }
 
 /// Samples the pool's acquire time until aborted.

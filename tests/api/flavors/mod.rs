@@ -5,6 +5,7 @@
 
 mod create;
 mod lists_reads;
+mod specs;
 mod update_delete;
 
 use eosc_perf_tests::helpers::{id_of, ids, naive, name_set, names, page, sort_error};

@@ -66,7 +66,22 @@ backend_test!(mail_deliveries_and_the_outbox_backlog_are_exported, |app| {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         text = scrape(&app).await;
     }
-    assert_eq!(value(&text, "eosc_perf_mail_delivered_total", &[]), Some(1.0), "{text}");
+    // On a mismatch, say what the sink received (a second copy of the welcome mail would be a
+    // duplicate delivery, another mail a stray one).
+    let received: Vec<String> = app
+        .smtp
+        .messages()
+        .iter()
+        .map(|m| {
+            format!("to {:?}: {:?}", m.recipients, m.headers().into_iter().find(|(k, _)| k == "Subject"))
+        })
+        .collect();
+    assert_eq!(
+        value(&text, "eosc_perf_mail_delivered_total", &[]),
+        Some(1.0),
+        "sink received {received:?}\n{text}"
+    );
+    assert_eq!(received.len(), 1, "{received:?}");
     assert_eq!(value(&text, "eosc_perf_mail_failed_total", &[]), Some(0.0));
     assert_eq!(value(&text, "eosc_perf_mail_outbox_queued", &[]), Some(1.0));
     let age = value(&text, "eosc_perf_mail_outbox_oldest_age_seconds", &[]).unwrap();

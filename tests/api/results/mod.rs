@@ -6,10 +6,16 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
+mod batch;
+mod export;
+mod idempotency;
+mod ranking;
 mod read_delete;
 mod search;
+mod stats;
 mod tags_uploader;
 mod upload;
+mod validate;
 mod validation;
 
 use chrono::{Duration, Utc};

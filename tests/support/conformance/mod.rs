@@ -107,8 +107,22 @@ impl ServedSpec {
                 let key = format!("{} {template} {}", documented.as_str(), response.0);
                 self.check_body(exchange, &what, &key, schema)
             }
-            None if exchange.body.is_empty() => Ok(()),
-            None => Err(format!("{what}: a body where the document declares none: {}", text(exchange.body))),
+            None => match resolved.get("content").and_then(Value::as_object) {
+                // Other media types (CSV, NDJSON downloads): the type must be a declared one.
+                Some(content) => {
+                    let media = exchange.content_type.and_then(|ct| ct.split(';').next()).map(str::trim);
+                    if media.is_some_and(|m| content.contains_key(m)) {
+                        Ok(())
+                    } else {
+                        let declared: Vec<&String> = content.keys().collect();
+                        Err(format!("{what}: Content-Type {media:?} is not one of {declared:?}"))
+                    }
+                }
+                None if exchange.body.is_empty() => Ok(()),
+                None => {
+                    Err(format!("{what}: a body where the document declares none: {}", text(exchange.body)))
+                }
+            },
         }
     }
 

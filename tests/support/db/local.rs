@@ -82,14 +82,14 @@ fn account_id(flag: &str, name: Option<&str>) -> Option<u32> {
 }
 
 /// The account a cluster started by root runs as.
-struct Account {
+pub(super) struct Account {
     name: &'static str,
     uid: u32,
     gid: u32,
 }
 
 /// `None` when the cluster runs as this process's user.
-fn cluster_account() -> Result<Option<Account>, String> {
+pub(super) fn cluster_account() -> Result<Option<Account>, String> {
     if effective_uid()? != 0 {
         return Ok(None);
     }
@@ -103,7 +103,7 @@ fn cluster_account() -> Result<Option<Account>, String> {
 }
 
 /// `program args…`, through `runuser -u <account> --` when the cluster has its own account.
-fn command_line(account: Option<&Account>, program: &Path, args: &[&OsStr]) -> Vec<String> {
+pub(super) fn command_line(account: Option<&Account>, program: &Path, args: &[&OsStr]) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     if let Some(account) = account {
         words.extend(["runuser", "-u", account.name, "--"].map(str::to_owned));
@@ -114,7 +114,7 @@ fn command_line(account: Option<&Account>, program: &Path, args: &[&OsStr]) -> V
 }
 
 /// Runs a command line; its stderr (or stdout) is the error.
-fn run(words: &[String]) -> Result<String, String> {
+pub(super) fn run(words: &[String]) -> Result<String, String> {
     let (program, args) = words.split_first().ok_or("empty command")?;
     let output = Command::new(program).args(args).output().map_err(|e| format!("{program}: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
@@ -131,7 +131,7 @@ fn run(words: &[String]) -> Result<String, String> {
 }
 
 /// Makes `path` belong to the cluster's account.
-fn hand_over(path: &Path, account: Option<&Account>) -> Result<(), String> {
+pub(super) fn hand_over(path: &Path, account: Option<&Account>) -> Result<(), String> {
     match account {
         Some(account) => std::os::unix::fs::chown(path, Some(account.uid), Some(account.gid))
             .map_err(|e| format!("cannot hand {} to {}: {e}", path.display(), account.name)),
@@ -147,23 +147,47 @@ fn free_port() -> Result<u16, String> {
 
 /// Creates and starts a cluster in `dir/data`. Blocking (about two seconds, mostly initdb).
 pub(super) fn start(binaries: &Binaries, dir: &Path) -> Result<Started, String> {
+    let (account, password) = create(binaries, dir, "")?;
+    launch(binaries, account.as_ref(), &dir.join("data"), &password)
+}
+
+/// Creates a cluster in `dir/data` with the superuser `postgres` and a generated password,
+/// the test settings and `extra` appended to its `postgresql.conf`; returns the account it
+/// belongs to and the password.
+pub(super) fn create(
+    binaries: &Binaries,
+    dir: &Path,
+    extra: &str,
+) -> Result<(Option<Account>, String), String> {
     let account = cluster_account()?;
-    let account = account.as_ref();
     let data = dir.join("data");
     fs::DirBuilder::new()
         .mode(0o700)
         .create(&data)
         .map_err(|e| format!("cannot create {}: {e}", data.display()))?;
-    hand_over(&data, account)?;
+    hand_over(&data, account.as_ref())?;
     let password = uuid::Uuid::new_v4().simple().to_string();
-    initdb(binaries, account, dir, &password)?;
-    let conf = data.join("postgresql.conf");
+    initdb(binaries, account.as_ref(), dir, &password)?;
+    append(&data.join("postgresql.conf"), &format!("{SETTINGS}{extra}"))?;
+    Ok((account, password))
+}
+
+/// Appends `text` to the file at `path`.
+pub(super) fn append(path: &Path, text: &str) -> Result<(), String> {
     OpenOptions::new()
         .append(true)
-        .open(&conf)
-        .and_then(|mut file| file.write_all(SETTINGS.as_bytes()))
-        .map_err(|e| format!("cannot configure {}: {e}", conf.display()))?;
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|e| format!("cannot configure {}: {e}", path.display()))
+}
 
+/// Starts the cluster in `data` on a free port of 127.0.0.1.
+pub(super) fn launch(
+    binaries: &Binaries,
+    account: Option<&Account>,
+    data: &Path,
+    password: &str,
+) -> Result<Started, String> {
     let pg_ctl = binaries.dir.join("pg_ctl");
     let version = run(&command_line(account, &pg_ctl, &[os("--version")])).unwrap_or_default();
     let log = data.join("server.log");
@@ -221,6 +245,6 @@ fn initdb(binaries: &Binaries, account: Option<&Account>, dir: &Path, password: 
     initialised.map(|_| ())
 }
 
-fn os(text: &str) -> &OsStr {
+pub(super) fn os(text: &str) -> &OsStr {
     OsStr::new(text)
 }

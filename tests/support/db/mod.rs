@@ -16,6 +16,9 @@ mod local;
 mod server;
 mod shared;
 mod skip;
+mod standby;
+
+pub use standby::StreamingStandby;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +39,13 @@ pub struct TestDb {
 }
 
 enum Cleanup {
+    /// Someone else's database (a [`StreamingStandby`]'s): nothing to remove.
+    Nothing,
     File(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 fn postgres_required() -> bool {
@@ -83,6 +91,30 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A new, empty PostgreSQL database (no migrations: for a schema the test builds itself,
+    /// such as an original deployment's), or `None` as for [`TestDb::postgres`].
+    ///
+    /// # Panics
+    /// As [`TestDb::postgres`].
+    pub async fn empty_postgres() -> Option<Self> {
+        let admin_url = match server::admin_url().await {
+            Ok(url) => url,
+            Err(reason) => {
+                assert!(!postgres_required(), "REQUIRE_POSTGRES=1 but {reason}");
+                skip::record(&reason);
+                return None;
+            }
+        };
+        let name = format!("eosc_perf_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL server");
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        admin.close().await.ok();
+        let url = replace_db_name(&admin_url, &name);
+        Some(Self { url, backend: Backend::Postgres, cleanup: Cleanup::Postgres { admin_url, name } })
+    }
+}
+
 /// The superuser URL the PostgreSQL cases create their databases from (`TEST_DATABASE_URL` or
 /// the throw-away server's, password included), for tests that administer the server (terminate
 /// connections, forbid logins); `None` when PostgreSQL cases are skipped.
@@ -100,11 +132,16 @@ pub fn postgres_server_binaries() -> Option<std::path::PathBuf> {
 }
 
 impl TestDb {
+    /// An existing PostgreSQL database that outlives the test's use of it (nothing is removed).
+    pub fn existing_postgres(url: String) -> Self {
+        Self { url, backend: Backend::Postgres, cleanup: Cleanup::Nothing }
+    }
+
     /// The PostgreSQL database name, if this is one.
     pub fn postgres_name(&self) -> Option<String> {
         match &self.cleanup {
             Cleanup::Postgres { name, .. } => Some(name.clone()),
-            Cleanup::File(_) => None,
+            Cleanup::File(_) | Cleanup::Nothing => None,
         }
     }
 }
@@ -170,6 +207,7 @@ impl Drop for TestDb {
             return;
         }
         match &self.cleanup {
+            Cleanup::Nothing => {}
             Cleanup::File(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

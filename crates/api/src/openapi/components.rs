@@ -14,12 +14,14 @@ use serde_json::{Map, Value, json};
 use super::schema::component;
 use crate::{
     error::ErrorBody,
+    flavor_spec::{GpusOut, PriceOut},
     reply::PageOut,
     routes::{
         bodies::{CreateBenchmarkIn, CreateClaimIn, CreateFlavorIn, CreateSiteIn, CreateTagIn, TagsIdsIn},
         claims::ClaimOut,
         dto::{BenchmarkOut, FlavorOut, SiteOut, SubmitOut},
-        results::ResultOut,
+        keys::{ApiKeyCreatedOut, ApiKeyOut, CreateApiKeyIn},
+        results::{GroupOut, RankingEntryOut, RankingOut, ResultOut, ResultsCreatedOut, StatsOut},
         tags::TagOut,
         users::UserOut,
     },
@@ -91,9 +93,64 @@ pub fn schemas() -> Map<String, Value> {
     add::<CreateTagIn>(&mut out, &[]);
     add::<TagsIdsIn>(&mut out, &[]);
     add::<JsonDocument>(&mut out, &[]);
+    add::<ResultsCreatedOut>(&mut out, &[]);
+    batch_body(&mut out);
     add::<PaginationMetadata>(&mut out, &[]);
+    let key = add::<ApiKeyOut>(&mut out, &["created_at", "id", "last_used"]);
+    out.insert(
+        format!("{key}s"),
+        json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{key}")}}),
+    );
+    add::<ApiKeyCreatedOut>(&mut out, &["created_at", "id", "secret"]);
+    add::<CreateApiKeyIn>(&mut out, &[]);
+    add::<StatsOut>(&mut out, &[]);
+    add::<GroupOut>(&mut out, &[]);
+    add::<RankingOut>(&mut out, &[]);
+    add::<RankingEntryOut>(&mut out, &[]);
+    add::<GpusOut>(&mut out, &[]);
+    add::<PriceOut>(&mut out, &[]);
     out.insert("Error".into(), error());
     out
+}
+
+/// `ResultsBatch` and `ResultsBatchItem`: the body of `POST /results:batch`, whose items take
+/// what `POST /results` takes in its query and body.
+fn batch_body(out: &mut Map<String, Value>) {
+    let uuid = |description: &str| json!({"type": "string", "format": "uuid", "description": description});
+    out.insert(
+        "ResultsBatchItem".into(),
+        json!({
+            "type": "object",
+            "required": ["benchmark_id", "execution_datetime", "flavor_id", "json"],
+            "properties": {
+                "benchmark_id": uuid("UUID benchmark unique identification"),
+                "execution_datetime": {
+                    "type": "string",
+                    "description": "START execution datetime and timezone of the result (ISO8601)",
+                    "example": "2021-09-08T20:37:10.192459+02:00",
+                },
+                "flavor_id": uuid("UUID flavor unique identification"),
+                "json": {"$ref": "#/components/schemas/Json"},
+                "tags_ids": {"type": "array", "items": uuid("UUID tag unique identification")},
+            },
+        }),
+    );
+    out.insert(
+        "ResultsBatch".into(),
+        json!({
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": domain::service::MAX_BATCH_ITEMS,
+                    "description": "The results to store, all or none",
+                    "items": {"$ref": "#/components/schemas/ResultsBatchItem"},
+                },
+            },
+        }),
+    );
 }
 
 /// A representation `T` and its pagination envelope, `<T>s`.

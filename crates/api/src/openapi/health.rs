@@ -36,7 +36,7 @@ fn object(properties: Value) -> Value {
 }
 
 fn readiness_schema() -> Value {
-    object(json!({
+    let mut schema = object(json!({
         "database": object(json!({
             "latency_seconds": nullable_number(),
             "status": status(&["ok", "unavailable"]),
@@ -51,7 +51,14 @@ fn readiness_schema() -> Value {
             "status": status(&["ok", "pending", "unknown"]),
         })),
         "status": status(&["ready", "unavailable"]),
-    }))
+    }));
+    // Present only when a hot standby is configured (`DATABASE_READ_URL`).
+    schema["properties"]["standby"] = object(json!({
+        "replay_lag_seconds": nullable_number(),
+        "serving_reads": {"type": "boolean"},
+        "status": status(&["ok", "lagging", "unavailable"]),
+    }));
+    schema
 }
 
 fn body(description: &str, schema: Value) -> Value {

@@ -70,7 +70,7 @@ fn path_item(path: &str, item: &Value) -> Value {
     for method in METHODS {
         if let Some(op) = item.get(method) {
             let mut op = operation(op);
-            if method == "get" {
+            if method == "get" && op["operationId"] != responses::EXPORT {
                 responses::document_revalidation(&mut op);
             }
             out.insert(method.into(), op);
@@ -89,7 +89,7 @@ fn operation(v2: &Value) -> Value {
     let mut query = Vec::new();
     for param in v2.get("parameters").and_then(Value::as_array).into_iter().flatten() {
         match param.get("in").and_then(Value::as_str) {
-            Some("query") => query.push(query_param(param)),
+            Some("query" | "header") => query.push(query_param(param)),
             Some("body") => {
                 let reference = param
                     .pointer("/schema/$ref")
@@ -132,7 +132,7 @@ fn query_param(v2: &Value) -> Value {
     }
     let name = v2.get("name").and_then(Value::as_str).unwrap_or_default();
     let mut out = Map::new();
-    out.insert("in".into(), json!("query"));
+    out.insert("in".into(), v2.get("in").cloned().unwrap_or_else(|| json!("query")));
     out.insert("name".into(), json!(name));
     if let Some(d) = v2.get("description") {
         out.insert("description".into(), d.clone());
@@ -163,6 +163,9 @@ fn item_doc(name: &str) -> Option<(&'static str, &'static str)> {
 }
 
 fn responses(operation_id: &str) -> Value {
+    if operation_id == responses::EXPORT {
+        return responses::export();
+    }
     let mut out = Map::new();
     if let Some((_, code, schema, has_422)) = RESPONSES.iter().find(|r| r.0 == operation_id) {
         if *has_422 {

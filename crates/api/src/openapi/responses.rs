@@ -20,6 +20,26 @@ pub fn document_revalidation(operation: &mut Value) {
     );
 }
 
+/// The operation streaming a download (issue 11), documented by [`export`].
+pub const EXPORT: &str = "ExportResults";
+
+/// The responses of `GET /results:export`: CSV or NDJSON text, not revalidated.
+pub fn export() -> Value {
+    let text = |description: &str| json!({"schema": {"type": "string", "description": description}});
+    json!({
+        "200": {
+            "description": "OK: the results as a download (`Content-Disposition: attachment; filename=...`)",
+            "headers": {"Content-Disposition": {"description": "`attachment; filename=\"results.csv\"` (or `results.ndjson`)", "schema": {"type": "string"}}},
+            "content": {
+                "text/csv": text("RFC 4180 CSV with a header row naming the requested columns"),
+                "application/x-ndjson": text("One Result (as in GET /results) per line"),
+            },
+        },
+        "422": {"$ref": "#/components/responses/UNPROCESSABLE_ENTITY"},
+        "default": {"$ref": "#/components/responses/DEFAULT_ERROR"},
+    })
+}
+
 /// (operationId, success status, success schema, documents 422).
 pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("ListBenchmarks", 200, Some("Benchmarks"), true),
@@ -37,7 +57,10 @@ pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("RejectClaim", 204, None, true),
     ("ListResults", 200, Some("Results"), true),
     ("CreateResult", 201, Some("Result"), true),
+    ("CreateResults", 201, Some("ResultsCreated"), true),
     ("SearchResults", 200, Some("Results"), true),
+    ("GetResultStats", 200, Some("ResultStats"), true),
+    ("RankResults", 200, Some("ResultRanking"), true),
     ("GetResult", 200, Some("Result"), false),
     ("DeleteResult", 204, None, false),
     ("ClaimReport", 201, Some("Claim"), true),
@@ -76,4 +99,8 @@ pub const RESPONSES: &[(&str, u16, Option<&str>, bool)] = &[
     ("TryAdmin", 204, None, false),
     ("ListUserResults", 200, Some("Results"), true),
     ("ListUserClaims", 200, Some("Claims"), true),
+    ("CreateApiKey", 201, Some("ApiKeyCreated"), true),
+    ("ListApiKeys", 200, Some("ApiKeys"), false),
+    ("DeleteApiKey", 204, None, false),
+    ("ValidateResult", 204, None, true),
 ];

@@ -7,6 +7,7 @@ use super::components::schemas;
 use crate::{
     body::{BodySpec, FieldKind},
     extract::BodySchema,
+    flavor_spec::SpecKind,
     routes::{benchmarks, flavors, results, sites, tags},
 };
 
@@ -31,12 +32,17 @@ fn documented_as(kind: FieldKind) -> Value {
         FieldKind::Str => json!({"type": "string"}),
         FieldKind::Object => json!({"type": "object", "additionalProperties": {}}),
         FieldKind::UuidList => json!({"type": "array", "items": {"type": "string", "format": "uuid"}}),
+        FieldKind::Spec(SpecKind::Count) => json!({"type": "integer"}),
+        FieldKind::Spec(SpecKind::Gib) => json!({"type": "number", "format": "double"}),
+        FieldKind::Spec(SpecKind::Label) => json!({"type": "string"}),
+        FieldKind::Spec(SpecKind::Gpus) => json!({"$ref": "#/components/schemas/Gpus"}),
+        FieldKind::Spec(SpecKind::Price) => json!({"$ref": "#/components/schemas/Price"}),
     }
 }
 
 /// The type keywords of a property (documentation and `readOnly` left out).
 fn shape(property: &Value) -> Value {
-    let keep = ["type", "format", "items", "additionalProperties"];
+    let keep = ["type", "format", "items", "additionalProperties", "$ref"];
     let map = property.as_object().into_iter().flatten().filter(|(k, _)| keep.contains(&k.as_str()));
     Value::Object(map.map(|(k, v)| (k.clone(), v.clone())).collect())
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime};
 pub use dates::{parse_date, parse_datetime, to_utc};
 use domain::{
-    DateRange, PageRequest, SortKey, Status,
+    DateRange, Id, PageRequest, SortKey, Status,
     mail::ItemKind,
     query::{ListParams, SortField, parse_sort},
 };
@@ -41,6 +41,8 @@ pub enum Kind {
     Status,
     /// `benchmark` | `claim` | `site` | `flavor`.
     ResourceType,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
     /// Repeatable string.
     StrList,
     /// Repeatable UUID.
@@ -197,10 +199,10 @@ impl Query {
             _ => None,
         }
     }
-    /// A UUID parameter.
-    pub fn uuid(&self, name: &str) -> Option<Uuid> {
+    /// A UUID parameter, as the id of a `T`.
+    pub fn id<T>(&self, name: &str) -> Option<Id<T>> {
         match self.values.get(name) {
-            Some(Val::Uuid(u)) => Some(*u),
+            Some(Val::Uuid(u)) => Some(Id::from_uuid(*u)),
             _ => None,
         }
     }
@@ -225,10 +227,17 @@ impl Query {
             _ => Vec::new(),
         }
     }
-    /// A UUID list (empty when absent).
-    pub fn uuids(&self, name: &str) -> Vec<Uuid> {
+    /// An integer parameter.
+    pub fn int(&self, name: &str) -> Option<i64> {
         match self.values.get(name) {
-            Some(Val::UuidList(v)) => v.clone(),
+            Some(Val::Int(i)) => Some(*i),
+            _ => None,
+        }
+    }
+    /// A UUID list, as ids of `T`s (empty when absent).
+    pub fn ids<T>(&self, name: &str) -> Vec<Id<T>> {
+        match self.values.get(name) {
+            Some(Val::UuidList(v)) => v.iter().copied().map(Id::from_uuid).collect(),
             _ => Vec::new(),
         }
     }

@@ -44,6 +44,8 @@ pub(super) fn parse_one(param: &Param, given: &[&str], limits: &RequestLimits) -
         Kind::ResourceType => Val::ResourceType(
             ItemKind::parse(raw).ok_or_else(|| msg("Must be one of: benchmark, claim, site, flavor."))?,
         ),
+        Kind::OneOf(choices) if choices.contains(&raw) => Val::Str(raw.to_owned()),
+        Kind::OneOf(choices) => return Err(msg(&format!("Must be one of: {}.", choices.join(", ")))),
         Kind::StrList | Kind::UuidList => return Ok(None),
     };
     Ok(Some(val))

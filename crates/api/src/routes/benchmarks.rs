@@ -4,32 +4,27 @@ use domain::benchmark::{Benchmark, BenchmarkDraft, BenchmarkFilter};
 use serde_json::{Map, Value};
 
 use crate::{
-    body::{BodySpec, Field, FieldKind, string},
-    extract::{BodySchema, QuerySpec},
-    params::{Kind, PAGE, PER_PAGE, Param, Query, STATUS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
+    body::{Field, FieldKind, string},
+    params::{Kind, Param, Query, sort_by},
     routes::{
         dto::BenchmarkOut,
-        moderated::{KindDocs, ModeratedRoutes, NoParent, OperationDoc},
+        moderated::{
+            KindDocs, ModeratedRoutes, NoParent, OperationDoc, moderated_bodies, moderated_list_query,
+        },
     },
 };
 
-/// `GET /benchmarks` parameters.
-pub struct ListBenchmarksQuery;
-impl QuerySpec for ListBenchmarksQuery {
-    const PARAMS: &'static [Param] = &[
-        STATUS,
-        UPLOAD_BEFORE,
-        UPLOAD_AFTER,
-        PER_PAGE,
-        PAGE,
+moderated_list_query!(
+    /// `GET /benchmarks` parameters.
+    ListBenchmarksQuery: [
         Param::opt("docker_image", Kind::Str, "String with a docker hub container name"),
         Param::opt("docker_tag", Kind::Str, "String with a docker hub container tag"),
         sort_by(
             "\"+docker_image\"",
             "Order to return the results (coma separated).<br>Generic fields: [id,upload_datetime]<br>Specific fields: [docker_image,docker_tag]",
         ),
-    ];
-}
+    ]
+);
 
 const FIELDS: &[Field] = &[
     Field { name: "docker_image", kind: FieldKind::Str, required: true },
@@ -39,18 +34,7 @@ const FIELDS: &[Field] = &[
     Field { name: "description", kind: FieldKind::Str, required: false },
 ];
 
-/// `CreateBenchmark` body.
-pub struct CreateBenchmarkBody;
-impl BodySchema for CreateBenchmarkBody {
-    const SPEC: BodySpec = BodySpec { component: "CreateBenchmark", fields: FIELDS, ignored: &[] };
-}
-
-/// `Benchmark` body of PUT (read-only fields accepted and ignored, Q8).
-pub struct BenchmarkBody;
-impl BodySchema for BenchmarkBody {
-    const SPEC: BodySpec =
-        BodySpec { component: "Benchmark", fields: FIELDS, ignored: &["id", "upload_datetime"] };
-}
+moderated_bodies!(CreateBenchmarkBody = "CreateBenchmark", BenchmarkBody = "Benchmark", FIELDS);
 
 fn draft(body: &Map<String, Value>) -> BenchmarkDraft {
     BenchmarkDraft {

@@ -10,7 +10,10 @@
 use paperclip::actix::Apiv2Schema;
 use uuid::Uuid;
 
-use crate::wire::BenchmarkJsonSchema;
+use crate::{
+    flavor_spec::{GpusOut, PriceOut},
+    wire::BenchmarkJsonSchema,
+};
 
 /// The body of `POST /benchmarks`.
 #[derive(Apiv2Schema)]
@@ -41,16 +44,34 @@ pub struct CreateClaimIn {
     pub message: String,
 }
 
-/// The body of `POST /sites/{site_id}/flavors`.
+/// The body of `POST /sites/{site_id}/flavors`. The spec members (issue 11) are optional;
+/// `null` leaves a member unset.
 #[derive(Apiv2Schema)]
 #[openapi(rename = "CreateFlavor")]
 pub struct CreateFlavorIn {
+    /// CPU architecture, for example x86_64 or aarch64 (1 to 100 characters)
+    #[openapi(example = "x86_64")]
+    pub architecture: Option<String>,
     /// String with an statement about the object
     #[openapi(example = "This is a simple description example")]
     pub description: Option<String>,
+    /// Disk size in GiB (above 0)
+    #[openapi(example = "100")]
+    pub disk_gib: Option<f64>,
+    pub gpus: Option<GpusOut>,
+    /// Memory size in GiB (above 0)
+    #[openapi(example = "16")]
+    pub memory_gib: Option<f64>,
     /// String with virtual hardware template identification
     #[openapi(example = "c6g.medium")]
     pub name: String,
+    pub price: Option<PriceOut>,
+    /// Region of the site the flavor runs in (1 to 100 characters)
+    #[openapi(example = "eu-central")]
+    pub region: Option<String>,
+    /// Number of virtual CPUs (at least 1)
+    #[openapi(example = "4")]
+    pub vcpus: Option<u32>,
 }
 
 /// The body of `POST /sites`.

@@ -1,7 +1,11 @@
 //! Claims: `/reports/claims` (admin), `/results/{id}/claims` (owner or admin) and
 //! `/users/self/claims`.
 
-use domain::claim::{Claim, ClaimFilter, ClaimSort};
+use domain::{
+    ClaimId, Id,
+    claim::{Claim, ClaimFilter, ClaimSort},
+    result::BenchmarkResult,
+};
 use paperclip::actix::{Apiv2Schema, api_v2_operation, web};
 use serde::Serialize;
 use uuid::Uuid;
@@ -9,10 +13,10 @@ use uuid::Uuid;
 use crate::{
     AppState,
     error::ApiResult,
-    extract::{Auth, IdPath, QueryArgs, QuerySpec},
-    params::{PAGE, PER_PAGE, Param, Query, STATUS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
+    extract::{Auth, IdPath, QueryArgs},
+    params::{Query, sort_by},
     reply::{Reply, datetime},
-    routes::{NoQuery, users::UserOut},
+    routes::{NoQuery, moderated::moderated_list_query, users::UserOut},
     wire::NaiveUtc,
 };
 
@@ -50,31 +54,25 @@ pub enum ClaimType {
 impl From<Claim> for ClaimOut {
     fn from(c: Claim) -> Self {
         Self {
-            id: c.id,
+            id: c.id.uuid(),
             message: c.message,
             resource_type: ClaimType::Result,
-            resource_id: c.result_id,
+            resource_id: c.result_id.map(Id::uuid),
             upload_datetime: datetime(&c.upload_datetime),
             uploader: c.uploader.into(),
         }
     }
 }
 
-/// Claim list parameters (all three lists).
-pub struct ListClaimsQuery;
-impl QuerySpec for ListClaimsQuery {
-    const PARAMS: &'static [Param] = &[
-        STATUS,
-        UPLOAD_BEFORE,
-        UPLOAD_AFTER,
-        PER_PAGE,
-        PAGE,
+moderated_list_query!(
+    /// Claim list parameters (all three lists).
+    ListClaimsQuery: [
         sort_by(
             "\"+upload_datetime\"",
             "Order to return the results (coma separated).<br>Generic fields: [id,status,upload_datetime]<br>Specific fields: [resource_type]",
         ),
-    ];
-}
+    ]
+);
 
 fn filter(q: &Query) -> ClaimFilter {
     ClaimFilter { status: q.status(), uploaded: q.uploaded(), ..ClaimFilter::default() }
@@ -105,14 +103,18 @@ pub async fn list_claims(
     description = "Use this method to retrieve a specific claim from the database.",
     tags(reports)
 )]
-pub async fn get_claim(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+pub async fn get_claim(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath<Claim>,
+    auth: Auth,
+) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     Ok(Reply::ok(&ClaimOut::from(state.results.claim_by_id(&admin, id).await?)))
 }
 
 async fn decide(
     state: &AppState,
-    id: Uuid,
+    id: ClaimId,
     auth: &Auth,
     query: &QueryArgs<NoQuery>,
     approve: bool,
@@ -132,7 +134,7 @@ async fn decide(
 )]
 pub async fn approve_claim(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<Claim>,
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> ApiResult<Reply> {
@@ -148,7 +150,7 @@ pub async fn approve_claim(
 )]
 pub async fn reject_claim(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<Claim>,
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> ApiResult<Reply> {
@@ -164,7 +166,7 @@ pub async fn reject_claim(
 )]
 pub async fn list_result_claims(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<BenchmarkResult>,
     auth: Auth,
     query: QueryArgs<ListClaimsQuery>,
 ) -> ApiResult<Reply> {

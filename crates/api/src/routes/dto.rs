@@ -8,6 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
+    flavor_spec::{GpusOut, PriceOut, SpecOut},
     reply::datetime,
     routes::users::UserOut,
     wire::{BenchmarkJsonSchema, NaiveUtc},
@@ -42,7 +43,7 @@ pub struct BenchmarkOut {
 impl From<Benchmark> for BenchmarkOut {
     fn from(b: Benchmark) -> Self {
         Self {
-            id: b.id,
+            id: b.id.uuid(),
             upload_datetime: datetime(&b.upload_datetime),
             docker_image: b.docker_image,
             docker_tag: b.docker_tag,
@@ -78,7 +79,7 @@ pub struct SiteOut {
 impl From<Site> for SiteOut {
     fn from(s: Site) -> Self {
         Self {
-            id: s.id,
+            id: s.id.uuid(),
             upload_datetime: datetime(&s.upload_datetime),
             name: s.name,
             address: s.address,
@@ -87,32 +88,67 @@ impl From<Site> for SiteOut {
     }
 }
 
-/// The Flavor representation (no site: see `GET /flavors/{id}/site`).
+/// The Flavor representation (no site: see `GET /flavors/{id}/site`). The spec members
+/// (issue 11) are absent when unset; on `PUT` an absent member keeps its value and `null`
+/// removes it.
 #[derive(Serialize, Apiv2Schema)]
 #[openapi(rename = "Flavor")]
 pub struct FlavorOut {
+    /// CPU architecture, for example x86_64 or aarch64 (1 to 100 characters)
+    #[openapi(example = "x86_64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    architecture: Option<String>,
     /// String with an statement about the object
     #[openapi(example = "This is a simple description example")]
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// Disk size in GiB (above 0)
+    #[openapi(example = "100")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disk_gib: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gpus: Option<GpusOut>,
     /// UUID resource unique identification
     #[openapi(example = "77e88a60-5d33-43d3-b802-27273278489e")]
     id: Uuid,
+    /// Memory size in GiB (above 0)
+    #[openapi(example = "16")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory_gib: Option<f64>,
     /// String with virtual hardware template identification
     #[openapi(example = "c6g.medium")]
     name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<PriceOut>,
+    /// Region of the site the flavor runs in (1 to 100 characters)
+    #[openapi(example = "eu-central")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
     /// Upload datetime of the referred resource (naive UTC, no offset: `YYYY-MM-DDTHH:MM:SS`, microseconds `.ffffff` only when non-zero)
     #[openapi(example = "2021-09-08T20:37:10.192459")]
     upload_datetime: NaiveUtc,
+    /// Number of virtual CPUs (at least 1)
+    #[openapi(example = "4")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vcpus: Option<u32>,
 }
 
 impl From<Flavor> for FlavorOut {
     fn from(f: Flavor) -> Self {
+        let SpecOut { vcpus, memory_gib, gpus, architecture, disk_gib, region, price } =
+            SpecOut::from(f.spec);
         Self {
-            id: f.id,
+            id: f.id.uuid(),
             upload_datetime: datetime(&f.upload_datetime),
             name: f.name,
             description: f.description,
+            architecture,
+            disk_gib,
+            gpus,
+            memory_gib,
+            price,
+            region,
+            vcpus,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Flavors: their routes as a moderated kind, and `/flavors/{id}/site`.
 
 use domain::flavor::{Flavor, FlavorDraft, FlavorFilter, NewFlavor};
+use domain::site::Site;
 use paperclip::actix::{api_v2_operation, web};
 use serde_json::{Map, Value};
 
@@ -9,6 +10,7 @@ use crate::{
     body::{BodySpec, Field, FieldKind, string},
     error::ApiResult,
     extract::{BodySchema, IdPath},
+    flavor_spec::{self, SpecKind},
     params::Query,
     reply::Reply,
     routes::{
@@ -18,10 +20,17 @@ use crate::{
     },
 };
 
-/// Fields of a flavor body.
+/// Fields of a flavor body: the original's, then the optional spec members (issue 11).
 pub const FLAVOR_FIELDS: &[Field] = &[
     Field { name: "name", kind: FieldKind::Str, required: true },
     Field { name: "description", kind: FieldKind::Str, required: false },
+    Field { name: "vcpus", kind: FieldKind::Spec(SpecKind::Count), required: false },
+    Field { name: "memory_gib", kind: FieldKind::Spec(SpecKind::Gib), required: false },
+    Field { name: "gpus", kind: FieldKind::Spec(SpecKind::Gpus), required: false },
+    Field { name: "architecture", kind: FieldKind::Spec(SpecKind::Label), required: false },
+    Field { name: "disk_gib", kind: FieldKind::Spec(SpecKind::Gib), required: false },
+    Field { name: "region", kind: FieldKind::Spec(SpecKind::Label), required: false },
+    Field { name: "price", kind: FieldKind::Spec(SpecKind::Price), required: false },
 ];
 
 /// `Flavor` body of PUT (read-only fields accepted and ignored, Q8).
@@ -38,7 +47,7 @@ pub struct FlavorRoutes;
 impl ModeratedRoutes for FlavorRoutes {
     type Item = Flavor;
     type Out = FlavorOut;
-    type Parent = IdPath;
+    type Parent = IdPath<Site>;
     type ListQuery = ListFlavorsQuery;
     type CreateBody = CreateFlavorBody;
     type UpdateBody = FlavorBody;
@@ -98,12 +107,12 @@ impl ModeratedRoutes for FlavorRoutes {
     };
 
     /// Within the site of the path.
-    fn filter(IdPath(site_id): IdPath, q: &Query) -> FlavorFilter {
+    fn filter(IdPath(site_id): IdPath<Site>, q: &Query) -> FlavorFilter {
         FlavorFilter { site_id, name: q.str("name") }
     }
 
     /// For the site of the path (pending sites take flavors too, Q20).
-    fn new_item(IdPath(site_id): IdPath, body: &Map<String, Value>) -> NewFlavor {
+    fn new_item(IdPath(site_id): IdPath<Site>, body: &Map<String, Value>) -> NewFlavor {
         NewFlavor { site_id, draft: draft(body) }
     }
 
@@ -114,7 +123,11 @@ impl ModeratedRoutes for FlavorRoutes {
 }
 
 fn draft(body: &Map<String, Value>) -> FlavorDraft {
-    FlavorDraft { name: string(body, "name").unwrap_or_default(), description: string(body, "description") }
+    FlavorDraft {
+        name: string(body, "name").unwrap_or_default(),
+        description: string(body, "description"),
+        spec: flavor_spec::patch(body),
+    }
 }
 
 /// (Public) The site of a flavor.
@@ -124,7 +137,7 @@ fn draft(body: &Map<String, Value>) -> FlavorDraft {
     description = "Use this method to retrieve the site information from a\nspecific flavor in the database.",
     tags(flavors)
 )]
-pub async fn get_flavor_site(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResult<Reply> {
+pub async fn get_flavor_site(state: web::Data<AppState>, IdPath(id): IdPath<Flavor>) -> ApiResult<Reply> {
     Ok(Reply::ok(&SiteOut::from(state.catalog.flavor_site(id).await?)))
 }
 

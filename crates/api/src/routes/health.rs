@@ -21,6 +21,18 @@ pub struct Readiness {
     pub pending_migrations: Option<u64>,
     /// The queued mails; `None` when the outbox could not be read.
     pub mail_backlog: Option<MailBacklog>,
+    /// The hot standby of list reads; `None` when none is configured. It informs but never
+    /// fails the check: without it, reads go to the primary.
+    pub standby: Option<StandbyHealth>,
+}
+
+/// What the check found about the hot standby.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StandbyHealth {
+    /// How far its replay is behind; `None` when it did not answer in time.
+    pub replay_lag: Option<Duration>,
+    /// Whether list reads go to it now (reachable and within the allowed lag).
+    pub serving_reads: bool,
 }
 
 /// The mails waiting to be sent.
@@ -62,7 +74,31 @@ struct ReadinessOut {
     database: DatabaseOut,
     mail_outbox: MailOutboxOut,
     migrations: MigrationsOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    standby: Option<StandbyOut>,
     status: &'static str,
+}
+
+#[derive(Serialize)]
+struct StandbyOut {
+    replay_lag_seconds: Option<f64>,
+    serving_reads: bool,
+    status: &'static str,
+}
+
+impl From<&StandbyHealth> for StandbyOut {
+    fn from(s: &StandbyHealth) -> Self {
+        let status = match (s.replay_lag, s.serving_reads) {
+            (None, _) => "unavailable",
+            (Some(_), true) => "ok",
+            (Some(_), false) => "lagging",
+        };
+        StandbyOut {
+            replay_lag_seconds: s.replay_lag.map(|d| d.as_secs_f64()),
+            serving_reads: s.serving_reads,
+            status,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -102,6 +138,7 @@ impl From<&Readiness> for ReadinessOut {
                 status: if r.mail_backlog.is_some() { "ok" } else { "unknown" },
             },
             migrations: MigrationsOut { pending: r.pending_migrations, status: migrations_status },
+            standby: r.standby.as_ref().map(StandbyOut::from),
             status: if r.is_ready() { "ready" } else { "unavailable" },
         }
     }
@@ -122,7 +159,7 @@ pub async fn get_liveness() -> Reply {
 #[api_v2_operation(
     operation_id = "GetReadiness",
     summary = "(Public) Readiness of the service.",
-    description = "Answers 200 when the database answers within 1 s and its migrations are current, 503 otherwise; reports the mail outbox backlog. Needs no token.",
+    description = "Answers 200 when the database answers within 1 s and its migrations are current, 503 otherwise; reports the mail outbox backlog and, when configured, the hot standby (which never fails the check). Needs no token.",
     tags(health)
 )]
 pub async fn get_readiness(probe: web::Data<ReadinessCheck>) -> Reply {
@@ -148,6 +185,7 @@ mod tests {
             database_latency: Some(Duration::from_millis(2)),
             pending_migrations: Some(0),
             mail_backlog: backlog,
+            standby: None,
         };
         assert!(ready.is_ready());
         assert!(!Readiness { pending_migrations: Some(1), ..ready.clone() }.is_ready());
@@ -159,5 +197,23 @@ mod tests {
             serde_json::json!({"oldest_age_seconds": null, "queued": null, "status": "unknown"})
         );
         assert_eq!(out["status"], "ready");
+        assert!(out.get("standby").is_none(), "absent without a standby");
+    }
+
+    #[test]
+    fn a_standby_that_is_down_is_reported_without_failing_readiness() {
+        let down = StandbyHealth { replay_lag: None, serving_reads: false };
+        let ready = Readiness {
+            database_latency: Some(Duration::from_millis(2)),
+            pending_migrations: Some(0),
+            mail_backlog: None,
+            standby: Some(down),
+        };
+        assert!(ready.is_ready());
+        let out = serde_json::to_value(ReadinessOut::from(&ready)).unwrap();
+        assert_eq!(
+            out["standby"],
+            serde_json::json!({"replay_lag_seconds": null, "serving_reads": false, "status": "unavailable"})
+        );
     }
 }

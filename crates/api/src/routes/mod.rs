@@ -9,6 +9,7 @@ pub mod claims;
 pub mod dto;
 pub mod flavors;
 pub mod health;
+pub mod keys;
 pub mod moderated;
 pub mod reports;
 pub mod results;
@@ -36,6 +37,7 @@ const MODERATED_KINDS: [fn(&mut web::ServiceConfig); 3] = [
 /// Registers every route. Custom-method paths (`/x/{id}:verb`) come before `/x/{id}`, which
 /// would otherwise swallow them.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    results::validate::configure(cfg);
     for kind in MODERATED_KINDS {
         kind(cfg);
     }
@@ -44,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     claims::configure(cfg);
     results::configure(cfg);
     tags::configure(cfg);
+    keys::configure(cfg);
     users::configure(cfg);
     health::configure(cfg);
 }

@@ -231,7 +231,7 @@ pub fn create<K: ModeratedRoutes>(
 /// `GET` an item, in any status.
 pub fn get<K: ModeratedRoutes>(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<K::Item>,
     query: QueryArgs<NoQuery>,
 ) -> Handled<K, { op::GET }, impl Future<Output = ApiResult<Reply>>> {
     documented(async move {
@@ -245,7 +245,7 @@ pub fn get<K: ModeratedRoutes>(
 /// `PUT` an item (admins).
 pub fn update<K: ModeratedRoutes>(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<K::Item>,
     auth: Auth,
     body: JsonBody<K::UpdateBody>,
 ) -> Handled<K, { op::UPDATE }, impl Future<Output = ApiResult<Reply>>> {
@@ -261,7 +261,7 @@ pub fn update<K: ModeratedRoutes>(
 /// `…:reject` (admins): the operation `OP`.
 pub fn act<K: ModeratedRoutes, const OP: usize>(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<K::Item>,
     auth: Auth,
     query: QueryArgs<NoQuery>,
 ) -> Handled<K, OP, impl Future<Output = ApiResult<Reply>>> {
@@ -295,3 +295,48 @@ pub fn configure<K: ModeratedRoutes>(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(act::<K, { op::DELETE }>)),
         );
 }
+
+/// Declares the query of a moderated list (`$name`, a [`QuerySpec`]): the parameters every
+/// such list has (status, upload dates, page), then the kind's own, in the documented order.
+macro_rules! moderated_list_query {
+    ($(#[$doc:meta])* $name:ident: [$($param:expr),+ $(,)?]) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::extract::QuerySpec for $name {
+            const PARAMS: &'static [$crate::params::Param] = &[
+                $crate::params::STATUS,
+                $crate::params::UPLOAD_BEFORE,
+                $crate::params::UPLOAD_AFTER,
+                $crate::params::PER_PAGE,
+                $crate::params::PAGE,
+                $($param),+
+            ];
+        }
+    };
+}
+pub(crate) use moderated_list_query;
+
+/// Declares the create body `$create` (component `$create_component`) and the PUT body
+/// `$update` (component `$update_component`) of a moderated kind, both of `$fields`; PUT
+/// accepts and ignores the read-only `id` and `upload_datetime` (Q8).
+macro_rules! moderated_bodies {
+    ($create:ident = $create_component:literal, $update:ident = $update_component:literal, $fields:expr) => {
+        #[doc = concat!("`", $create_component, "` body.")]
+        pub struct $create;
+        impl $crate::extract::BodySchema for $create {
+            const SPEC: $crate::body::BodySpec =
+                $crate::body::BodySpec { component: $create_component, fields: $fields, ignored: &[] };
+        }
+
+        #[doc = concat!("`", $update_component, "` body of PUT (read-only fields accepted and ignored, Q8).")]
+        pub struct $update;
+        impl $crate::extract::BodySchema for $update {
+            const SPEC: $crate::body::BodySpec = $crate::body::BodySpec {
+                component: $update_component,
+                fields: $fields,
+                ignored: &["id", "upload_datetime"],
+            };
+        }
+    };
+}
+pub(crate) use moderated_bodies;

@@ -6,49 +6,39 @@ use serde_json::{Map, Value};
 
 use crate::{
     body::{BodySpec, Field, FieldKind, string},
-    extract::{BodySchema, QuerySpec},
-    params::{Kind, PAGE, PER_PAGE, Param, Query, STATUS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
+    extract::BodySchema,
+    params::{Kind, Param, Query, sort_by},
     routes::{
         dto::SiteOut,
         flavors::FLAVOR_FIELDS,
-        moderated::{KindDocs, ModeratedRoutes, NoParent, OperationDoc},
+        moderated::{
+            KindDocs, ModeratedRoutes, NoParent, OperationDoc, moderated_bodies, moderated_list_query,
+        },
     },
 };
 
-/// `GET /sites` parameters.
-pub struct ListSitesQuery;
-impl QuerySpec for ListSitesQuery {
-    const PARAMS: &'static [Param] = &[
-        STATUS,
-        UPLOAD_BEFORE,
-        UPLOAD_AFTER,
-        PER_PAGE,
-        PAGE,
+moderated_list_query!(
+    /// `GET /sites` parameters.
+    ListSitesQuery: [
         Param::opt("name", Kind::Str, "String with human readable institution identification"),
         Param::opt("address", Kind::Str, "String with place where a site is located"),
         sort_by(
             "\"+name\"",
             "Order to return the results (coma separated).<br>Generic fields: [id,upload_datetime]<br>Specific fields: [name,address]",
         ),
-    ];
-}
+    ]
+);
 
-/// `GET /sites/{id}/flavors` parameters.
-pub struct ListFlavorsQuery;
-impl QuerySpec for ListFlavorsQuery {
-    const PARAMS: &'static [Param] = &[
-        STATUS,
-        UPLOAD_BEFORE,
-        UPLOAD_AFTER,
-        PER_PAGE,
-        PAGE,
+moderated_list_query!(
+    /// `GET /sites/{id}/flavors` parameters.
+    ListFlavorsQuery: [
         Param::opt("name", Kind::Str, "String with virtual hardware template identification"),
         sort_by(
             "\"+name\"",
             "Order to return the results (coma separated).<br>Generic fields: [id,upload_datetime]<br>Specific fields: [name]",
         ),
-    ];
-}
+    ]
+);
 
 const SITE_FIELDS: &[Field] = &[
     Field { name: "name", kind: FieldKind::Str, required: true },
@@ -56,18 +46,7 @@ const SITE_FIELDS: &[Field] = &[
     Field { name: "description", kind: FieldKind::Str, required: false },
 ];
 
-/// `CreateSite` body.
-pub struct CreateSiteBody;
-impl BodySchema for CreateSiteBody {
-    const SPEC: BodySpec = BodySpec { component: "CreateSite", fields: SITE_FIELDS, ignored: &[] };
-}
-
-/// `Site` body of PUT (read-only fields accepted and ignored, Q8).
-pub struct SiteBody;
-impl BodySchema for SiteBody {
-    const SPEC: BodySpec =
-        BodySpec { component: "Site", fields: SITE_FIELDS, ignored: &["id", "upload_datetime"] };
-}
+moderated_bodies!(CreateSiteBody = "CreateSite", SiteBody = "Site", SITE_FIELDS);
 
 /// `CreateFlavor` body.
 pub struct CreateFlavorBody;

@@ -32,7 +32,7 @@ pub struct TagOut {
 
 impl From<Tag> for TagOut {
     fn from(t: Tag) -> Self {
-        Self { id: t.id, name: t.name, description: t.description }
+        Self { id: t.id.uuid(), name: t.name, description: t.description }
     }
 }
 
@@ -131,7 +131,7 @@ pub async fn create_tag(
     description = "Use this method to retrieve a specific tag from the database.",
     tags(tags)
 )]
-pub async fn get_tag(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResult<Reply> {
+pub async fn get_tag(state: web::Data<AppState>, IdPath(id): IdPath<Tag>) -> ApiResult<Reply> {
     Ok(Reply::ok(&TagOut::from(state.tags.get(id).await?)))
 }
 
@@ -144,7 +144,7 @@ pub async fn get_tag(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResul
 )]
 pub async fn update_tag(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<Tag>,
     auth: Auth,
     body: JsonBody<TagBody>,
 ) -> ApiResult<Reply> {
@@ -161,7 +161,7 @@ pub async fn update_tag(
     description = "Use this method to delete a specific tag from the database.",
     tags(tags)
 )]
-pub async fn delete_tag(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+pub async fn delete_tag(state: web::Data<AppState>, IdPath(id): IdPath<Tag>, auth: Auth) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     state.tags.delete(&admin, id).await?;
     Ok(Reply::no_content())

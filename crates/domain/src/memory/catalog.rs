@@ -3,10 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use uuid::Uuid;
-
 use crate::{
-    Page, RepoError,
+    Id, Page, RepoError,
     benchmark::{Benchmark, BenchmarkSort},
     flavor::{Flavor, FlavorSort},
     moderated::{Moderated, ModeratedRepository},
@@ -24,9 +22,9 @@ use super::{
 /// fields and sort values (what its SQL table and queries say in `eosc-perf-infra`).
 pub(super) trait MemoryModerated: Moderated {
     /// Its rows.
-    fn table(tables: &Tables) -> &BTreeMap<Uuid, Self>;
+    fn table(tables: &Tables) -> &BTreeMap<Id<Self>, Self>;
     /// Its rows, to change.
-    fn table_mut(tables: &mut Tables) -> &mut BTreeMap<Uuid, Self>;
+    fn table_mut(tables: &mut Tables) -> &mut BTreeMap<Id<Self>, Self>;
     /// Whether `other` has the same unique key.
     fn clashes(&self, other: &Self) -> bool {
         self.unique_key() == other.unique_key()
@@ -47,11 +45,11 @@ pub(super) trait MemoryModerated: Moderated {
 /// Writes `table` and `table_mut` of [`MemoryModerated`] over the field `$table` of the tables.
 macro_rules! memory_table {
     ($table:ident) => {
-        fn table(tables: &Tables) -> &BTreeMap<Uuid, Self> {
+        fn table(tables: &Tables) -> &BTreeMap<Id<Self>, Self> {
             &tables.$table
         }
 
-        fn table_mut(tables: &mut Tables) -> &mut BTreeMap<Uuid, Self> {
+        fn table_mut(tables: &mut Tables) -> &mut BTreeMap<Id<Self>, Self> {
             &mut tables.$table
         }
     };
@@ -77,7 +75,7 @@ pub(super) fn insert<R: MemoryModerated>(tables: &mut Tables, item: &R) -> Resul
 
 #[async_trait::async_trait]
 impl<R: MemoryModerated> ModeratedRepository<R> for MemoryStore {
-    async fn find(&self, id: Uuid) -> Result<Option<R>, RepoError> {
+    async fn find(&self, id: Id<R>) -> Result<Option<R>, RepoError> {
         Ok(R::table(&self.lock()).get(&id).cloned())
     }
 
@@ -195,7 +193,7 @@ impl MemoryModerated for Flavor {
             FlavorSort::Moderation(common) => moderated_value(self.moderation(), common),
             FlavorSort::Name => text(&self.name),
             FlavorSort::Description => SortValue::text(self.description.as_deref()),
-            FlavorSort::SiteId => SortValue::Id(self.site_id),
+            FlavorSort::SiteId => SortValue::Id(self.site_id.uuid()),
         }
     }
 }

@@ -1,10 +1,8 @@
 //! [`ClaimRepository`] in memory: claim reads. Claims are filed and decided through the
 //! transaction (`transaction.rs`).
 
-use uuid::Uuid;
-
 use crate::{
-    Page, PageRequest, RepoError, SortKey,
+    ClaimId, Page, PageRequest, RepoError, SortKey,
     claim::{Claim, ClaimFilter, ClaimRepository, ClaimSort},
     moderated::Moderation,
     query::ModeratedSort,
@@ -39,7 +37,7 @@ fn common_value(claim: &ClaimRow, field: ModeratedSort) -> SortValue {
 
 #[async_trait::async_trait]
 impl ClaimRepository for MemoryStore {
-    async fn find(&self, id: Uuid) -> Result<Option<Claim>, RepoError> {
+    async fn find(&self, id: ClaimId) -> Result<Option<Claim>, RepoError> {
         let tables = self.lock();
         Ok(tables.claims.get(&id).cloned().map(|row| to_claim(&tables, row)))
     }

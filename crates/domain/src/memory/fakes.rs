@@ -45,6 +45,7 @@ impl StaticIdentityProvider {
             email: email.map(str::to_owned),
             email_verified: email.map(|_| true),
             entitlements: entitlements.iter().map(|e| (*e).to_owned()).collect(),
+            api_key: None,
         };
         self.insert(token, identity.clone());
         identity

@@ -8,7 +8,10 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::filter::{FilterOp, FilterValue, JsonFilter};
+use crate::{
+    filter::{FilterOp, FilterValue, JsonFilter},
+    statistics::type_rank,
+};
 
 /// The value at a dot path: keys into objects, numeric segments index arrays.
 pub(super) fn at_path<'a>(document: &'a Value, path: &[String]) -> Option<&'a Value> {
@@ -52,18 +55,6 @@ pub(super) fn passes(document: &Value, filter: &JsonFilter) -> bool {
             text_of(value).is_some_and(|text| holds(text.as_bytes(), filter.op, wanted.as_bytes()))
         }
         _ => false,
-    }
-}
-
-/// jsonb's order of types: null < string < number < boolean < array < object.
-fn type_rank(value: &Value) -> u8 {
-    match value {
-        Value::Null => 0,
-        Value::String(_) => 1,
-        Value::Number(_) => 2,
-        Value::Bool(_) => 3,
-        Value::Array(_) => 4,
-        Value::Object(_) => 5,
     }
 }
 

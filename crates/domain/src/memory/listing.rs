@@ -81,9 +81,9 @@ pub(super) fn by<T: 'static>(value: impl Fn(&T) -> SortValue + 'static) -> Compa
 }
 
 /// The value of a sort field every moderated table has.
-pub(super) fn moderated_value(row: Moderation<'_>, field: ModeratedSort) -> SortValue {
+pub(super) fn moderated_value<R>(row: Moderation<'_, R>, field: ModeratedSort) -> SortValue {
     match field {
-        ModeratedSort::Id => SortValue::Id(row.id),
+        ModeratedSort::Id => SortValue::Id(row.id.uuid()),
         ModeratedSort::UploadDatetime => SortValue::Time(row.upload_datetime),
         ModeratedSort::Status => SortValue::Text(row.status.as_str().to_owned()),
         ModeratedSort::UploaderSub => SortValue::Text(row.uploader.sub.clone()),

@@ -1,13 +1,14 @@
 //! [`ResultRepository`] in memory: lists with every filter of the SQL adapter (owner scope,
 //! references, tags, date ranges, JSON filters, search terms), column and JSON sort keys.
 
-use uuid::Uuid;
+use chrono::{DateTime, Utc};
 
 use crate::{
-    Page, PageRequest, RepoError, SortKey,
+    Page, PageRequest, RepoError, ResultId, SortKey, TagId,
+    idempotency::{IDEMPOTENCY_WINDOW, IdempotencyRecord, Stored},
     result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
     tag::Tag,
-    user::User,
+    user::{User, UserKey},
 };
 
 use super::{
@@ -16,6 +17,48 @@ use super::{
     listing::{Comparator, SortValue, by, in_range, like_contains, page_of, sort_rows},
     state::{ResultRow, Tables},
 };
+
+fn record_key(user: &UserKey, key: &str) -> (String, String, String) {
+    (user.sub.clone(), user.iss.clone(), key.to_owned())
+}
+
+/// The constraints of the result table on a new row.
+fn check_new(tables: &Tables, new: &NewResult) -> Result<(), RepoError> {
+    let references_exist = tables.benchmarks.contains_key(&new.benchmark_id)
+        && tables.sites.contains_key(&new.site_id)
+        && tables.flavors.contains_key(&new.flavor_id)
+        && new.tags_ids.iter().all(|t| tables.tags.contains_key(t));
+    if !references_exist {
+        return Err(RepoError::NotFound);
+    }
+    tables.require_user(&new.uploader)?;
+    let mut unique = new.tags_ids.clone();
+    unique.sort();
+    unique.dedup();
+    if unique.len() != new.tags_ids.len() || tables.results.contains_key(&new.id) {
+        return Err(RepoError::Conflict("duplicate (result, tag) link".into()));
+    }
+    Ok(())
+}
+
+fn add_row(tables: &mut Tables, new: &NewResult) {
+    tables.results.insert(
+        new.id,
+        ResultRow {
+            id: new.id,
+            upload_datetime: new.upload_datetime,
+            execution_datetime: new.execution_datetime,
+            json: new.json.clone(),
+            benchmark_id: new.benchmark_id,
+            site_id: new.site_id,
+            flavor_id: new.flavor_id,
+            tags_ids: new.tags_ids.clone(),
+            uploader: new.uploader.clone(),
+            deleted: false,
+            deleted_by_admin: false,
+        },
+    );
+}
 
 /// A result with its context, tags ordered by name.
 fn to_result(tables: &Tables, row: &ResultRow) -> Result<BenchmarkResult, RepoError> {
@@ -47,7 +90,7 @@ fn term_matches(tables: &Tables, row: &ResultRow, term: &str) -> bool {
         || row.tags_ids.iter().filter_map(|t| tables.tags.get(t)).any(|t| t.name == term)
 }
 
-fn selected(tables: &Tables, filter: &ResultFilter, row: &ResultRow) -> bool {
+pub(super) fn selected(tables: &Tables, filter: &ResultFilter, row: &ResultRow) -> bool {
     let in_scope = match &filter.owner {
         Some(owner) => row.uploader == *owner,
         None => !row.deleted,
@@ -71,17 +114,17 @@ fn result_column(field: &ResultSort) -> Comparator<BenchmarkResult> {
             let path = path.clone();
             Box::new(move |a: &R, b: &R| compare_at(&a.json, &b.json, &path))
         }
-        ResultSort::Id => by(|r: &R| SortValue::Id(r.id)),
+        ResultSort::Id => by(|r: &R| SortValue::Id(r.id.uuid())),
         ResultSort::ExecutionDatetime => by(|r: &R| SortValue::Time(r.execution_datetime)),
         ResultSort::UploadDatetime => by(|r: &R| SortValue::Time(r.upload_datetime)),
-        ResultSort::BenchmarkId => by(|r: &R| SortValue::Id(r.benchmark.id)),
+        ResultSort::BenchmarkId => by(|r: &R| SortValue::Id(r.benchmark.id.uuid())),
         ResultSort::BenchmarkName => {
             by(move |r: &R| text(&format!("{}:{}", r.benchmark.docker_image, r.benchmark.docker_tag)))
         }
-        ResultSort::SiteId => by(|r: &R| SortValue::Id(r.site.id)),
+        ResultSort::SiteId => by(|r: &R| SortValue::Id(r.site.id.uuid())),
         ResultSort::SiteName => by(move |r: &R| text(&r.site.name)),
         ResultSort::SiteAddress => by(move |r: &R| text(&r.site.address)),
-        ResultSort::FlavorId => by(|r: &R| SortValue::Id(r.flavor.id)),
+        ResultSort::FlavorId => by(|r: &R| SortValue::Id(r.flavor.id.uuid())),
         ResultSort::FlavorName => by(move |r: &R| text(&r.flavor.name)),
         ResultSort::Deleted => by(|r: &R| SortValue::Bool(r.hidden)),
         ResultSort::UploaderSub => by(move |r: &R| text(&r.uploader.sub)),
@@ -91,44 +134,59 @@ fn result_column(field: &ResultSort) -> Comparator<BenchmarkResult> {
 
 #[async_trait::async_trait]
 impl ResultRepository for MemoryStore {
-    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
+    async fn find(&self, id: ResultId) -> Result<Option<BenchmarkResult>, RepoError> {
         let tables = self.lock();
         tables.results.get(&id).map(|row| to_result(&tables, row)).transpose()
     }
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
         let mut tables = self.write();
-        let references_exist = tables.benchmarks.contains_key(&new.benchmark_id)
-            && tables.sites.contains_key(&new.site_id)
-            && tables.flavors.contains_key(&new.flavor_id)
-            && new.tags_ids.iter().all(|t| tables.tags.contains_key(t));
-        if !references_exist {
-            return Err(RepoError::NotFound);
-        }
-        tables.require_user(&new.uploader)?;
-        let mut unique = new.tags_ids.clone();
-        unique.sort();
-        unique.dedup();
-        if unique.len() != new.tags_ids.len() || tables.results.contains_key(&new.id) {
-            return Err(RepoError::Conflict("duplicate (result, tag) link".into()));
-        }
-        tables.results.insert(
-            new.id,
-            ResultRow {
-                id: new.id,
-                upload_datetime: new.upload_datetime,
-                execution_datetime: new.execution_datetime,
-                json: new.json.clone(),
-                benchmark_id: new.benchmark_id,
-                site_id: new.site_id,
-                flavor_id: new.flavor_id,
-                tags_ids: new.tags_ids.clone(),
-                uploader: new.uploader.clone(),
-                deleted: false,
-                deleted_by_admin: false,
-            },
-        );
+        check_new(&tables, new)?;
+        add_row(&mut tables, new);
         Ok(())
+    }
+
+    async fn insert_batch(
+        &self,
+        new: &[NewResult],
+        remember: Option<&IdempotencyRecord>,
+    ) -> Result<Stored, RepoError> {
+        let mut tables = self.write();
+        if let Some(record) = remember {
+            let cutoff = record.created_at - IDEMPOTENCY_WINDOW;
+            tables.idempotency.retain(|_, r| r.created_at >= cutoff);
+            if tables.idempotency.contains_key(&record_key(&record.user, &record.key)) {
+                return Ok(Stored::KeyTaken);
+            }
+        }
+        for (i, row) in new.iter().enumerate() {
+            check_new(&tables, row)?;
+            if new[..i].iter().any(|earlier| earlier.id == row.id) {
+                return Err(RepoError::Conflict("duplicate result id".into()));
+            }
+        }
+        for row in new {
+            add_row(&mut tables, row);
+        }
+        if let Some(record) = remember {
+            tables.idempotency.insert(record_key(&record.user, &record.key), record.clone());
+        }
+        Ok(Stored::Inserted)
+    }
+
+    async fn remembered(
+        &self,
+        user: &UserKey,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<IdempotencyRecord>, RepoError> {
+        let tables = self.lock();
+        Ok(tables.idempotency.get(&record_key(user, key)).filter(|r| r.created_at >= since).cloned())
+    }
+
+    async fn find_many(&self, ids: &[ResultId]) -> Result<Vec<BenchmarkResult>, RepoError> {
+        let tables = self.lock();
+        ids.iter().filter_map(|id| tables.results.get(id)).map(|row| to_result(&tables, row)).collect()
     }
 
     async fn list(
@@ -148,7 +206,7 @@ impl ResultRepository for MemoryStore {
         Ok(page_of(rows, page))
     }
 
-    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
+    async fn hide_by_admin(&self, id: ResultId) -> Result<(), RepoError> {
         let mut tables = self.write();
         let row = tables.results.get_mut(&id).ok_or(RepoError::NotFound)?;
         row.deleted = true;
@@ -156,7 +214,7 @@ impl ResultRepository for MemoryStore {
         Ok(())
     }
 
-    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError> {
+    async fn set_tags(&self, id: ResultId, tags_ids: &[TagId]) -> Result<(), RepoError> {
         let mut tables = self.write();
         if !tables.results.contains_key(&id) {
             return Err(RepoError::NotFound);
@@ -175,7 +233,7 @@ impl ResultRepository for MemoryStore {
         Ok(())
     }
 
-    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
+    async fn uploader(&self, id: ResultId) -> Result<Option<User>, RepoError> {
         let tables = self.lock();
         let Some(row) = tables.results.get(&id) else { return Ok(None) };
         Ok(tables.users.get(&(row.uploader.sub.clone(), row.uploader.iss.clone())).cloned())

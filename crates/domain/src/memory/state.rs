@@ -7,7 +7,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    RepoError, Status,
+    BenchmarkId, ClaimId, FlavorId, RepoError, ResultId, SiteId, Status, SubmitId, TagId,
+    api_key::ApiKey,
     benchmark::Benchmark,
     flavor::Flavor,
     mail::{ItemKind, OutboundMail},
@@ -20,14 +21,14 @@ use crate::{
 /// A stored result: the columns of the `result` table plus its tag links.
 #[derive(Debug, Clone)]
 pub(super) struct ResultRow {
-    pub id: Uuid,
+    pub id: ResultId,
     pub upload_datetime: DateTime<Utc>,
     pub execution_datetime: DateTime<Utc>,
     pub json: Value,
-    pub benchmark_id: Uuid,
-    pub site_id: Uuid,
-    pub flavor_id: Uuid,
-    pub tags_ids: Vec<Uuid>,
+    pub benchmark_id: BenchmarkId,
+    pub site_id: SiteId,
+    pub flavor_id: FlavorId,
+    pub tags_ids: Vec<TagId>,
     pub uploader: UserKey,
     /// Hidden by a claim or an admin delete.
     pub deleted: bool,
@@ -38,9 +39,9 @@ pub(super) struct ResultRow {
 /// A stored claim (its claimer as a key, like the table's two columns).
 #[derive(Debug, Clone)]
 pub(super) struct ClaimRow {
-    pub id: Uuid,
+    pub id: ClaimId,
     pub message: String,
-    pub result_id: Option<Uuid>,
+    pub result_id: Option<ResultId>,
     pub upload_datetime: DateTime<Utc>,
     pub status: Status,
     pub claimer: UserKey,
@@ -49,7 +50,7 @@ pub(super) struct ClaimRow {
 /// A stored submit.
 #[derive(Debug, Clone)]
 pub(super) struct SubmitRow {
-    pub id: Uuid,
+    pub id: SubmitId,
     pub kind: ItemKind,
     pub resource_id: Uuid,
     pub uploader: UserKey,
@@ -62,14 +63,18 @@ pub(super) struct Tables {
     /// How many writes committed so far (a transaction commits only on the count it began at).
     pub writes: u64,
     pub users: BTreeMap<(String, String), User>,
-    pub tags: BTreeMap<Uuid, Tag>,
-    pub benchmarks: BTreeMap<Uuid, Benchmark>,
-    pub sites: BTreeMap<Uuid, Site>,
-    pub flavors: BTreeMap<Uuid, Flavor>,
-    pub results: BTreeMap<Uuid, ResultRow>,
-    pub claims: BTreeMap<Uuid, ClaimRow>,
-    pub submits: BTreeMap<Uuid, SubmitRow>,
+    pub tags: BTreeMap<TagId, Tag>,
+    pub benchmarks: BTreeMap<BenchmarkId, Benchmark>,
+    pub sites: BTreeMap<SiteId, Site>,
+    pub flavors: BTreeMap<FlavorId, Flavor>,
+    pub results: BTreeMap<ResultId, ResultRow>,
+    pub claims: BTreeMap<ClaimId, ClaimRow>,
+    pub submits: BTreeMap<SubmitId, SubmitRow>,
+    /// API keys and the hashes of their secrets.
+    pub api_keys: BTreeMap<Uuid, (ApiKey, String)>,
     pub outbox: Vec<OutboundMail>,
+    /// Idempotency records by (sub, iss, key).
+    pub idempotency: BTreeMap<(String, String, String), crate::idempotency::IdempotencyRecord>,
 }
 
 fn user_key(key: &UserKey) -> (String, String) {
@@ -99,7 +104,7 @@ impl Tables {
 
     /// Adds the submit of a new pending item.
     pub fn add_submit(&mut self, submit: &NewSubmit) {
-        let id = Uuid::new_v4();
+        let id = SubmitId::new_v4();
         let row = SubmitRow {
             id,
             kind: submit.kind,
@@ -118,48 +123,49 @@ impl Tables {
     /// The moderation status of an item, `None` when it does not exist.
     pub fn status_of(&self, kind: ItemKind, id: Uuid) -> Option<Status> {
         match kind {
-            ItemKind::Benchmark => self.benchmarks.get(&id).map(|b| b.status),
-            ItemKind::Site => self.sites.get(&id).map(|s| s.status),
-            ItemKind::Flavor => self.flavors.get(&id).map(|f| f.status),
-            ItemKind::Claim => self.claims.get(&id).map(|c| c.status),
+            ItemKind::Benchmark => self.benchmarks.get(&id.into()).map(|b| b.status),
+            ItemKind::Site => self.sites.get(&id.into()).map(|s| s.status),
+            ItemKind::Flavor => self.flavors.get(&id.into()).map(|f| f.status),
+            ItemKind::Claim => self.claims.get(&id.into()).map(|c| c.status),
         }
     }
 
     /// Sets an item's status to approved.
     pub fn mark_approved(&mut self, kind: ItemKind, id: Uuid) {
         match kind {
-            ItemKind::Benchmark => self.benchmarks.get_mut(&id).map(|b| b.status = Status::Approved),
-            ItemKind::Site => self.sites.get_mut(&id).map(|s| s.status = Status::Approved),
-            ItemKind::Flavor => self.flavors.get_mut(&id).map(|f| f.status = Status::Approved),
-            ItemKind::Claim => self.claims.get_mut(&id).map(|c| c.status = Status::Approved),
+            ItemKind::Benchmark => self.benchmarks.get_mut(&id.into()).map(|b| b.status = Status::Approved),
+            ItemKind::Site => self.sites.get_mut(&id.into()).map(|s| s.status = Status::Approved),
+            ItemKind::Flavor => self.flavors.get_mut(&id.into()).map(|f| f.status = Status::Approved),
+            ItemKind::Claim => self.claims.get_mut(&id.into()).map(|c| c.status = Status::Approved),
         };
     }
 
     /// Hard-deletes an item with the foreign keys' cascades; false when it did not exist.
     pub fn delete_item(&mut self, kind: ItemKind, id: Uuid) -> bool {
         match kind {
-            ItemKind::Benchmark => self.delete_benchmark(id),
-            ItemKind::Site => self.delete_site(id),
-            ItemKind::Flavor => self.delete_flavor(id),
-            ItemKind::Claim => self.delete_claim(id),
+            ItemKind::Benchmark => self.delete_benchmark(id.into()),
+            ItemKind::Site => self.delete_site(id.into()),
+            ItemKind::Flavor => self.delete_flavor(id.into()),
+            ItemKind::Claim => self.delete_claim(id.into()),
         }
     }
 
-    fn delete_benchmark(&mut self, id: Uuid) -> bool {
+    fn delete_benchmark(&mut self, id: BenchmarkId) -> bool {
         if self.benchmarks.remove(&id).is_none() {
             return false;
         }
-        self.remove_submits_of(ItemKind::Benchmark, id);
+        self.remove_submits_of(ItemKind::Benchmark, id.uuid());
         self.delete_results_where(|r| r.benchmark_id == id);
         true
     }
 
-    fn delete_site(&mut self, id: Uuid) -> bool {
+    fn delete_site(&mut self, id: SiteId) -> bool {
         if self.sites.remove(&id).is_none() {
             return false;
         }
-        self.remove_submits_of(ItemKind::Site, id);
-        let flavors: Vec<Uuid> = self.flavors.values().filter(|f| f.site_id == id).map(|f| f.id).collect();
+        self.remove_submits_of(ItemKind::Site, id.uuid());
+        let flavors: Vec<FlavorId> =
+            self.flavors.values().filter(|f| f.site_id == id).map(|f| f.id).collect();
         for flavor in flavors {
             self.delete_flavor(flavor);
         }
@@ -167,27 +173,27 @@ impl Tables {
         true
     }
 
-    fn delete_flavor(&mut self, id: Uuid) -> bool {
+    fn delete_flavor(&mut self, id: FlavorId) -> bool {
         if self.flavors.remove(&id).is_none() {
             return false;
         }
-        self.remove_submits_of(ItemKind::Flavor, id);
+        self.remove_submits_of(ItemKind::Flavor, id.uuid());
         self.delete_results_where(|r| r.flavor_id == id);
         true
     }
 
-    fn delete_claim(&mut self, id: Uuid) -> bool {
+    fn delete_claim(&mut self, id: ClaimId) -> bool {
         if self.claims.remove(&id).is_none() {
             return false;
         }
-        self.remove_submits_of(ItemKind::Claim, id);
+        self.remove_submits_of(ItemKind::Claim, id.uuid());
         true
     }
 
     /// Hard-deletes results: their tag links go with them, their claims are orphaned
     /// (`result_id` set to null) and keep their submits.
     pub fn delete_results_where(&mut self, doomed: impl Fn(&ResultRow) -> bool) {
-        let ids: Vec<Uuid> = self.results.values().filter(|r| doomed(r)).map(|r| r.id).collect();
+        let ids: Vec<ResultId> = self.results.values().filter(|r| doomed(r)).map(|r| r.id).collect();
         for id in &ids {
             self.results.remove(id);
         }
@@ -199,7 +205,7 @@ impl Tables {
     }
 
     /// Deletes a tag and unlinks it from results.
-    pub fn delete_tag(&mut self, id: Uuid) -> bool {
+    pub fn delete_tag(&mut self, id: TagId) -> bool {
         if self.tags.remove(&id).is_none() {
             return false;
         }
@@ -215,11 +221,12 @@ impl Tables {
             return;
         }
         let owned = |uploader: &UserKey| uploader == key;
-        let benchmarks: Vec<Uuid> =
+        let benchmarks: Vec<BenchmarkId> =
             self.benchmarks.values().filter(|b| owned(&b.uploader)).map(|b| b.id).collect();
-        let sites: Vec<Uuid> = self.sites.values().filter(|s| owned(&s.uploader)).map(|s| s.id).collect();
-        let flavors: Vec<Uuid> = self.flavors.values().filter(|f| owned(&f.uploader)).map(|f| f.id).collect();
-        let claims: Vec<Uuid> = self.claims.values().filter(|c| owned(&c.claimer)).map(|c| c.id).collect();
+        let sites: Vec<SiteId> = self.sites.values().filter(|s| owned(&s.uploader)).map(|s| s.id).collect();
+        let flavors: Vec<FlavorId> =
+            self.flavors.values().filter(|f| owned(&f.uploader)).map(|f| f.id).collect();
+        let claims: Vec<ClaimId> = self.claims.values().filter(|c| owned(&c.claimer)).map(|c| c.id).collect();
         for id in benchmarks {
             self.delete_benchmark(id);
         }
@@ -234,5 +241,6 @@ impl Tables {
         }
         self.delete_results_where(|r| owned(&r.uploader));
         self.submits.retain(|_, s| !owned(&s.uploader));
+        self.api_keys.retain(|_, (k, _)| !owned(&k.owner));
     }
 }

@@ -14,7 +14,7 @@ use super::{
 /// The comparator of a sort field.
 fn submit_column(field: &SubmitSort) -> Comparator<SubmitRow> {
     match field {
-        SubmitSort::Id => by(|s: &SubmitRow| SortValue::Id(s.id)),
+        SubmitSort::Id => by(|s: &SubmitRow| SortValue::Id(s.id.uuid())),
         SubmitSort::UploadDatetime => by(|s: &SubmitRow| SortValue::Time(s.upload_datetime)),
         SubmitSort::ResourceType => by(|s: &SubmitRow| SortValue::Text(s.kind.as_str().to_owned())),
     }

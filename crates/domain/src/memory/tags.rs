@@ -1,9 +1,7 @@
 //! [`TagRepository`] in memory.
 
-use uuid::Uuid;
-
 use crate::{
-    Page, PageRequest, RepoError, SortKey,
+    Page, PageRequest, RepoError, SortKey, TagId,
     tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
 
@@ -15,7 +13,7 @@ use super::{
 /// The comparator of a sort field.
 fn tag_column(field: &TagSort) -> Comparator<Tag> {
     match field {
-        TagSort::Id => by(|t: &Tag| SortValue::Id(t.id)),
+        TagSort::Id => by(|t: &Tag| SortValue::Id(t.id.uuid())),
         TagSort::Name => by(|t: &Tag| SortValue::Text(t.name.clone())),
         TagSort::Description => by(|t: &Tag| SortValue::text(t.description.as_deref())),
     }
@@ -23,7 +21,7 @@ fn tag_column(field: &TagSort) -> Comparator<Tag> {
 
 #[async_trait::async_trait]
 impl TagRepository for MemoryStore {
-    async fn find(&self, id: Uuid) -> Result<Option<Tag>, RepoError> {
+    async fn find(&self, id: TagId) -> Result<Option<Tag>, RepoError> {
         Ok(self.lock().tags.get(&id).cloned())
     }
 
@@ -36,7 +34,7 @@ impl TagRepository for MemoryStore {
         Ok(())
     }
 
-    async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError> {
+    async fn update(&self, id: TagId, draft: &TagDraft) -> Result<(), RepoError> {
         let mut tables = self.write();
         if !tables.tags.contains_key(&id) {
             return Err(RepoError::NotFound);
@@ -52,7 +50,7 @@ impl TagRepository for MemoryStore {
         Ok(())
     }
 
-    async fn delete(&self, id: Uuid) -> Result<(), RepoError> {
+    async fn delete(&self, id: TagId) -> Result<(), RepoError> {
         if self.write().delete_tag(id) { Ok(()) } else { Err(RepoError::NotFound) }
     }
 
@@ -74,9 +72,9 @@ impl TagRepository for MemoryStore {
         Ok(page_of(rows, page))
     }
 
-    async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+    async fn existing(&self, ids: &[TagId]) -> Result<Vec<TagId>, RepoError> {
         let tables = self.lock();
-        let mut found: Vec<Uuid> = ids.iter().copied().filter(|id| tables.tags.contains_key(id)).collect();
+        let mut found: Vec<TagId> = ids.iter().copied().filter(|id| tables.tags.contains_key(id)).collect();
         found.sort();
         found.dedup();
         Ok(found)

@@ -6,7 +6,7 @@
 use uuid::Uuid;
 
 use crate::{
-    RepoError, Status,
+    ClaimId, RepoError, ResultId, Status,
     claim::NewClaim,
     mail::{ItemKind, OutboundMail},
     submit::NewSubmit,
@@ -96,15 +96,15 @@ impl Transaction for MemoryTransaction {
         Ok(())
     }
 
-    async fn claimed_result(&mut self, claim: Uuid) -> Result<Option<Uuid>, RepoError> {
+    async fn claimed_result(&mut self, claim: ClaimId) -> Result<Option<ResultId>, RepoError> {
         Ok(self.tables.claims.get(&claim).and_then(|c| c.result_id))
     }
 
-    async fn claims_on(&mut self, result: Uuid) -> Result<u64, RepoError> {
+    async fn claims_on(&mut self, result: ResultId) -> Result<u64, RepoError> {
         Ok(self.tables.claims.values().filter(|c| c.result_id == Some(result)).count() as u64)
     }
 
-    async fn visibility(&mut self, result: Uuid) -> Result<Option<Visibility>, RepoError> {
+    async fn visibility(&mut self, result: ResultId) -> Result<Option<Visibility>, RepoError> {
         Ok(self
             .tables
             .results
@@ -112,7 +112,7 @@ impl Transaction for MemoryTransaction {
             .map(|r| Visibility { hidden: r.deleted, hidden_by_admin: r.deleted_by_admin }))
     }
 
-    async fn set_hidden(&mut self, result: Uuid, hidden: bool) -> Result<bool, RepoError> {
+    async fn set_hidden(&mut self, result: ResultId, hidden: bool) -> Result<bool, RepoError> {
         Ok(self.tables.results.get_mut(&result).map(|r| r.deleted = hidden).is_some())
     }
 

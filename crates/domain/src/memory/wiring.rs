@@ -6,7 +6,10 @@ use crate::{
     DomainError, Identity, IdentityProvider,
     access::Access,
     mail::MailTemplates,
-    service::{CatalogPorts, CatalogService, ResultPorts, ResultService, TagService, UserService},
+    service::{
+        ApiKeyService, CatalogPorts, CatalogService, ResultPorts, ResultService, StatisticsPorts,
+        StatisticsService, TagService, UserService,
+    },
 };
 
 use super::{CountingPool, ManualClock, MemoryStore, StaticIdentityProvider, StaticImageRegistry};
@@ -38,6 +41,10 @@ pub struct InMemory {
     pub catalog: CatalogService,
     /// Results and claims.
     pub results: ResultService,
+    /// API keys.
+    pub keys: ApiKeyService,
+    /// Statistics and rankings of results.
+    pub statistics: StatisticsService,
 }
 
 impl std::fmt::Debug for InMemory {
@@ -66,7 +73,28 @@ impl InMemory {
         let tags = TagService::new(shared.clone());
         let catalog = CatalogService::new(catalog_ports(&store, &registry, &clock), mails.clone());
         let results = ResultService::new(result_ports(&store, &clock, &pool), mails);
-        Self { store, identities, registry, clock, pool, access, users, tags, catalog, results }
+        let keys = ApiKeyService::new(shared.clone(), clock.clone());
+        let statistics = StatisticsService::new(StatisticsPorts {
+            samples: shared.clone(),
+            benchmarks: shared.clone(),
+            sites: shared.clone(),
+            flavors: shared.clone(),
+            tags: shared.clone(),
+        });
+        Self {
+            store,
+            identities,
+            registry,
+            clock,
+            pool,
+            access,
+            users,
+            tags,
+            catalog,
+            results,
+            keys,
+            statistics,
+        }
     }
 
     /// The catalog's ports over these adapters, to wire a [`CatalogService`] with some of them

@@ -4,10 +4,8 @@
 
 use std::sync::Arc;
 
-use uuid::Uuid;
-
 use crate::{
-    DomainError, Page, PageRequest, SortKey, Status,
+    DomainError, FlavorId, Id, Page, PageRequest, SortKey, Status,
     access::{Admin, Registered},
     benchmark::Benchmark,
     flavor::Flavor,
@@ -95,15 +93,15 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404.
-    pub async fn get<R: Moderated>(&self, id: Uuid) -> Result<R, DomainError> {
-        self.repository::<R>().find(id).await?.ok_or_else(|| DomainError::NotFound(R::not_found(id)))
+    pub async fn get<R: Moderated>(&self, id: Id<R>) -> Result<R, DomainError> {
+        self.repository::<R>().find(id).await?.ok_or_else(|| DomainError::NotFound(R::missing(id)))
     }
 
     /// `GET /flavors/{id}/site`.
     ///
     /// # Errors
     /// 404 flavor.
-    pub async fn flavor_site(&self, id: Uuid) -> Result<Site, DomainError> {
+    pub async fn flavor_site(&self, id: FlavorId) -> Result<Site, DomainError> {
         let flavor = self.get::<Flavor>(id).await?;
         self.get::<Site>(flavor.site_id).await
     }
@@ -115,15 +113,15 @@ impl CatalogService {
     /// The kind's checks (422, 404), 409 when its unique key is taken in any status.
     pub async fn create<R: Moderated>(&self, by: &Registered, new: R::New) -> Result<R, DomainError> {
         R::check_new(&new, self).await?;
+        let id = Id::<R>::new_v4();
         let submit = NewSubmit {
             kind: R::KIND,
-            id: Uuid::new_v4(),
+            id: id.uuid(),
             uploader: by.key(),
             upload_datetime: self.ports.clock.now(),
         };
-        let item = R::pending(submit.id, new, submit.uploader.clone(), submit.upload_datetime);
-        let id = submit.id;
-        let mail = self.mails.submitted(&by.user().email, R::KIND, id);
+        let item = R::pending(id, new, submit.uploader.clone(), submit.upload_datetime);
+        let mail = self.mails.submitted(&by.user().email, R::KIND, id.uuid());
         let stored = async {
             let mut tx = self.ports.unit_of_work.begin().await?;
             R::writes(tx.as_mut()).insert(&item).await?;
@@ -144,7 +142,7 @@ impl CatalogService {
     pub async fn update<R: Moderated>(
         &self,
         _admin: &Admin,
-        id: Uuid,
+        id: Id<R>,
         draft: R::Draft,
     ) -> Result<(), DomainError> {
         R::check_draft(&draft, self).await?;
@@ -154,7 +152,7 @@ impl CatalogService {
         self.repository::<R>()
             .update(&item)
             .await
-            .map_err(|e| e.into_domain(|| R::not_found(id), R::update_conflict))
+            .map_err(|e| e.into_domain(|| R::missing(id), R::update_conflict))
     }
 
     /// `POST /{benchmarks|sites|flavors}/{id}:approve|:reject`: only a pending item is decided
@@ -165,7 +163,7 @@ impl CatalogService {
     pub async fn decide<R: Moderated>(
         &self,
         _admin: &Admin,
-        id: Uuid,
+        id: Id<R>,
         decision: Decision,
     ) -> Result<(), DomainError> {
         let item = self.get::<R>(id).await?;
@@ -175,16 +173,16 @@ impl CatalogService {
         }
         let email = self.email_of(item.moderation().uploader).await?;
         let mail = match decision {
-            Decision::Approve => self.mails.approved(&email, R::KIND, id),
-            Decision::Reject => self.mails.rejected(&email, R::KIND, id),
+            Decision::Approve => self.mails.approved(&email, R::KIND, id.uuid()),
+            Decision::Reject => self.mails.rejected(&email, R::KIND, id.uuid()),
         };
-        match moderation::decide(self.ports.unit_of_work.as_ref(), R::KIND, id, decision, mail).await {
+        match moderation::decide(self.ports.unit_of_work.as_ref(), R::KIND, id.uuid(), decision, mail).await {
             Ok(()) => {
                 tracing::info!(item.id = %id, "{} {id}: {decision:?}", R::KIND.as_str());
                 Ok(())
             }
             Err(Refusal::AlreadyApproved) => Err(already()),
-            Err(Refusal::Missing) => Err(DomainError::NotFound(R::not_found(id))),
+            Err(Refusal::Missing) => Err(DomainError::NotFound(R::missing(id))),
             Err(Refusal::Failed(e)) => Err(e.into()),
         }
     }
@@ -194,10 +192,10 @@ impl CatalogService {
     ///
     /// # Errors
     /// 404.
-    pub async fn delete<R: Moderated>(&self, _admin: &Admin, id: Uuid) -> Result<(), DomainError> {
+    pub async fn delete<R: Moderated>(&self, _admin: &Admin, id: Id<R>) -> Result<(), DomainError> {
         let mut tx = self.ports.unit_of_work.begin().await?;
-        if !tx.delete(R::KIND, id).await? {
-            return Err(DomainError::NotFound(R::not_found(id)));
+        if !tx.delete(R::KIND, id.uuid()).await? {
+            return Err(DomainError::NotFound(R::missing(id)));
         }
         Ok(tx.commit().await?)
     }

@@ -2,15 +2,12 @@
 //! admin decides; approving it keeps the result hidden; rejecting the last claim of a result
 //! that no admin deleted shows the result again and mails its owner (Q1).
 
-use uuid::Uuid;
-
 use super::{
     ResultService,
     moderation::{self, Decision, Refusal},
-    results::result_not_found,
 };
 use crate::{
-    DomainError, Page, PageRequest, RepoError, SortKey, Status,
+    ClaimId, Clash, DomainError, Missing, Page, PageRequest, RepoError, ResultId, SortKey, Status,
     access::{Admin, Registered},
     claim::{Claim, ClaimFilter, ClaimSort, NewClaim},
     mail::{ItemKind, OutboundMail},
@@ -18,8 +15,8 @@ use crate::{
     unit_of_work::UnitOfWork,
 };
 
-fn claim_not_found(id: Uuid) -> DomainError {
-    DomainError::NotFound(format!("Claim {id} not found in the database"))
+fn claim_not_found(id: ClaimId) -> DomainError {
+    DomainError::NotFound(Missing::Claim(id))
 }
 
 impl ResultService {
@@ -28,11 +25,11 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn claim(&self, by: &Registered, id: Uuid, message: String) -> Result<Claim, DomainError> {
+    pub async fn claim(&self, by: &Registered, id: ResultId, message: String) -> Result<Claim, DomainError> {
         let result = self.get(id).await?;
         let owner = self.ports.users.find(&result.uploader.sub, &result.uploader.iss).await?;
         let claim = NewClaim {
-            id: Uuid::new_v4(),
+            id: ClaimId::new_v4(),
             message,
             result_id: id,
             upload_datetime: self.ports.clock.now(),
@@ -47,7 +44,7 @@ impl ResultService {
             tx.insert_claim(&claim).await?;
             let submit = NewSubmit {
                 kind: ItemKind::Claim,
-                id: claim.id,
+                id: claim.id.uuid(),
                 uploader: claim.claimer.clone(),
                 upload_datetime: claim.upload_datetime,
             };
@@ -55,7 +52,7 @@ impl ResultService {
             tx.queue_mail(&mail).await?;
             tx.commit().await
         };
-        stored.await.map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))?;
+        stored.await.map_err(|e| e.into_domain(|| Missing::Result(id), || Clash::Unexplained))?;
         tracing::info!(claim.id = %claim.id, result.id = %id, "result {id} claimed");
         self.find_claim(claim.id).await
     }
@@ -67,7 +64,7 @@ impl ResultService {
     pub async fn claims_of(
         &self,
         by: &Registered,
-        id: Uuid,
+        id: ResultId,
         mut filter: ClaimFilter,
         sort: &[SortKey<ClaimSort>],
         page: PageRequest,
@@ -110,11 +107,11 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn claim_by_id(&self, _admin: &Admin, id: Uuid) -> Result<Claim, DomainError> {
+    pub async fn claim_by_id(&self, _admin: &Admin, id: ClaimId) -> Result<Claim, DomainError> {
         self.find_claim(id).await
     }
 
-    async fn find_claim(&self, id: Uuid) -> Result<Claim, DomainError> {
+    async fn find_claim(&self, id: ClaimId) -> Result<Claim, DomainError> {
         self.ports.claims.find(id).await?.ok_or_else(|| claim_not_found(id))
     }
 
@@ -123,7 +120,7 @@ impl ResultService {
     ///
     /// # Errors
     /// 404, 422 already approved.
-    pub async fn decide_claim(&self, _admin: &Admin, id: Uuid, approve: bool) -> Result<(), DomainError> {
+    pub async fn decide_claim(&self, _admin: &Admin, id: ClaimId, approve: bool) -> Result<(), DomainError> {
         let claim = self.find_claim(id).await?;
         let already = || DomainError::Invalid(format!("Resource {id} was already approved"));
         if claim.status == Status::Approved {
@@ -131,8 +128,8 @@ impl ResultService {
         }
         let uow = self.ports.unit_of_work.as_ref();
         let decided = if approve {
-            let mail = self.mails.approved(&claim.uploader.email, ItemKind::Claim, id);
-            moderation::decide(uow, ItemKind::Claim, id, Decision::Approve, mail).await
+            let mail = self.mails.approved(&claim.uploader.email, ItemKind::Claim, id.uuid());
+            moderation::decide(uow, ItemKind::Claim, id.uuid(), Decision::Approve, mail).await
         } else {
             let restored = match claim.result_id {
                 Some(rid) => self
@@ -143,7 +140,7 @@ impl ResultService {
                     .map(|owner| self.mails.restored(&owner.email, rid)),
                 None => None,
             };
-            let mail = self.mails.rejected(&claim.uploader.email, ItemKind::Claim, id);
+            let mail = self.mails.rejected(&claim.uploader.email, ItemKind::Claim, id.uuid());
             reject(uow, id, mail, restored).await
         };
         match decided {
@@ -160,13 +157,13 @@ impl ResultService {
 /// and is hidden by claims only, shows the result and queues `restored`. One transaction.
 async fn reject(
     uow: &dyn UnitOfWork,
-    id: Uuid,
+    id: ClaimId,
     mail: OutboundMail,
     restored: Option<OutboundMail>,
 ) -> Result<(), Refusal> {
-    let mut tx = moderation::begin_on_pending(uow, ItemKind::Claim, id).await?;
+    let mut tx = moderation::begin_on_pending(uow, ItemKind::Claim, id.uuid()).await?;
     let result = tx.claimed_result(id).await?;
-    tx.delete(ItemKind::Claim, id).await?;
+    tx.delete(ItemKind::Claim, id.uuid()).await?;
     tx.queue_mail(&mail).await?;
     // The result is locked first: a claim filed on it meanwhile is counted or waits.
     if let Some(result) = result

@@ -3,12 +3,11 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{FixedOffset, NaiveDateTime};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::{
-    DomainError, Page, PageRequest, SortKey, Status,
+    BenchmarkId, Clash, DomainError, FlavorId, Missing, Page, PageRequest, ResultId, SortKey, TagId,
     access::{Admin, Registered},
     benchmark::Benchmark,
     claim::ClaimRepository,
@@ -16,7 +15,7 @@ use crate::{
     mail::MailTemplates,
     moderated::ModeratedRepository,
     ports::{BlockingPool, Clock},
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    result::{BenchmarkResult, ResultFilter, ResultRepository, ResultSink, ResultSort},
     schema::{SchemaCache, check_document},
     tag::TagRepository,
     unit_of_work::UnitOfWork,
@@ -52,11 +51,11 @@ pub struct Upload {
     /// Execution time as given, with its zone if any.
     pub execution: (NaiveDateTime, Option<FixedOffset>),
     /// Benchmark.
-    pub benchmark_id: Uuid,
+    pub benchmark_id: BenchmarkId,
     /// Flavor.
-    pub flavor_id: Uuid,
+    pub flavor_id: FlavorId,
     /// Tags.
-    pub tags_ids: Vec<Uuid>,
+    pub tags_ids: Vec<TagId>,
     /// The document.
     pub json: Value,
     /// The document's size in bytes as sent (large ones are checked on the blocking pool).
@@ -72,16 +71,16 @@ pub const OFFLOAD_ABOVE_BYTES: usize = 64 * 1024;
 pub struct ResultService {
     pub(super) ports: ResultPorts,
     pub(super) mails: MailTemplates,
-    schemas: Arc<SchemaCache>,
+    pub(super) schemas: Arc<SchemaCache>,
 }
 
-pub(super) fn result_not_found(id: Uuid) -> DomainError {
-    DomainError::NotFound(format!("Result {id} not found in the database"))
+pub(super) fn result_not_found(id: ResultId) -> DomainError {
+    DomainError::NotFound(Missing::Result(id))
 }
 
 /// The original's message for a missing benchmark, flavor or tag on upload (Q16 kept).
-fn reference_missing(id: Uuid) -> DomainError {
-    DomainError::NotFound(format!("NoneType {id} not in database"))
+pub(super) fn reference_missing(id: impl Into<uuid::Uuid>) -> DomainError {
+    DomainError::NotFound(Missing::Reference(id.into()))
 }
 
 impl ResultService {
@@ -95,63 +94,54 @@ impl ResultService {
         self.schemas.stats()
     }
 
-    /// `POST /results`, checks in the contract's order (§4.3).
+    /// `POST /results`, checks in the contract's order (§4.3); see
+    /// [`Self::upload_with_key`].
     ///
     /// # Errors
     /// 422 zone / future / not approved / schema, 404 references, 409 duplicate tags.
     pub async fn upload(&self, by: &Registered, upload: Upload) -> Result<BenchmarkResult, DomainError> {
-        let (naive, zone) = upload.execution;
-        let zone = zone.ok_or_else(|| DomainError::Invalid("Execution date must include timezone".into()))?;
-        let execution: DateTime<Utc> = naive
-            .and_local_timezone(zone)
-            .single()
-            .map(|d| d.with_timezone(&Utc))
-            .ok_or_else(|| DomainError::Invalid("Execution date must include timezone".into()))?;
-        let now = self.ports.clock.now();
-        if execution > now {
-            return Err(DomainError::Invalid("Execution date cannot be in future".into()));
-        }
+        self.upload_with_key(by, upload, None).await
+    }
+
+    /// `GET /results:export`: every visible result the filter selects, in `sort` order, handed
+    /// to `sink` chunk by chunk (constant memory).
+    ///
+    /// # Errors
+    /// Backend failures (after the sink got some chunks, the export is cut short).
+    pub async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), DomainError> {
+        let visible = ResultFilter { owner: None, ..filter.clone() };
+        Ok(self.ports.results.export(&visible, sort, sink).await?)
+    }
+
+    /// `POST /benchmarks/{id}:validate`: a dry run of the upload's schema check (same compiled
+    /// schemas, same offloading of large documents). Public, and for a benchmark in any
+    /// status, so that its author can test a harness before the benchmark is approved.
+    ///
+    /// # Errors
+    /// 404 for an unknown benchmark; the upload's 422 schema violation.
+    pub async fn validate(
+        &self,
+        benchmark_id: BenchmarkId,
+        document: Value,
+        size: usize,
+    ) -> Result<(), DomainError> {
         let benchmark = self
             .ports
             .benchmarks
-            .find(upload.benchmark_id)
+            .find(benchmark_id)
             .await?
-            .ok_or_else(|| reference_missing(upload.benchmark_id))?;
-        if benchmark.status != Status::Approved {
-            return Err(DomainError::Invalid(format!("Benchmark {} not approved", benchmark.id)));
-        }
-        let flavor = self
-            .ports
-            .flavors
-            .find(upload.flavor_id)
-            .await?
-            .ok_or_else(|| reference_missing(upload.flavor_id))?;
-        if flavor.status != Status::Approved {
-            return Err(DomainError::Invalid(format!("Flavor {} not approved", flavor.id)));
-        }
-        self.check_tags(&upload.tags_ids).await?;
-        let json = self.checked_document(&benchmark, upload.json, upload.document_bytes).await?;
-        let new = NewResult {
-            id: Uuid::new_v4(),
-            upload_datetime: now,
-            execution_datetime: execution,
-            json,
-            benchmark_id: benchmark.id,
-            flavor_id: flavor.id,
-            site_id: flavor.site_id,
-            tags_ids: upload.tags_ids,
-            uploader: by.key(),
-        };
-        self.ports.results.insert(&new).await.map_err(|e| {
-            e.into_domain(|| reference_missing(new.flavor_id).to_string(), || "Integrity error".into())
-        })?;
-        tracing::info!(result.id = %new.id, "result uploaded: {}", new.id);
-        self.get(new.id).await
+            .ok_or(DomainError::NotFound(Missing::Benchmark(benchmark_id)))?;
+        self.checked_document(&benchmark, document, size).await.map(drop)
     }
 
     /// Checks `document` against the benchmark's schema, compiled once per schema; documents
     /// of [`OFFLOAD_ABOVE_BYTES`] or more are checked on the blocking pool.
-    async fn checked_document(
+    pub(super) async fn checked_document(
         &self,
         benchmark: &Benchmark,
         document: Value,
@@ -169,7 +159,7 @@ impl ResultService {
         Ok(Arc::try_unwrap(document).unwrap_or_else(|still_shared| (*still_shared).clone()))
     }
 
-    async fn check_tags(&self, ids: &[Uuid]) -> Result<(), DomainError> {
+    async fn check_tags(&self, ids: &[TagId]) -> Result<(), DomainError> {
         let existing = self.ports.tags.existing(ids).await?;
         match ids.iter().find(|id| !existing.contains(id)) {
             Some(missing) => Err(reference_missing(*missing)),
@@ -219,7 +209,7 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn get(&self, id: Uuid) -> Result<BenchmarkResult, DomainError> {
+    pub async fn get(&self, id: ResultId) -> Result<BenchmarkResult, DomainError> {
         self.ports.results.find(id).await?.ok_or_else(|| result_not_found(id))
     }
 
@@ -227,16 +217,16 @@ impl ResultService {
     ///
     /// # Errors
     /// 404.
-    pub async fn hide(&self, _admin: &Admin, id: Uuid) -> Result<(), DomainError> {
+    pub async fn hide(&self, _admin: &Admin, id: ResultId) -> Result<(), DomainError> {
         self.ports
             .results
             .hide_by_admin(id)
             .await
-            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+            .map_err(|e| e.into_domain(|| Missing::Result(id), || Clash::Unexplained))
     }
 
     /// Owner-or-admin check (bare 403).
-    pub(super) async fn owned(&self, by: &Registered, id: Uuid) -> Result<BenchmarkResult, DomainError> {
+    pub(super) async fn owned(&self, by: &Registered, id: ResultId) -> Result<BenchmarkResult, DomainError> {
         let result = self.get(id).await?;
         if by.owns_or_administers(&result.uploader) { Ok(result) } else { Err(DomainError::Forbidden) }
     }
@@ -249,8 +239,8 @@ impl ResultService {
     pub async fn set_tags(
         &self,
         by: &Registered,
-        id: Uuid,
-        tags_ids: Option<Vec<Uuid>>,
+        id: ResultId,
+        tags_ids: Option<Vec<TagId>>,
     ) -> Result<(), DomainError> {
         self.owned(by, id).await?;
         let Some(mut ids) = tags_ids else { return Ok(()) };
@@ -261,14 +251,14 @@ impl ResultService {
             .results
             .set_tags(id, &ids)
             .await
-            .map_err(|e| e.into_domain(|| result_not_found(id).to_string(), String::new))
+            .map_err(|e| e.into_domain(|| Missing::Result(id), || Clash::Unexplained))
     }
 
     /// `GET /results/{id}/uploader` (admin).
     ///
     /// # Errors
     /// 404.
-    pub async fn uploader(&self, _admin: &Admin, id: Uuid) -> Result<User, DomainError> {
+    pub async fn uploader(&self, _admin: &Admin, id: ResultId) -> Result<User, DomainError> {
         self.get(id).await?;
         self.ports.results.uploader(id).await?.ok_or_else(|| result_not_found(id))
     }

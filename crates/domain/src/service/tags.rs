@@ -2,10 +2,8 @@
 
 use std::sync::Arc;
 
-use uuid::Uuid;
-
 use crate::{
-    DomainError, Page, SortKey,
+    Clash, DomainError, Missing, Page, SortKey, TagId,
     access::{Admin, Registered},
     query::PageRequest,
     tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
@@ -17,8 +15,8 @@ pub struct TagService {
     tags: Arc<dyn TagRepository>,
 }
 
-fn not_found(id: Uuid) -> String {
-    format!("Record {id} not found in the database")
+fn not_found(id: TagId) -> Missing {
+    Missing::Tag(id)
 }
 
 impl TagService {
@@ -44,7 +42,7 @@ impl TagService {
     ///
     /// # Errors
     /// 404 when missing.
-    pub async fn get(&self, id: Uuid) -> Result<Tag, DomainError> {
+    pub async fn get(&self, id: TagId) -> Result<Tag, DomainError> {
         self.tags.find(id).await?.ok_or_else(|| DomainError::NotFound(not_found(id)))
     }
 
@@ -53,11 +51,12 @@ impl TagService {
     /// # Errors
     /// 409 when the name is taken.
     pub async fn create(&self, _caller: &Registered, draft: TagDraft) -> Result<Tag, DomainError> {
-        let tag = Tag { id: Uuid::new_v4(), name: draft.name, description: draft.description };
+        let tag = Tag { id: TagId::new_v4(), name: draft.name, description: draft.description };
         let name = tag.name.clone();
-        self.tags.insert(&tag).await.map_err(|e| {
-            e.into_domain(|| not_found(tag.id), || format!("Tag {name} already submitted/exists"))
-        })?;
+        self.tags
+            .insert(&tag)
+            .await
+            .map_err(|e| e.into_domain(|| not_found(tag.id), || Clash::TagTaken(name)))?;
         Ok(tag)
     }
 
@@ -65,18 +64,18 @@ impl TagService {
     ///
     /// # Errors
     /// 404 when missing, 409 when the new name is taken.
-    pub async fn update(&self, _admin: &Admin, id: Uuid, draft: TagDraft) -> Result<(), DomainError> {
-        self.tags
-            .update(id, &draft)
-            .await
-            .map_err(|e| e.into_domain(|| not_found(id), || "Changes conflict submitted/existing tag".into()))
+    pub async fn update(&self, _admin: &Admin, id: TagId, draft: TagDraft) -> Result<(), DomainError> {
+        self.tags.update(id, &draft).await.map_err(|e| e.into_domain(|| not_found(id), || Clash::TagChanges))
     }
 
     /// `DELETE /tags/{id}`.
     ///
     /// # Errors
     /// 404 when missing.
-    pub async fn delete(&self, _admin: &Admin, id: Uuid) -> Result<(), DomainError> {
-        self.tags.delete(id).await.map_err(|e| e.into_domain(|| not_found(id), || not_found(id)))
+    pub async fn delete(&self, _admin: &Admin, id: TagId) -> Result<(), DomainError> {
+        self.tags
+            .delete(id)
+            .await
+            .map_err(|e| e.into_domain(|| not_found(id), || Clash::Vanished(not_found(id))))
     }
 }

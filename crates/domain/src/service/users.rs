@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::{
-    DomainError, Identity, Page, SortKey,
+    Clash, DomainError, Identity, Missing, Page, SortKey,
     access::{Admin, Registered},
     mail::MailTemplates,
     ports::Clock,
@@ -41,9 +41,10 @@ impl UserService {
             registration_datetime: self.clock.now(),
         };
         let mail = self.mails.registered(&user.email);
-        self.users.insert(&user, mail).await.map_err(|e| {
-            e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into())
-        })?;
+        self.users
+            .insert(&user, mail)
+            .await
+            .map_err(|e| e.into_domain(|| Missing::User, || Clash::UserRegistered))?;
         tracing::info!(user.sub = %user.sub, "user registered: {}", user.sub);
         Ok(user)
     }
@@ -53,10 +54,7 @@ impl UserService {
     /// # Errors
     /// 404 `User not registered`.
     pub async fn get_self(&self, who: &Identity) -> Result<User, DomainError> {
-        self.users
-            .find(&who.sub, &who.iss)
-            .await?
-            .ok_or_else(|| DomainError::NotFound("User not registered".into()))
+        self.users.find(&who.sub, &who.iss).await?.ok_or(DomainError::NotFound(Missing::User))
     }
 
     /// `POST /users/self:update`: refresh the e-mail from userinfo (requires a verified e-mail).
@@ -75,9 +73,10 @@ impl UserService {
             Some(true) => {}
         }
         let mail = self.mails.updated(email);
-        self.users.update_email(&who.sub, &who.iss, email, mail).await.map_err(|e| {
-            e.into_domain(|| "User not registered".into(), || "User already submitted/exists".into())
-        })
+        self.users
+            .update_email(&who.sub, &who.iss, email, mail)
+            .await
+            .map_err(|e| e.into_domain(|| Missing::User, || Clash::UserRegistered))
     }
 
     /// `GET /users` and `GET /users:search` (admin).

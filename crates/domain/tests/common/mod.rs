@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 use chrono::{FixedOffset, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use eosc_perf_domain::{Id, SiteId, TagId};
 use eosc_perf_domain::{
     Identity, PageRequest, Status,
     access::{Admin, Registered},
@@ -18,7 +19,6 @@ use eosc_perf_domain::{
     site::{Site, SiteDraft},
 };
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 /// The entitlement that makes an identity admin.
 pub const ADMIN: &str = "urn:example:admin";
@@ -91,14 +91,14 @@ impl Fixture {
     }
 
     /// `by` submits a flavor of `site`; it stays pending.
-    pub async fn submit_flavor(&self, by: &Identity, site: Uuid, name: &str) -> Flavor {
-        let draft = FlavorDraft { name: name.into(), description: None };
+    pub async fn submit_flavor(&self, by: &Identity, site: SiteId, name: &str) -> Flavor {
+        let draft = FlavorDraft { name: name.into(), description: None, spec: Default::default() };
         let new = NewFlavor { site_id: site, draft };
         self.domain.catalog.create::<Flavor>(&self.user(by).await, new).await.unwrap()
     }
 
     /// Approves a pending item.
-    pub async fn approve<R: Moderated>(&self, id: Uuid) {
+    pub async fn approve<R: Moderated>(&self, id: Id<R>) {
         self.domain.catalog.decide::<R>(&self.root().await, id, Decision::Approve).await.unwrap();
     }
 
@@ -125,7 +125,7 @@ impl Fixture {
         catalog: &Catalog,
         json: Value,
         hours_ago: i64,
-        tags_ids: Vec<Uuid>,
+        tags_ids: Vec<TagId>,
     ) -> BenchmarkResult {
         let upload = upload_of(catalog, json, self.executed(hours_ago), tags_ids);
         self.domain.results.upload(&self.user(by).await, upload).await.unwrap()
@@ -150,7 +150,7 @@ pub fn upload_of(
     catalog: &Catalog,
     json: Value,
     execution: (NaiveDateTime, Option<FixedOffset>),
-    tags_ids: Vec<Uuid>,
+    tags_ids: Vec<TagId>,
 ) -> Upload {
     let document_bytes = json.to_string().len();
     Upload {

@@ -17,6 +17,22 @@ pub struct Model {
     pub uploader_iss: String,
     pub upload_datetime: DateTimeUtc,
     pub status: String,
+    pub vcpus: Option<i32>,
+    pub memory_gib: Option<f64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub gpu_model: Option<String>,
+    pub gpu_count: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub architecture: Option<String>,
+    pub disk_gib: Option<f64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub region: Option<String>,
+    pub price_amount: Option<f64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub price_currency: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub price_per: Option<String>,
+    pub price_as_of: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! SeaORM entities, one module per table. Plain table mappings: no logic lives here.
 
+pub mod api_key;
 pub mod benchmark;
 pub mod claim;
 pub mod flavor;

@@ -11,9 +11,9 @@ moderated_columns!(benchmark);
 impl SeaModerated for Benchmark {
     type Entity = benchmark::Entity;
 
-    fn submitted(m: benchmark::Model) -> BenchmarkDraft {
+    fn submitted(m: benchmark::Model) -> Result<BenchmarkDraft, domain::RepoError> {
         let benchmark::Model { docker_image, docker_tag, url, json_schema, description, .. } = m;
-        BenchmarkDraft { docker_image, docker_tag, url, json_schema, description }
+        Ok(BenchmarkDraft { docker_image, docker_tag, url, json_schema, description })
     }
 
     fn own_columns(&self) -> benchmark::ActiveModel {

@@ -1,11 +1,10 @@
 //! Claim reads on SeaORM. Claims are filed and decided through the unit of work.
 
 use domain::{
-    Page, PageRequest, RepoError, SortKey,
+    ClaimId, Page, PageRequest, RepoError, SortKey,
     claim::{Claim, ClaimFilter, ClaimRepository, ClaimSort},
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait};
-use uuid::Uuid;
 
 use super::{
     common::{Users, status, stored_status},
@@ -40,9 +39,9 @@ fn sort_column(field: &ClaimSort) -> claim::Column {
 
 #[async_trait::async_trait]
 impl ClaimRepository for SeaClaimRepository {
-    async fn find(&self, id: Uuid) -> Result<Option<Claim>, RepoError> {
+    async fn find(&self, id: ClaimId) -> Result<Option<Claim>, RepoError> {
         read_retrying(|| async move {
-            let Some(row) = claim::Entity::find_by_id(id).one(&self.db).await.repo()? else {
+            let Some(row) = claim::Entity::find_by_id(id.uuid()).one(&self.db).await.repo()? else {
                 return Ok(None);
             };
             let page = Page { items: vec![row], total: 1, request: PageRequest::default() };
@@ -63,7 +62,7 @@ impl ClaimRepository for SeaClaimRepository {
             cond = cond.add(C::Status.eq(stored_status(s)));
         }
         if let Some(r) = f.result_id {
-            cond = cond.add(C::ResultId.eq(r));
+            cond = cond.add(C::ResultId.eq(r.uuid()));
         }
         if let Some(k) = &f.claimer {
             cond = cond.add(C::UploaderSub.eq(k.sub.as_str())).add(C::UploaderIss.eq(k.iss.as_str()));
@@ -84,9 +83,9 @@ async fn with_users(db: &DatabaseConnection, rows: Page<claim::Model>) -> Result
             Ok(Claim {
                 uploader: users.get(&c.uploader_sub, &c.uploader_iss, c.upload_datetime),
                 status: status(&c.status)?,
-                id: c.id,
+                id: c.id.into(),
                 message: c.message,
-                result_id: c.result_id,
+                result_id: c.result_id.map(Into::into),
                 upload_datetime: c.upload_datetime,
             })
         })

@@ -1,5 +1,6 @@
 //! SeaORM implementations of the domain's repository ports and of its unit of work.
 
+mod api_key;
 mod benchmark;
 mod claim;
 mod common;
@@ -19,8 +20,9 @@ use std::sync::Arc;
 use domain::{benchmark::Benchmark, flavor::Flavor, site::Site};
 use sea_orm::DatabaseConnection;
 
-use crate::{config::ResultCacheConfig, outbox::MailSignal};
+use crate::{config::ResultCacheConfig, outbox::MailSignal, read_pools::ReadPools};
 
+pub use api_key::SeaApiKeyRepository;
 pub use claim::SeaClaimRepository;
 pub use moderated::SeaModeratedRepository;
 pub use result::SeaResultRepository;
@@ -50,22 +52,28 @@ pub struct Repositories {
     pub results: Arc<SeaResultRepository>,
     /// Claims.
     pub claims: Arc<SeaClaimRepository>,
+    /// API keys.
+    pub api_keys: Arc<SeaApiKeyRepository>,
 }
 
 impl Repositories {
-    /// Builds every repository over `db`; transactions that queue mails wake the deliverer
-    /// through `mail` after each commit; result lists are cached within `result_cache`.
-    pub fn new(db: DatabaseConnection, mail: &MailSignal, result_cache: ResultCacheConfig) -> Self {
+    /// Builds every repository over `pools` (a [`DatabaseConnection`] alone, or the primary with
+    /// a hot standby for list reads); transactions that queue mails wake the deliverer through
+    /// `mail` after each commit; result lists are cached within `result_cache`.
+    pub fn new(pools: impl Into<ReadPools>, mail: &MailSignal, result_cache: ResultCacheConfig) -> Self {
+        let pools = pools.into();
+        let db: DatabaseConnection = pools.primary().clone();
         Self {
             users: Arc::new(SeaUserRepository::new(db.clone(), mail.clone())),
-            tags: Arc::new(SeaTagRepository::new(db.clone())),
-            benchmarks: Arc::new(SeaModeratedRepository::new(db.clone())),
-            sites: Arc::new(SeaModeratedRepository::new(db.clone())),
-            flavors: Arc::new(SeaModeratedRepository::new(db.clone())),
+            tags: Arc::new(SeaTagRepository::new(pools.clone())),
+            benchmarks: Arc::new(SeaModeratedRepository::new(pools.clone())),
+            sites: Arc::new(SeaModeratedRepository::new(pools.clone())),
+            flavors: Arc::new(SeaModeratedRepository::new(pools.clone())),
             submits: Arc::new(SeaSubmitRepository::new(db.clone())),
             unit_of_work: Arc::new(SeaUnitOfWork::new(db.clone(), mail.clone())),
-            results: Arc::new(SeaResultRepository::new(db.clone(), result_cache)),
-            claims: Arc::new(SeaClaimRepository::new(db)),
+            results: Arc::new(SeaResultRepository::new(pools, result_cache)),
+            claims: Arc::new(SeaClaimRepository::new(db.clone())),
+            api_keys: Arc::new(SeaApiKeyRepository::new(db)),
         }
     }
 }

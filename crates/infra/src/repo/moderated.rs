@@ -5,20 +5,21 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use domain::{
-    Page, RepoError,
+    Id, Page, RepoError,
     moderated::{Moderated, ModeratedRepository},
     query::{ListParams, ModeratedSort},
     user::UserKey,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IdenStatic,
-    ModelTrait, QueryFilter, sea_query::ValueType,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, ModelTrait,
+    QueryFilter, sea_query::ValueType,
 };
 use uuid::Uuid;
 
 use super::common::{status, stored_status};
 use crate::{
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
     sql::{date_condition, fetch_page, filter_if, sort_by, terms_condition},
 };
 
@@ -75,7 +76,10 @@ pub(crate) trait SeaModerated: Moderated {
     type Entity: EntityTrait<Column: ModeratedColumns, Model: Send + Sync, ActiveModel: Send>;
 
     /// The submission a row holds (its own columns).
-    fn submitted(row: RowOf<Self>) -> Self::New;
+    ///
+    /// # Errors
+    /// `Backend` for a value no write of ours stores.
+    fn submitted(row: RowOf<Self>) -> Result<Self::New, RepoError>;
     /// Its own columns, set (the others not).
     fn own_columns(&self) -> ActiveRowOf<Self>;
     /// The exact filters.
@@ -103,7 +107,7 @@ pub(crate) fn to_domain<R: SeaModerated>(row: RowOf<R>) -> Result<R, RepoError> 
         iss: column::<R, String>(&row, ColumnOf::<R>::UPLOADER_ISS)?,
     };
     let at = column::<R, DateTime<Utc>>(&row, ColumnOf::<R>::UPLOAD_DATETIME)?;
-    let mut item = R::pending(id, R::submitted(row), uploader, at);
+    let mut item = R::pending(id.into(), R::submitted(row)?, uploader, at);
     *item.status_mut() = status;
     Ok(item)
 }
@@ -116,7 +120,7 @@ pub(crate) fn to_domain<R: SeaModerated>(row: RowOf<R>) -> Result<R, RepoError> 
 fn to_row<R: SeaModerated>(item: &R) -> Result<ActiveRowOf<R>, RepoError> {
     let mut row = item.own_columns();
     let header = item.moderation();
-    row.try_set(ColumnOf::<R>::ID, header.id.into()).repo()?;
+    row.try_set(ColumnOf::<R>::ID, header.id.uuid().into()).repo()?;
     row.try_set(ColumnOf::<R>::STATUS, stored_status(header.status).into()).repo()?;
     row.try_set(ColumnOf::<R>::UPLOADER_SUB, header.uploader.sub.clone().into()).repo()?;
     row.try_set(ColumnOf::<R>::UPLOADER_ISS, header.uploader.iss.clone().into()).repo()?;
@@ -143,22 +147,23 @@ pub(crate) async fn insert<R: SeaModerated, C: ConnectionTrait>(db: &C, item: &R
 
 /// [`ModeratedRepository`] of the kind `R` on SeaORM.
 pub struct SeaModeratedRepository<R> {
-    db: DatabaseConnection,
+    /// `SELECT`s where [`ReadPools::reader`] says, the rest on the primary.
+    db: ReadPools,
     kind: PhantomData<fn() -> R>,
 }
 
 impl<R> SeaModeratedRepository<R> {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db, kind: PhantomData }
+    /// Over these pools: reads where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(db: impl Into<ReadPools>) -> Self {
+        Self { db: db.into(), kind: PhantomData }
     }
 }
 
 #[async_trait::async_trait]
 impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
-    async fn find(&self, id: Uuid) -> Result<Option<R>, RepoError> {
+    async fn find(&self, id: Id<R>) -> Result<Option<R>, RepoError> {
         read_retrying(|| async move {
-            let row = R::Entity::find().filter(ColumnOf::<R>::ID.eq(id)).one(&self.db).await.repo()?;
+            let row = R::Entity::find().filter(ColumnOf::<R>::ID.eq(id.uuid())).one(&self.db).await.repo()?;
             row.map(to_domain).transpose()
         })
         .await
@@ -168,7 +173,7 @@ impl<R: SeaModerated> ModeratedRepository<R> for SeaModeratedRepository<R> {
         let mut row = to_row(item)?;
         row.not_set(ColumnOf::<R>::ID);
         row.not_set(ColumnOf::<R>::STATUS);
-        let id = item.moderation().id;
+        let id = item.moderation().id.uuid();
         let updated =
             R::Entity::update_many().set(row).filter(ColumnOf::<R>::ID.eq(id)).exec(&self.db).await.repo()?;
         if updated.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }

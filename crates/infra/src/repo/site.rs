@@ -11,8 +11,8 @@ moderated_columns!(site);
 impl SeaModerated for Site {
     type Entity = site::Entity;
 
-    fn submitted(m: site::Model) -> SiteDraft {
-        SiteDraft { name: m.name, address: m.address, description: m.description }
+    fn submitted(m: site::Model) -> Result<SiteDraft, domain::RepoError> {
+        Ok(SiteDraft { name: m.name, address: m.address, description: m.description })
     }
 
     fn own_columns(&self) -> site::ActiveModel {

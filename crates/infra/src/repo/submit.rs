@@ -70,7 +70,7 @@ impl SubmitRepository for SeaSubmitRepository {
                 let (resource_type, resource_id) = item_of(s)?;
                 let uploader = users.get(&s.uploader_sub, &s.uploader_iss, s.upload_datetime);
                 Ok(Submit {
-                    id: s.id,
+                    id: s.id.into(),
                     resource_type,
                     resource_id,
                     upload_datetime: s.upload_datetime,

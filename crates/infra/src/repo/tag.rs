@@ -1,34 +1,35 @@
 //! Tags on SeaORM.
 
 use domain::{
-    Page, PageRequest, RepoError, SortKey,
+    Id, Page, PageRequest, RepoError, SortKey, TagId,
     tag::{Tag, TagDraft, TagFilter, TagRepository, TagSort},
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
 use super::common::begin_write;
 use crate::{
     entity::tag,
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
     sql::{fetch_page, filter_if, sort_by, terms_condition},
 };
 
 /// [`TagRepository`] on SeaORM.
 pub struct SeaTagRepository {
-    db: DatabaseConnection,
+    /// `SELECT`s where [`ReadPools::reader`] says, the rest on the primary.
+    db: ReadPools,
 }
 
 impl SeaTagRepository {
-    /// Over this pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// Over these pools: reads where [`ReadPools::reader`] says, the rest on the primary.
+    pub fn new(db: impl Into<ReadPools>) -> Self {
+        Self { db: db.into() }
     }
 }
 
 /// Entity to domain.
 pub(crate) fn to_domain(m: tag::Model) -> Tag {
-    Tag { id: m.id, name: m.name, description: m.description }
+    Tag { id: m.id.into(), name: m.name, description: m.description }
 }
 
 fn sort_column(field: &TagSort) -> tag::Column {
@@ -41,16 +42,16 @@ fn sort_column(field: &TagSort) -> tag::Column {
 
 #[async_trait::async_trait]
 impl TagRepository for SeaTagRepository {
-    async fn find(&self, id: Uuid) -> Result<Option<Tag>, RepoError> {
-        read_retrying(
-            || async move { Ok(tag::Entity::find_by_id(id).one(&self.db).await.repo()?.map(to_domain)) },
-        )
+    async fn find(&self, id: TagId) -> Result<Option<Tag>, RepoError> {
+        read_retrying(|| async move {
+            Ok(tag::Entity::find_by_id(id.uuid()).one(&self.db).await.repo()?.map(to_domain))
+        })
         .await
     }
 
     async fn insert(&self, t: &Tag) -> Result<(), RepoError> {
         tag::ActiveModel {
-            id: Set(t.id),
+            id: Set(t.id.uuid()),
             name: Set(t.name.clone()),
             description: Set(t.description.clone()),
         }
@@ -60,9 +61,10 @@ impl TagRepository for SeaTagRepository {
         Ok(())
     }
 
-    async fn update(&self, id: Uuid, draft: &TagDraft) -> Result<(), RepoError> {
+    async fn update(&self, id: TagId, draft: &TagDraft) -> Result<(), RepoError> {
         let txn = begin_write(&self.db).await?;
-        let current = tag::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
+        let current =
+            tag::Entity::find_by_id(id.uuid()).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
         let mut active: tag::ActiveModel = current.into();
         active.name = Set(draft.name.clone());
         if let Some(d) = &draft.description {
@@ -72,8 +74,8 @@ impl TagRepository for SeaTagRepository {
         txn.commit().await.repo()
     }
 
-    async fn delete(&self, id: Uuid) -> Result<(), RepoError> {
-        let res = tag::Entity::delete_by_id(id).exec(&self.db).await.repo()?;
+    async fn delete(&self, id: TagId) -> Result<(), RepoError> {
+        let res = tag::Entity::delete_by_id(id.uuid()).exec(&self.db).await.repo()?;
         if res.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
@@ -92,17 +94,17 @@ impl TagRepository for SeaTagRepository {
         Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
     }
 
-    async fn existing(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, RepoError> {
+    async fn existing(&self, ids: &[TagId]) -> Result<Vec<TagId>, RepoError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         read_retrying(|| async move {
             let rows = tag::Entity::find()
-                .filter(tag::Column::Id.is_in(ids.iter().copied()))
+                .filter(tag::Column::Id.is_in(Id::uuids(ids)))
                 .all(&self.db)
                 .await
                 .repo()?;
-            Ok(rows.into_iter().map(|t| t.id).collect())
+            Ok(rows.into_iter().map(|t| t.id.into()).collect())
         })
         .await
     }

@@ -3,7 +3,7 @@
 //! §5.6), so a delete also removes the item's submit, its dependent rows and their submits.
 
 use domain::{
-    RepoError, Status,
+    ClaimId, RepoError, ResultId, Status,
     claim::NewClaim,
     mail::{ItemKind, OutboundMail},
     submit::NewSubmit,
@@ -134,9 +134,9 @@ impl Transaction for SeaTransaction {
 
     async fn insert_claim(&mut self, c: &NewClaim) -> Result<(), RepoError> {
         claim::ActiveModel {
-            id: Set(c.id),
+            id: Set(c.id.uuid()),
             message: Set(c.message.clone()),
-            result_id: Set(Some(c.result_id)),
+            result_id: Set(Some(c.result_id.uuid())),
             uploader_sub: Set(c.claimer.sub.clone()),
             uploader_iss: Set(c.claimer.iss.clone()),
             upload_datetime: Set(c.upload_datetime),
@@ -148,24 +148,24 @@ impl Transaction for SeaTransaction {
         .map(drop)
     }
 
-    async fn claimed_result(&mut self, id: Uuid) -> Result<Option<Uuid>, RepoError> {
-        let row = claim::Entity::find_by_id(id).one(&self.txn).await.repo()?;
-        Ok(row.and_then(|c| c.result_id))
+    async fn claimed_result(&mut self, id: ClaimId) -> Result<Option<ResultId>, RepoError> {
+        let row = claim::Entity::find_by_id(id.uuid()).one(&self.txn).await.repo()?;
+        Ok(row.and_then(|c| c.result_id).map(Into::into))
     }
 
-    async fn claims_on(&mut self, result: Uuid) -> Result<u64, RepoError> {
-        claim::Entity::find().filter(claim::Column::ResultId.eq(result)).count(&self.txn).await.repo()
+    async fn claims_on(&mut self, result: ResultId) -> Result<u64, RepoError> {
+        claim::Entity::find().filter(claim::Column::ResultId.eq(result.uuid())).count(&self.txn).await.repo()
     }
 
-    async fn visibility(&mut self, id: Uuid) -> Result<Option<Visibility>, RepoError> {
-        let row = result::Entity::find_by_id(id).lock_exclusive().one(&self.txn).await.repo()?;
+    async fn visibility(&mut self, id: ResultId) -> Result<Option<Visibility>, RepoError> {
+        let row = result::Entity::find_by_id(id.uuid()).lock_exclusive().one(&self.txn).await.repo()?;
         Ok(row.map(|r| Visibility { hidden: r.deleted, hidden_by_admin: r.deleted_by_admin }))
     }
 
-    async fn set_hidden(&mut self, id: Uuid, hidden: bool) -> Result<bool, RepoError> {
+    async fn set_hidden(&mut self, id: ResultId, hidden: bool) -> Result<bool, RepoError> {
         let updated = result::Entity::update_many()
             .col_expr(result::Column::Deleted, Expr::value(hidden))
-            .filter(result::Column::Id.eq(id))
+            .filter(result::Column::Id.eq(id.uuid()))
             .exec(&self.txn)
             .await
             .repo()?;

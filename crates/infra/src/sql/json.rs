@@ -126,6 +126,25 @@ pub fn filter_condition(backend: DatabaseBackend, filter: &JsonFilter) -> Simple
     }
 }
 
+/// The JSON text of the value at `path` (`NULL` when the path is missing): PostgreSQL prints
+/// the jsonb value, SQLite returns the value's JSON text (`->`). Read back with a JSON parser,
+/// both give the same value, and a string (quoted) is never taken for a number.
+pub fn value_text(backend: DatabaseBackend, path: &[String]) -> SimpleExpr {
+    match backend {
+        DatabaseBackend::Postgres => {
+            let args = pg_args(path, 1);
+            Expr::cust_with_values(format!("(jsonb_extract_path({DOC}{args}))::text"), path_values(path))
+        }
+        _ => {
+            let paths = sqlite_paths(path);
+            let calls: Vec<String> = paths.iter().map(|_| format!("({DOC} -> ?)")).collect();
+            let sql =
+                if calls.len() == 1 { calls.join("") } else { format!("COALESCE({})", calls.join(", ")) };
+            Expr::cust_with_values(sql, sqlite_values(&paths, 1))
+        }
+    }
+}
+
 /// ORDER BY expressions for `json.<path>` (empty path: the whole document); each is sorted
 /// in the key's direction, which also puts missing values last ascending, first descending.
 pub fn order_expressions(backend: DatabaseBackend, path: &[String]) -> Vec<SimpleExpr> {

@@ -1,6 +1,7 @@
 //! `/results`: upload, query, tag, hide and claim benchmark results; `/users/self/results`.
 
 use domain::{
+    api_key::Scope,
     filter::parse_filter,
     result::{BenchmarkResult, ResultFilter, ResultSort},
     service::Upload,
@@ -12,9 +13,10 @@ use uuid::Uuid;
 
 use crate::{
     AppState,
-    body::{BodySpec, Field, FieldKind, contains_nul, string, uuids},
+    body::{BodySpec, Field, FieldKind, contains_nul, ids, string},
     error::{ApiError, ApiResult, field_error},
     extract::{Auth, BodySchema, IdPath, JsonBody, QueryArgs, QuerySpec},
+    idempotency::IdempotencyHeader,
     params::{Kind, PAGE, PER_PAGE, Param, Query, SORT_NONE, TERMS, UPLOAD_AFTER, UPLOAD_BEFORE, sort_by},
     reply::{Reply, datetime},
     routes::{
@@ -49,7 +51,7 @@ pub struct ResultOut {
 impl From<BenchmarkResult> for ResultOut {
     fn from(r: BenchmarkResult) -> Self {
         Self {
-            id: r.id,
+            id: r.id.uuid(),
             upload_datetime: datetime(&r.upload_datetime),
             execution_datetime: datetime(&r.execution_datetime),
             benchmark: r.benchmark.into(),
@@ -62,7 +64,7 @@ impl From<BenchmarkResult> for ResultOut {
 }
 
 const RESULTS_SORT: &str = "Order to return the results (coma separated).<br>Generic fields: [id,execution_datetime,upload_datetime].<br>Benchmark fields: [benchmark_id,benchmark_name].<br>Site fields: [site_id,site_name,site_address].<br>Flavor fields: [flavor_id,flavor_name].<br>Custom json fields using 'json' and '.' as json field delimiter.";
-const TAGS_IDS: Param = Param::opt("tags_ids", Kind::UuidList, "UUID tags unique identifications");
+pub(super) const TAGS_IDS: Param = Param::opt("tags_ids", Kind::UuidList, "UUID tags unique identifications");
 
 /// `GET /results` and `GET /users/self/results` parameters.
 pub struct ListResultsQuery;
@@ -132,14 +134,14 @@ impl BodySchema for TagsIdsBody {
 }
 
 /// The filters of a validated `/results` query.
-fn result_filter(q: &Query) -> ApiResult<ResultFilter> {
+pub(super) fn result_filter(q: &Query) -> ApiResult<ResultFilter> {
     let filters = q.strs("filters").iter().map(|f| parse_filter(f)).collect::<Result<Vec<_>, _>>()?;
     Ok(ResultFilter {
         owner: None,
-        benchmark_id: q.uuid("benchmark_id"),
-        site_id: q.uuid("site_id"),
-        flavor_id: q.uuid("flavor_id"),
-        tags_ids: q.uuids("tags_ids"),
+        benchmark_id: q.id("benchmark_id"),
+        site_id: q.id("site_id"),
+        flavor_id: q.id("flavor_id"),
+        tags_ids: q.ids("tags_ids"),
         uploaded: q.uploaded(),
         executed: q.executed(),
         filters,
@@ -191,30 +193,32 @@ pub async fn search_results(
 #[api_v2_operation(
     operation_id = "CreateResult",
     summary = "(Users) Upload a new result.",
-    description = "Use this method to create a new result in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated result (if succeeds).\n\nThe uploaded result must pass the benchmark JSON Schema to be\naccepted, otherwise 422 UnprocessableEntity is produced.\nIn addition, an execution_datetime must be provided in order to indicate\nthe time when the benchmark was executed. It should be in ISO8601\nformat and include the timezone.",
+    description = "Use this method to create a new result in the database so it can\nbe accessed by the application users. The method returns the complete\ncreated result (if succeeds).\n\nThe uploaded result must pass the benchmark JSON Schema to be\naccepted, otherwise 422 UnprocessableEntity is produced.\nIn addition, an execution_datetime must be provided in order to indicate\nthe time when the benchmark was executed. It should be in ISO8601\nformat and include the timezone.\n\nWith an `Idempotency-Key` header, a retry of the same request within\n24 hours answers the first result again and stores nothing.",
     tags(results)
 )]
 pub async fn create_result(
     state: web::Data<AppState>,
     auth: Auth,
+    key: IdempotencyHeader,
     query: QueryArgs<CreateResultQuery>,
     body: JsonBody<ResultDocument>,
 ) -> ApiResult<Reply> {
-    let user = auth.user(&state).await?;
+    let user = auth.user_with_scope(&state, Scope::ResultsWrite).await?;
     let q = query.parse()?;
     let (document, document_bytes) = body.result_document()?;
+    let key = key.parse()?;
     let json = Value::Object(document);
     if contains_nul(&json) {
         return Err(field_error("json", "_schema", "Invalid input: NUL characters are not allowed."));
     }
     let (Some(execution), Some(benchmark_id), Some(flavor_id)) =
-        (q.datetime("execution_datetime"), q.uuid("benchmark_id"), q.uuid("flavor_id"))
+        (q.datetime("execution_datetime"), q.id("benchmark_id"), q.id("flavor_id"))
     else {
         return Err(ApiError::Bare(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY));
     };
     let upload =
-        Upload { execution, benchmark_id, flavor_id, tags_ids: q.uuids("tags_ids"), json, document_bytes };
-    Ok(Reply::created(&ResultOut::from(state.results.upload(&user, upload).await?)))
+        Upload { execution, benchmark_id, flavor_id, tags_ids: q.ids("tags_ids"), json, document_bytes };
+    Ok(Reply::created(&ResultOut::from(state.results.upload_with_key(&user, upload, key).await?)))
 }
 
 /// (Public) One result, hidden or not.
@@ -224,7 +228,7 @@ pub async fn create_result(
     description = "Use this method to retrieve a specific result from the database.",
     tags(results)
 )]
-pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiResult<Reply> {
+pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath<BenchmarkResult>) -> ApiResult<Reply> {
     Ok(Reply::ok(&ResultOut::from(state.results.get(id).await?)))
 }
 
@@ -235,7 +239,11 @@ pub async fn get_result(state: web::Data<AppState>, IdPath(id): IdPath) -> ApiRe
     description = "Use this method to delete a specific result from the database.",
     tags(results)
 )]
-pub async fn delete_result(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+pub async fn delete_result(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath<BenchmarkResult>,
+    auth: Auth,
+) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     state.results.hide(&admin, id).await?;
     Ok(Reply::no_content())
@@ -250,11 +258,11 @@ pub async fn delete_result(state: web::Data<AppState>, IdPath(id): IdPath, auth:
 )]
 pub async fn claim_report(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<BenchmarkResult>,
     auth: Auth,
     body: JsonBody<CreateClaimBody>,
 ) -> ApiResult<Reply> {
-    let user = auth.user(&state).await?;
+    let user = auth.user_with_scope(&state, Scope::ClaimsWrite).await?;
     let fields = body.fields()?;
     let claim = state.results.claim(&user, id, string(&fields, "message").unwrap_or_default()).await?;
     Ok(Reply::created(&ClaimOut::from(claim)))
@@ -269,13 +277,13 @@ pub async fn claim_report(
 )]
 pub async fn update_result(
     state: web::Data<AppState>,
-    IdPath(id): IdPath,
+    IdPath(id): IdPath<BenchmarkResult>,
     auth: Auth,
     body: JsonBody<TagsIdsBody>,
 ) -> ApiResult<Reply> {
     let user = auth.user(&state).await?;
     let fields = body.fields()?;
-    state.results.set_tags(&user, id, uuids(&fields, "tags_ids")).await?;
+    state.results.set_tags(&user, id, ids(&fields, "tags_ids")).await?;
     Ok(Reply::no_content())
 }
 
@@ -286,7 +294,11 @@ pub async fn update_result(
     description = "Use this method to retrieve the uploader of a specific result\nfrom the database.",
     tags(results)
 )]
-pub async fn result_uploader(state: web::Data<AppState>, IdPath(id): IdPath, auth: Auth) -> ApiResult<Reply> {
+pub async fn result_uploader(
+    state: web::Data<AppState>,
+    IdPath(id): IdPath<BenchmarkResult>,
+    auth: Auth,
+) -> ApiResult<Reply> {
     let admin = auth.admin(&state).await?;
     Ok(Reply::ok(&UserOut::from(state.results.uploader(&admin, id).await?)))
 }
@@ -303,7 +315,7 @@ pub async fn list_user_results(
     auth: Auth,
     query: QueryArgs<ListResultsQuery>,
 ) -> ApiResult<Reply> {
-    let user = auth.user(&state).await?;
+    let user = auth.user_with_scope(&state, Scope::ResultsRead).await?;
     let q = query.parse()?;
     let sort = q.sort::<ResultSort>()?;
     let page = state.results.own_results(&user, result_filter(&q)?, &sort, q.page()).await?;
@@ -315,7 +327,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/results").route(web::get().to(list_results)).route(web::post().to(create_result)),
     )
+    .service(web::resource("/results:batch").route(web::post().to(batch::create_results)))
     .service(web::resource("/results:search").route(web::get().to(search_results)))
+    .service(web::resource("/results:export").route(web::get().to(export::export_results)))
+    .service(web::resource("/results:stats").route(web::get().to(stats::get_result_stats)))
+    .service(web::resource("/results:ranking").route(web::get().to(ranking::rank_results)))
     .service(web::resource("/results/{result_id}:claim").route(web::post().to(claim_report)))
     .service(
         web::resource("/results/{result_id}")
@@ -331,5 +347,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/users/self/results").route(web::get().to(list_user_results)));
 }
 
+mod batch;
+mod columns;
+pub mod export;
+mod ranking;
+mod stats;
+
+pub use ranking::{RankingEntryOut, RankingOut};
+pub use stats::{GroupOut, StatsOut};
 #[cfg(test)]
 mod tests;
+pub mod validate;
+
+pub use batch::{ResultsBatchBody, ResultsCreatedOut};

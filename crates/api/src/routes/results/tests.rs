@@ -32,7 +32,7 @@ fn every_representation_serialises_with_sorted_keys() {
     let now = Utc::now();
     let user = User { sub: "s".into(), iss: "i".into(), email: "e@x".into(), registration_datetime: now };
     let benchmark = Benchmark {
-        id: uuid::Uuid::new_v4(),
+        id: domain::Id::new_v4(),
         docker_image: "img".into(),
         docker_tag: "t".into(),
         url: "u".into(),
@@ -43,7 +43,7 @@ fn every_representation_serialises_with_sorted_keys() {
         uploader: key.clone(),
     };
     let site = Site {
-        id: uuid::Uuid::new_v4(),
+        id: domain::Id::new_v4(),
         name: "n".into(),
         address: "a".into(),
         description: Some("d".into()),
@@ -52,17 +52,18 @@ fn every_representation_serialises_with_sorted_keys() {
         uploader: key.clone(),
     };
     let flavor = Flavor {
-        id: uuid::Uuid::new_v4(),
+        id: domain::Id::new_v4(),
         name: "f".into(),
         description: Some("d".into()),
         site_id: site.id,
         upload_datetime: now,
         status: Status::Approved,
         uploader: key.clone(),
+        spec: Default::default(),
     };
-    let tag = Tag { id: uuid::Uuid::new_v4(), name: "t".into(), description: Some("d".into()) };
+    let tag = Tag { id: domain::Id::new_v4(), name: "t".into(), description: Some("d".into()) };
     let result = BenchmarkResult {
-        id: uuid::Uuid::new_v4(),
+        id: domain::Id::new_v4(),
         upload_datetime: now,
         execution_datetime: now,
         json: json!({"z": 1, "a": [{"y": 1, "b": 2}]}),
@@ -75,16 +76,16 @@ fn every_representation_serialises_with_sorted_keys() {
     };
     assert_sorted(&ResultOut::from(result));
     let claim = Claim {
-        id: uuid::Uuid::new_v4(),
+        id: domain::Id::new_v4(),
         message: "m".into(),
-        result_id: Some(uuid::Uuid::new_v4()),
+        result_id: Some(domain::Id::new_v4()),
         upload_datetime: now,
         status: Status::OnReview,
         uploader: user.clone(),
     };
     assert_sorted(&ClaimOut::from(claim));
     let submit = Submit {
-        id: uuid::Uuid::new_v4(),
+        id: domain::Id::new_v4(),
         resource_type: ItemKind::Site,
         resource_id: uuid::Uuid::new_v4(),
         upload_datetime: now,

@@ -4,7 +4,7 @@
 //! request of a shape that data does not cover; the caller then reads `result` as before.
 
 use domain::{
-    DateRange, SortDir, SortKey,
+    DateRange, Id, SortDir, SortKey,
     filter::{FilterOp, FilterValue, JsonFilter},
     result::{ResultFilter, ResultSort},
 };
@@ -135,9 +135,11 @@ fn scalar_sum(count_table: &str, cond: Condition) -> Expr {
 /// Equality conditions on the (benchmark, site, flavor) columns of a count table.
 fn context(count_table: &str, filter: &ResultFilter) -> Condition {
     let mut cond = Condition::all();
-    for (name, id) in
-        [("benchmark_id", filter.benchmark_id), ("site_id", filter.site_id), ("flavor_id", filter.flavor_id)]
-    {
+    for (name, id) in [
+        ("benchmark_id", filter.benchmark_id.map(Id::uuid)),
+        ("site_id", filter.site_id.map(Id::uuid)),
+        ("flavor_id", filter.flavor_id.map(Id::uuid)),
+    ] {
         if let Some(id) = id {
             cond = cond.add(column(count_table, name).eq(id));
         }
@@ -158,11 +160,11 @@ pub(super) fn total_statement(backend: DatabaseBackend, filter: &ResultFilter) -
         ([], []) if !dated && !searching => {
             Some(sum_of("result_count").cond_where(context("result_count", filter)).to_owned())
         }
-        ([], [tag]) if !dated && !searching => Some(tag_total(filter, *tag)),
+        ([], [tag]) if !dated && !searching => Some(tag_total(filter, tag.uuid())),
         ([], []) if dated && !catalog && !searching => Some(dated_total(backend, &filter.executed)),
         ([], []) if searching && !catalog && !dated => search_total(&filter.terms),
         ([f], []) if !dated && !searching && filter.site_id.is_none() && filter.flavor_id.is_none() => {
-            number_total(f, filter.benchmark_id)
+            number_total(f, filter.benchmark_id.map(Id::uuid))
         }
         _ => None,
     }
@@ -264,7 +266,7 @@ impl NumberSort {
         let only_benchmark = ResultFilter { benchmark_id: filter.benchmark_id, ..ResultFilter::default() };
         let Some(SortKey { field: ResultSort::Json(path), dir }) = sort.first() else { return None };
         (*filter == only_benchmark).then_some(())?;
-        Some(Self { path: indexed_path(path)?, dir: *dir, benchmark_id: filter.benchmark_id })
+        Some(Self { path: indexed_path(path)?, dir: *dir, benchmark_id: filter.benchmark_id.map(Id::uuid) })
     }
 
     /// How many listed results have a number at the path (equal to the total: all of them).

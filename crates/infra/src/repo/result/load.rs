@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use domain::{RepoError, benchmark::Benchmark, flavor::Flavor, result::BenchmarkResult, site::Site};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -26,7 +26,7 @@ use crate::{
 /// result table (so PostgreSQL can sort and limit before anything else) and decodes each schema
 /// once.
 async fn related<R: SeaModerated>(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, R>, RepoError> {
     if ids.is_empty() {
@@ -36,7 +36,7 @@ async fn related<R: SeaModerated>(
     rows.into_iter()
         .map(|row| {
             let item = to_domain::<R>(row)?;
-            Ok((item.moderation().id, item))
+            Ok((item.moderation().id.uuid(), item))
         })
         .collect()
 }
@@ -66,13 +66,18 @@ impl SeaResultRepository {
             .map(|row| result::Model::from_query_result(row, "r_"))
             .collect::<Result<Vec<_>, _>>()
             .repo()?;
+        self.assemble(rows).await
+    }
+
+    /// These result rows, in their order, with their benchmark, site and flavor (no tags yet).
+    pub(super) async fn assemble(&self, rows: Vec<result::Model>) -> Result<Vec<BenchmarkResult>, RepoError> {
         let benchmarks = related::<Benchmark>(&self.db, distinct(&rows, |r| r.benchmark_id)).await?;
         let sites = related::<Site>(&self.db, distinct(&rows, |r| r.site_id)).await?;
         let flavors = related::<Flavor>(&self.db, distinct(&rows, |r| r.flavor_id)).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(BenchmarkResult {
-                    id: r.id,
+                    id: r.id.into(),
                     upload_datetime: r.upload_datetime,
                     execution_datetime: r.execution_datetime,
                     benchmark: benchmarks.get(&r.benchmark_id).cloned().ok_or(RepoError::NotFound)?,
@@ -99,7 +104,7 @@ impl SeaResultRepository {
         if items.is_empty() {
             return Ok(());
         }
-        let ids: Vec<Uuid> = items.iter().map(|r| r.id).collect();
+        let ids: Vec<Uuid> = items.iter().map(|r| r.id.uuid()).collect();
         let mut tq = Query::select();
         tq.from(result_tag::Entity)
             .inner_join(
@@ -117,7 +122,7 @@ impl SeaResultRepository {
             tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));
         }
         for item in items.iter_mut() {
-            let mut tags = tags_of.remove(&item.id).unwrap_or_default();
+            let mut tags = tags_of.remove(&item.id.uuid()).unwrap_or_default();
             tags.sort_by(|a, b| a.name.cmp(&b.name));
             item.tags = tags;
         }

@@ -5,21 +5,26 @@
 //! and whole answers are cached per change-counter value ([`GenerationCache`]), so a repeated
 //! list costs one statement reading the counter and the pages of one list share their total.
 
+mod batch;
 mod derived;
+mod export;
 mod list;
 mod load;
 mod query;
+mod samples;
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use domain::{
-    Page, PageRequest, RepoError, SortKey,
-    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSort},
+    Page, PageRequest, RepoError, ResultId, SortKey, TagId,
+    idempotency::{IdempotencyRecord, Stored},
+    result::{BenchmarkResult, NewResult, ResultFilter, ResultRepository, ResultSink, ResultSort},
     stats::CacheStats,
-    user::User,
+    user::{User, UserKey},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
@@ -36,11 +41,16 @@ use crate::{
     config::ResultCacheConfig,
     entity::{result, result_tag, user},
     error::{DbResultExt, read_retrying},
+    read_pools::ReadPools,
 };
 
 /// [`ResultRepository`] on SeaORM.
 pub struct SeaResultRepository {
-    db: DatabaseConnection,
+    /// The pools: each `SELECT` runs where [`ReadPools::reader`] says (the standby when the
+    /// request may read there), writes and transactions on the primary. All statements of a
+    /// list, its counter reads included, go through it, so the counter and the page come from
+    /// the same server.
+    db: ReadPools,
     /// Whole list answers, by count statement, sort and page, weighing their results.
     pages: GenerationCache<String, CachedPage>,
     /// Totals, by count statement: the pages of one list share it.
@@ -48,10 +58,11 @@ pub struct SeaResultRepository {
 }
 
 impl SeaResultRepository {
-    /// Over this pool, caching as much as `cache` allows.
-    pub fn new(db: DatabaseConnection, cache: ResultCacheConfig) -> Self {
+    /// Over these pools (writes on the primary, lists where [`ReadPools::reader`] says), caching
+    /// as much as `cache` allows.
+    pub fn new(reads: impl Into<ReadPools>, cache: ResultCacheConfig) -> Self {
         Self {
-            db,
+            db: reads.into(),
             pages: GenerationCache::new(cache.results, |(_, items)| weight_of(items.len()), list::page_bytes),
             totals: GenerationCache::new(cache.totals, |_| 1, |_| size_of::<CachedTotal>()),
         }
@@ -62,7 +73,8 @@ impl SeaResultRepository {
         [("result_pages", self.pages.stats()), ("result_totals", self.totals.stats())]
     }
 
-    /// The committed value of the change counter (see migration `create_change_counter`).
+    /// The committed value of the change counter (see migration `create_change_counter`), on
+    /// the server lists read from.
     async fn read_counter(&self) -> Result<i64, RepoError> {
         let q = Query::select().expr_as(Expr::cust(GENERATION), Alias::new("g")).to_owned();
         match self.db.query_one(&q).await.repo()? {
@@ -98,36 +110,35 @@ impl SeaResultRepository {
 
 #[async_trait::async_trait]
 impl ResultRepository for SeaResultRepository {
-    async fn find(&self, id: Uuid) -> Result<Option<BenchmarkResult>, RepoError> {
-        read_retrying(|| self.find_once(id)).await
+    async fn find(&self, id: ResultId) -> Result<Option<BenchmarkResult>, RepoError> {
+        read_retrying(|| self.find_once(id.uuid())).await
     }
 
     async fn insert(&self, new: &NewResult) -> Result<(), RepoError> {
         let txn = begin_write(&self.db).await?;
-        result::ActiveModel {
-            id: Set(new.id),
-            execution_datetime: Set(new.execution_datetime),
-            json: Set(new.json.clone()),
-            benchmark_id: Set(new.benchmark_id),
-            site_id: Set(new.site_id),
-            flavor_id: Set(new.flavor_id),
-            deleted: Set(false),
-            deleted_by_admin: Set(false),
-            uploader_sub: Set(new.uploader.sub.clone()),
-            uploader_iss: Set(new.uploader.iss.clone()),
-            upload_datetime: Set(new.upload_datetime),
-        }
-        .insert(&txn)
-        .await
-        .repo()?;
-        if !new.tags_ids.is_empty() {
-            let links = new
-                .tags_ids
-                .iter()
-                .map(|t| result_tag::ActiveModel { result_id: Set(new.id), tag_id: Set(*t) });
-            result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
-        }
+        batch::insert_rows(&txn, std::slice::from_ref(new)).await?;
         txn.commit().await.repo()
+    }
+
+    async fn insert_batch(
+        &self,
+        new: &[NewResult],
+        remember: Option<&IdempotencyRecord>,
+    ) -> Result<Stored, RepoError> {
+        self.insert_batch_once(new, remember).await
+    }
+
+    async fn remembered(
+        &self,
+        user: &UserKey,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<IdempotencyRecord>, RepoError> {
+        read_retrying(|| self.remembered_once(user, key, since)).await
+    }
+
+    async fn find_many(&self, ids: &[ResultId]) -> Result<Vec<BenchmarkResult>, RepoError> {
+        read_retrying(|| self.find_many_once(ids)).await
     }
 
     async fn list(
@@ -139,7 +150,8 @@ impl ResultRepository for SeaResultRepository {
         read_retrying(|| self.list_once(filter, sort, page)).await
     }
 
-    async fn hide_by_admin(&self, id: Uuid) -> Result<(), RepoError> {
+    async fn hide_by_admin(&self, id: ResultId) -> Result<(), RepoError> {
+        let id = id.uuid();
         let res = result::Entity::update_many()
             .col_expr(result::Column::Deleted, Expr::value(true))
             .col_expr(result::Column::DeletedByAdmin, Expr::value(true))
@@ -150,7 +162,8 @@ impl ResultRepository for SeaResultRepository {
         if res.rows_affected == 0 { Err(RepoError::NotFound) } else { Ok(()) }
     }
 
-    async fn set_tags(&self, id: Uuid, tags_ids: &[Uuid]) -> Result<(), RepoError> {
+    async fn set_tags(&self, id: ResultId, tags_ids: &[TagId]) -> Result<(), RepoError> {
+        let id = id.uuid();
         let txn = begin_write(&self.db).await?;
         result::Entity::find_by_id(id).one(&txn).await.repo()?.ok_or(RepoError::NotFound)?;
         result_tag::Entity::delete_many()
@@ -159,18 +172,29 @@ impl ResultRepository for SeaResultRepository {
             .await
             .repo()?;
         if !tags_ids.is_empty() {
-            let links =
-                tags_ids.iter().map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(*t) });
+            let links = tags_ids
+                .iter()
+                .map(|t| result_tag::ActiveModel { result_id: Set(id), tag_id: Set(t.uuid()) });
             result_tag::Entity::insert_many(links).exec(&txn).await.repo()?;
         }
         txn.commit().await.repo()
     }
 
-    async fn uploader(&self, id: Uuid) -> Result<Option<User>, RepoError> {
-        read_retrying(|| self.uploader_once(id)).await
+    async fn uploader(&self, id: ResultId) -> Result<Option<User>, RepoError> {
+        read_retrying(|| self.uploader_once(id.uuid())).await
     }
 
     async fn generation(&self) -> Result<Option<i64>, RepoError> {
         read_retrying(|| async { self.read_counter().await.map(Some) }).await
+    }
+
+    /// One streamed statement (see `export.rs`); not retried, as the sink may have rows.
+    async fn export(
+        &self,
+        filter: &ResultFilter,
+        sort: &[SortKey<ResultSort>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), RepoError> {
+        self.export_rows(filter, sort, sink).await
     }
 }

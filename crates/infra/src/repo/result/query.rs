@@ -1,7 +1,7 @@
 //! The statements of a result query: joins, conditions, sort and column lists.
 
 use domain::{
-    SortKey,
+    Id, SortKey,
     result::{ResultFilter, ResultSort},
 };
 use sea_orm::{
@@ -92,9 +92,11 @@ pub(super) fn base_query(
         None if scope == Scope::Listing => cond = cond.add(visible(backend)),
         None => {}
     }
-    for (c, v) in
-        [(R::BenchmarkId, filter.benchmark_id), (R::SiteId, filter.site_id), (R::FlavorId, filter.flavor_id)]
-    {
+    for (c, v) in [
+        (R::BenchmarkId, filter.benchmark_id.map(Id::uuid)),
+        (R::SiteId, filter.site_id.map(Id::uuid)),
+        (R::FlavorId, filter.flavor_id.map(Id::uuid)),
+    ] {
         if let Some(id) = v {
             cond = cond.add(Expr::col(col(c)).eq(id));
         }
@@ -104,7 +106,7 @@ pub(super) fn base_query(
             .expr(Expr::val(1))
             .from(result_tag::Entity)
             .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).equals(col(R::Id)))
-            .and_where(Expr::col((result_tag::Entity, result_tag::Column::TagId)).eq(*tag_id))
+            .and_where(Expr::col((result_tag::Entity, result_tag::Column::TagId)).eq(tag_id.uuid()))
             .to_owned();
         cond = cond.add(Expr::exists(linked));
     }

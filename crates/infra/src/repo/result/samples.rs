@@ -1,0 +1,118 @@
+//! [`SampleSource`] on SeaORM: one statement reading, for each matching visible result, its
+//! references, the JSON text at the metric and at the JSON group keys and, when asked, its tags
+//! (one row per tag, merged here). Values are parsed here; statistics are the domain's.
+
+use domain::{
+    RepoError,
+    result::ResultFilter,
+    statistics::{Sample, SampleQuery, SampleSource},
+};
+use sea_orm::{
+    ConnectionTrait, QueryResult,
+    sea_query::{Alias, Expr, ExprTrait, Order},
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{
+    SeaResultRepository,
+    query::{Scope, base_query, col, joins_for},
+};
+use crate::{
+    entity::{result, result_tag},
+    error::{DbResultExt, read_retrying},
+    sql::json,
+};
+
+/// The metric when its JSON text is a number (strings are quoted, so `"12"` is not one).
+fn number(text: Option<&str>) -> Option<f64> {
+    let text = text?;
+    let first = text.as_bytes().first()?;
+    if *first == b'-' || first.is_ascii_digit() { text.parse().ok() } else { None }
+}
+
+fn key_name(i: usize) -> String {
+    format!("k{i}")
+}
+
+fn read_row(row: &QueryResult, keys: usize) -> Result<(Uuid, Sample), RepoError> {
+    let metric: Option<String> = row.try_get("", "m").repo()?;
+    let mut values = Vec::with_capacity(keys);
+    for i in 0..keys {
+        let text: Option<String> = row.try_get("", &key_name(i)).repo()?;
+        values.push(text.map(|t| serde_json::from_str(&t).unwrap_or(Value::Null)));
+    }
+    let sample = Sample {
+        benchmark_id: row.try_get("", "b").repo()?,
+        site_id: row.try_get("", "s").repo()?,
+        flavor_id: row.try_get("", "f").repo()?,
+        tags_ids: Vec::new(),
+        value: number(metric.as_deref()),
+        keys: values,
+    };
+    Ok((row.try_get("", "i").repo()?, sample))
+}
+
+impl SeaResultRepository {
+    async fn samples_once(&self, query: &SampleQuery) -> Result<Vec<Sample>, RepoError> {
+        use result::Column as R;
+        let backend = self.db.get_database_backend();
+        let filter = ResultFilter { owner: None, ..query.filter.clone() };
+        let mut q = base_query(backend, &filter, &joins_for(&filter, &[]), Scope::Listing);
+        q.expr_as(Expr::col(col(R::Id)), Alias::new("i"))
+            .expr_as(Expr::col(col(R::BenchmarkId)), Alias::new("b"))
+            .expr_as(Expr::col(col(R::SiteId)), Alias::new("s"))
+            .expr_as(Expr::col(col(R::FlavorId)), Alias::new("f"))
+            .expr_as(json::value_text(backend, &query.metric), Alias::new("m"));
+        for (i, path) in query.json_keys.iter().enumerate() {
+            q.expr_as(json::value_text(backend, path), Alias::new(key_name(i)));
+        }
+        if query.tags {
+            q.left_join(
+                result_tag::Entity,
+                Expr::col((result_tag::Entity, result_tag::Column::ResultId)).equals(col(R::Id)),
+            )
+            .expr_as(Expr::col((result_tag::Entity, result_tag::Column::TagId)), Alias::new("t"))
+            .order_by(col(R::Id), Order::Asc);
+        }
+        let rows = self.db.query_all(&q).await.repo()?;
+        let mut samples: Vec<Sample> = Vec::with_capacity(rows.len());
+        let mut last: Option<Uuid> = None;
+        for row in &rows {
+            let (id, sample) = read_row(row, query.json_keys.len())?;
+            let tag: Option<Uuid> = if query.tags { row.try_get("", "t").repo()? } else { None };
+            match samples.last_mut() {
+                // Rows of one result are adjacent (ordered by id) and differ only in the tag.
+                Some(previous) if last == Some(id) => previous.tags_ids.extend(tag),
+                _ => {
+                    samples.push(Sample { tags_ids: tag.into_iter().collect(), ..sample });
+                    last = Some(id);
+                }
+            }
+        }
+        Ok(samples)
+    }
+}
+
+#[async_trait::async_trait]
+impl SampleSource for SeaResultRepository {
+    async fn samples(&self, query: &SampleQuery) -> Result<Vec<Sample>, RepoError> {
+        read_retrying(|| self.samples_once(query)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn only_json_numbers_are_numbers() {
+        assert_eq!(number(Some("12.50")), Some(12.5));
+        assert_eq!(number(Some("-1e3")), Some(-1000.0));
+        assert_eq!(number(Some("\"12\"")), None);
+        assert_eq!(number(Some("true")), None);
+        assert_eq!(number(Some("null")), None);
+        assert_eq!(number(Some("[1]")), None);
+        assert_eq!(number(None), None);
+    }
+}

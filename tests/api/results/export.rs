@@ -1,0 +1,113 @@
+//! `GET /results:export` (issue 11): the filters and order of `GET /results`, as CSV or NDJSON.
+
+use super::*;
+
+/// Three visible results (times 1, 2, 3, with awkward text) and one hidden by a claim.
+async fn exported_fixture(app: &TestApp) -> Fixture {
+    let f = fixture(app).await;
+    for (time, note) in [(2, "plain"), (1, "comma, \"quote\"\nnewline"), (3, "ünïcode")] {
+        let (status, body) =
+            upload(app, &f, json!({"time": time, "note": note}), "2024-01-01T00:00:00Z").await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, hidden) = upload(app, &f, json!({"time": 9}), "2024-01-01T00:00:00Z").await;
+    let claim = format!("/results/{}:claim", id_of(&hidden));
+    let (status, _) =
+        app.call(Method::POST, &claim, Some(&f.admin.token), Some(json!({"message": "m"}))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    f
+}
+
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    (header, rows)
+}
+
+backend_test!(a_csv_export_round_trips_with_the_requested_columns_filters_and_order, |app| {
+    exported_fixture(&app).await;
+    let path = "/results:export?format=csv&columns=json.time&columns=json.note&columns=site.name\
+                &columns=flavor.name&columns=flavor.vcpus&columns=id&sort_by=-json.time&filters=time%20%3C%203";
+    let raw = app.raw(Method::GET, path, None).await;
+    assert_eq!(raw.status, StatusCode::OK, "{}", raw.text);
+    assert_eq!(raw.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(raw.header("content-disposition"), Some("attachment; filename=\"results.csv\""));
+    let (header, rows) = csv_rows(&raw.text);
+    assert_eq!(header, ["json.time", "json.note", "site.name", "flavor.name", "flavor.vcpus", "id"]);
+    let (_, listed) = app.get("/results?sort_by=-json.time&filters=time%20%3C%203").await;
+    let expected: Vec<Vec<String>> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let time = r["json"]["time"].to_string();
+            let note = r["json"]["note"].as_str().unwrap().to_owned();
+            vec![time, note, "site0".into(), "small".into(), String::new(), id_of(r)]
+        })
+        .collect();
+    assert_eq!(expected.len(), 2);
+    assert_eq!(rows, expected, "same rows and order as GET /results; awkward text survives");
+});
+
+backend_test!(the_default_columns_cover_the_result_and_hidden_results_are_left_out, |app| {
+    let f = exported_fixture(&app).await;
+    let raw = app.raw(Method::GET, &format!("/results:export?benchmark_id={}", f.benchmark), None).await;
+    assert_eq!(raw.status, StatusCode::OK, "{}", raw.text);
+    let (header, rows) = csv_rows(&raw.text);
+    let defaults = [
+        "id",
+        "execution_datetime",
+        "upload_datetime",
+        "benchmark.docker_image",
+        "benchmark.docker_tag",
+        "site.name",
+        "flavor.name",
+        "tags",
+        "json",
+    ];
+    assert_eq!(header, defaults);
+    assert_eq!(rows.len(), 3, "the claimed result is hidden");
+    let (_, first) = app.get(&format!("/results/{}", rows[0][0])).await;
+    assert_eq!(rows[0][1], first["execution_datetime"].as_str().unwrap());
+    assert_eq!(serde_json::from_str::<Value>(&rows[0][8]).unwrap(), first["json"]);
+    assert_eq!(rows[0][3..5], ["deephdc/bench", "1.0"]);
+    let none = app.raw(Method::GET, &format!("/results:export?site_id={}", uuid::Uuid::new_v4()), None).await;
+    assert_eq!(csv_rows(&none.text), (header, Vec::new()), "no match: the header alone");
+});
+
+backend_test!(an_ndjson_export_writes_the_items_of_get_results_one_per_line, |app| {
+    exported_fixture(&app).await;
+    let raw = app.raw(Method::GET, "/results:export?format=ndjson&sort_by=-upload_datetime", None).await;
+    assert_eq!(raw.status, StatusCode::OK, "{}", raw.text);
+    assert_eq!(raw.header("content-type"), Some("application/x-ndjson"));
+    assert_eq!(raw.header("content-disposition"), Some("attachment; filename=\"results.ndjson\""));
+    assert!(raw.text.ends_with('\n'));
+    let lines: Vec<Value> = raw.text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let (_, listed) = app.get("/results?sort_by=-upload_datetime").await;
+    assert_eq!(json!(lines), listed["items"]);
+});
+
+backend_test!(bad_export_parameters_answer_422_in_the_contracts_shapes, |app| {
+    let cases = [
+        ("format=xml", validation_error("query", json!({"format": ["Must be one of: csv, ndjson."]}))),
+        (
+            "columns=id&columns=password",
+            validation_error("query", json!({"columns": ["Unknown column: 'password'."]})),
+        ),
+        ("columns=json.", validation_error("query", json!({"columns": ["Unknown column: 'json.'."]}))),
+        ("page=2", validation_error("query", json!({"page": ["Unknown field."]}))),
+        ("benchmark_id=x", validation_error("query", json!({"benchmark_id": ["Not a valid UUID."]}))),
+    ];
+    for (query, expected) in cases {
+        let (status, body) = app.get(&format!("/results:export?{query}")).await;
+        assert_eq!((status, body), (StatusCode::UNPROCESSABLE_ENTITY, expected), "{query}");
+    }
+    let (status, body) = app.get("/results:export?sort_by=nope").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["message"]["KeyError"],
+        json!("Unexpected field 'ope'"),
+        "as GET /results: the first character is the direction"
+    );
+});
