@@ -14,6 +14,7 @@ mod m20261124_000008_lease_mail_outbox;
 mod m20261201_000009_flavor_specs;
 mod m20261201_000010_api_keys;
 mod m20261201_000011_idempotency;
+mod m20261201_000012_derive_result_data;
 pub mod schema;
 
 /// Every migration, in order.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_flavor_specs::Migration),
             Box::new(m20261201_000010_api_keys::Migration),
             Box::new(m20261201_000011_idempotency::Migration),
+            Box::new(m20261201_000012_derive_result_data::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod by_context;
+mod derived;
 mod json_filters;
 mod pages_and_freshness;
 mod sorting;

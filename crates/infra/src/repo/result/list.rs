@@ -1,30 +1,33 @@
 //! A result list, answered from the cache while the change counter is the one it was computed
 //! at: a count statement (which also reads the counter), a page statement, then the page's
 //! related rows; stored only if the counter was unchanged from the count through the last
-//! statement.
+//! statement. The count reads the maintained counts when they cover the filter, and the page
+//! the side table or the per-day counts when they cover the sort ([`super::derived`]).
 
 use std::sync::Arc;
 
 use domain::{
-    Page, PageRequest, RepoError, SortKey,
+    Page, PageRequest, RepoError, SortDir, SortKey,
     result::{ResultFilter, ResultSort},
 };
 use sea_orm::{
-    ConnectionTrait,
-    sea_query::{Alias, Expr, SelectStatement},
+    ConnectionTrait, Statement,
+    sea_query::{Alias, Expr, ExprTrait, SelectStatement},
 };
 
 use super::{
     GENERATION, SeaResultRepository,
-    query::{Joins, Scope, apply_sort, base_query, joins_for},
+    derived::{self, NumberSort},
+    query::{Joins, Scope, apply_sort, base_query, col, joins_for},
 };
-use crate::{error::DbResultExt, repo::generation_cache::Computed};
+use crate::{entity::result, error::DbResultExt, repo::generation_cache::Computed};
 
 /// A cached page: the list's total and the page's results.
 pub(super) type CachedPage = (u64, Arc<Vec<domain::result::BenchmarkResult>>);
 
-/// A cached total: the counter value it was counted at, and the count.
-pub(super) type CachedTotal = (i64, u64);
+/// A cached total: the counter value it was counted at, the count, and whether every listed
+/// result has a number at the path of a [`NumberSort`] (false without one).
+pub(super) type CachedTotal = (i64, u64, bool);
 
 /// About the memory a cached page holds: each result's fixed part, its document and its
 /// benchmark's schema (every result carries its own copy), and the names of its tags.
@@ -60,16 +63,22 @@ impl SeaResultRepository {
     ) -> Result<Page<domain::result::BenchmarkResult>, RepoError> {
         let backend = self.db.get_database_backend();
         let joins = joins_for(filter, sort);
-        let mut count_q = base_query(backend, filter, &joins, Scope::Listing);
-        count_q
-            .expr_as(Expr::cust(GENERATION), Alias::new("g"))
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
+        let number_sort = NumberSort::of(filter, sort, &joins);
+        let mut count_q = derived::total_statement(backend, filter).unwrap_or_else(|| {
+            let mut q = base_query(backend, filter, &joins, Scope::Listing);
+            q.expr_as(Expr::cust(GENERATION), Alias::new("g"))
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
+            q
+        });
+        if let Some(by_number) = &number_sort {
+            count_q.expr_as(by_number.coverage(), Alias::new("m"));
+        }
         let count_key = format!("{:?}", backend.build(&count_q));
         let key = format!("{count_key}{sort:?}{page:?}");
         // A cached answer is used while the committed change counter is the one it was computed
         // at; concurrent misses of this page at this counter value compute it once.
         let now = self.read_counter().await?;
-        let list = ListQuery { filter, sort, page, joins: &joins, count_key, count_q: &count_q };
+        let list = ListQuery { filter, sort, page, joins: &joins, number_sort, count_key, count_q: &count_q };
         let (total, items) = self.pages.get_or_compute(key, now, self.compute_page(list, now)).await?;
         Ok(Page { items: items.as_ref().clone(), total, request: page })
     }
@@ -77,21 +86,72 @@ impl SeaResultRepository {
     /// Runs the statements of one page; exact if the counter did not move from the count
     /// through the last statement.
     async fn compute_page(&self, list: ListQuery<'_>, now: i64) -> Result<Computed<CachedPage>, RepoError> {
-        let backend = self.db.get_database_backend();
-        let (generation, total) = self.total(list.count_key, list.count_q, now).await?;
+        let (generation, total, covered) = self.total(list.count_key.clone(), list.count_q, now).await?;
         let items = match list.page.offset() {
-            Some(offset) if offset < total => {
-                let mut page_q = base_query(backend, list.filter, list.joins, Scope::Listing);
-                apply_sort(backend, &mut page_q, list.sort);
-                page_q.limit(list.page.per_page).offset(offset);
-                self.load(page_q).await?
-            }
+            Some(offset) if offset < total => self.page(&list, offset, covered).await?,
             _ => Vec::new(),
         };
         // Each statement read its own committed snapshot; the counter being unchanged from the
         // total's to after the last statement proves they all saw the same data.
         let exact_at = (self.read_counter().await? == generation).then_some(generation);
         Ok(Computed { value: (total, Arc::new(items)), exact_at })
+    }
+
+    /// The results of the page starting at `offset`: in the side table's order when it covers
+    /// the sort, from the day holding `offset` when the order is the execution order, else by
+    /// skipping `offset` rows.
+    async fn page(
+        &self,
+        list: &ListQuery<'_>,
+        offset: u64,
+        covered: bool,
+    ) -> Result<Vec<domain::result::BenchmarkResult>, RepoError> {
+        let backend = self.db.get_database_backend();
+        let mut page_q = base_query(backend, list.filter, list.joins, Scope::Listing);
+        let mut skip = offset;
+        match (&list.number_sort, derived::execution_order(list.filter, list.sort)) {
+            (Some(by_number), _) if covered => by_number.read_through(&mut page_q),
+            (_, Some(dir)) if offset > 0 => {
+                if let Some((from_day, before)) = self.day_holding(offset, dir).await? {
+                    page_q.and_where(from_day);
+                    skip = offset - before;
+                }
+            }
+            _ => {}
+        }
+        apply_sort(backend, &mut page_q, list.sort);
+        page_q.limit(list.page.per_page).offset(skip);
+        self.load(page_q).await
+    }
+
+    /// The day of execution holding the `offset`-th visible result in `dir` order, from the
+    /// per-day counts: a condition keeping that day and the days after it, and how many results
+    /// the days before it hold.
+    async fn day_holding(&self, offset: u64, dir: SortDir) -> Result<Option<(Expr, u64)>, RepoError> {
+        let backend = self.db.get_database_backend();
+        let (order, placeholder) = match (dir, backend) {
+            (SortDir::Asc, sea_orm::DatabaseBackend::Postgres) => ("ASC", "$1"),
+            (SortDir::Asc, _) => ("ASC", "?"),
+            (SortDir::Desc, sea_orm::DatabaseBackend::Postgres) => ("DESC", "$1"),
+            (SortDir::Desc, _) => ("DESC", "?"),
+        };
+        let sql = format!(
+            "SELECT day, CAST(cum - n AS BIGINT) AS before FROM (SELECT day, n, SUM(n) OVER (ORDER BY day {order}) \
+             AS cum FROM result_day_count) AS t WHERE cum > {placeholder} ORDER BY day {order} LIMIT 1"
+        );
+        let offset_value = i64::try_from(offset).unwrap_or(i64::MAX);
+        let statement = Statement::from_sql_and_values(backend, sql, [offset_value.into()]);
+        let Some(row) = self.db.query_one_raw(statement).await.repo()? else { return Ok(None) };
+        let day: chrono::NaiveDate = row.try_get("", "day").repo()?;
+        let before = u64::try_from(row.try_get::<i64>("", "before").repo()?).unwrap_or(0);
+        let executed = Expr::col(col(result::Column::ExecutionDatetime));
+        let bound = match dir {
+            SortDir::Asc => day.and_hms_opt(0, 0, 0).map(|t| executed.gte(t.and_utc())),
+            SortDir::Desc => {
+                day.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| executed.lt(t.and_utc()))
+            }
+        };
+        Ok(bound.map(|b| (b, before)))
     }
 
     /// The list's total, from the cache when still exact, with the change counter it is exact
@@ -104,12 +164,14 @@ impl SeaResultRepository {
     ) -> Result<CachedTotal, RepoError> {
         self.totals
             .get_or_compute(key, now, async {
-                let (generation, total) = match self.db.query_one(count_q).await.repo()? {
-                    Some(row) => (row.try_get::<i64>("", "g").repo()?, row.try_get::<i64>("", "n").repo()?),
-                    None => (-1, 0),
+                let Some(row) = self.db.query_one(count_q).await.repo()? else {
+                    return Ok(Computed { value: (-1, 0, false), exact_at: Some(-1) });
                 };
-                let total = u64::try_from(total).unwrap_or(0);
-                Ok(Computed { value: (generation, total), exact_at: Some(generation) })
+                let generation = row.try_get::<i64>("", "g").repo()?;
+                let total = u64::try_from(row.try_get::<i64>("", "n").repo()?).unwrap_or(0);
+                let numbered = row.try_get::<Option<i64>>("", "m").ok().flatten();
+                let covered = numbered.is_some_and(|m| u64::try_from(m).is_ok_and(|m| m == total));
+                Ok(Computed { value: (generation, total, covered), exact_at: Some(generation) })
             })
             .await
     }
@@ -121,6 +183,8 @@ struct ListQuery<'a> {
     sort: &'a [SortKey<ResultSort>],
     page: PageRequest,
     joins: &'a Joins,
+    /// The side-table order, when the sort and filter have its shape.
+    number_sort: Option<NumberSort>,
     /// The count statement, as key of the shared total.
     count_key: String,
     count_q: &'a SelectStatement,

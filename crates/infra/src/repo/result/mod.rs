@@ -1,10 +1,12 @@
 //! Results on SeaORM. A list is a count and a page statement (both joining only what the
 //! conditions and sort need), then one statement each for the page's benchmarks, sites, flavors
-//! and tags. Totals and whole answers are cached per change-counter
-//! value ([`GenerationCache`]), so a repeated list costs one statement reading the counter and
-//! the pages of one list share their total.
+//! and tags. The count reads counts that triggers keep exact when they cover the filter, and
+//! the page reads numeric leaves or per-day counts when they cover the sort (`derived`). Totals
+//! and whole answers are cached per change-counter value ([`GenerationCache`]), so a repeated
+//! list costs one statement reading the counter and the pages of one list share their total.
 
 mod batch;
+mod derived;
 mod export;
 mod list;
 mod load;

@@ -9,8 +9,9 @@ use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 
+use super::derived;
 use crate::{
-    entity::{benchmark, flavor, result, result_tag, site, tag},
+    entity::{benchmark, flavor, result, result_tag, site},
     sql::{json, order},
 };
 
@@ -31,9 +32,16 @@ pub(super) enum Scope {
     ById,
 }
 
-pub(super) fn joins_for(filter: &ResultFilter, sort: &[SortKey<ResultSort>]) -> Joins {
-    let searching = !filter.terms.is_empty();
-    let mut j = Joins { benchmark: searching, site: searching, flavor: searching };
+impl Joins {
+    /// Whether any related table is joined.
+    pub(super) fn any(&self) -> bool {
+        self.benchmark || self.site || self.flavor
+    }
+}
+
+/// Searching needs no join: terms match catalog rows first ([`derived::catalog_match`]).
+pub(super) fn joins_for(_filter: &ResultFilter, sort: &[SortKey<ResultSort>]) -> Joins {
+    let mut j = Joins::default();
     for key in sort {
         match key.field {
             ResultSort::BenchmarkName => j.benchmark = true,
@@ -111,29 +119,20 @@ pub(super) fn base_query(
         }
     }
     for f in &filter.filters {
-        cond = cond.add(json::filter_condition(backend, f));
+        cond = cond.add(derived::number_condition(f).unwrap_or_else(|| json::filter_condition(backend, f)));
     }
     for term in &filter.terms {
-        let like = format!("%{term}%");
-        let tag_named = Query::select()
+        let tagged = Query::select()
             .expr(Expr::val(1))
             .from(result_tag::Entity)
-            .inner_join(
-                tag::Entity,
-                Expr::col((tag::Entity, tag::Column::Id))
-                    .equals((result_tag::Entity, result_tag::Column::TagId)),
-            )
             .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).equals(col(R::Id)))
-            .and_where(Expr::col((tag::Entity, tag::Column::Name)).eq(term.as_str()))
+            .and_where(
+                Expr::col((result_tag::Entity, result_tag::Column::TagId))
+                    .in_subquery(derived::tags_named(term)),
+            )
             .to_owned();
-        cond = cond.add(
-            Condition::any()
-                .add(benchmark_name().like(like.clone()))
-                .add(Expr::col((site::Entity, site::Column::Name)).like(like.clone()))
-                .add(Expr::col((site::Entity, site::Column::Address)).like(like.clone()))
-                .add(Expr::col((flavor::Entity, flavor::Column::Name)).like(like))
-                .add(Expr::exists(tag_named)),
-        );
+        let ids = [Expr::col(col(R::BenchmarkId)), Expr::col(col(R::SiteId)), Expr::col(col(R::FlavorId))];
+        cond = cond.add(derived::catalog_match(term, ids).add(Expr::exists(tagged)));
     }
     q.cond_where(cond);
     q
