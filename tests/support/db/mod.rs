@@ -70,14 +70,7 @@ impl TestDb {
     /// When PostgreSQL is required (`REQUIRE_POSTGRES=1`) but unavailable, when a throw-away
     /// server was due but did not start, or when the server refuses the database.
     pub async fn postgres() -> Option<Self> {
-        let admin_url = match server::admin_url().await {
-            Ok(url) => url,
-            Err(reason) => {
-                assert!(!postgres_required(), "REQUIRE_POSTGRES=1 but {reason}");
-                skip::record(&reason);
-                return None;
-            }
-        };
+        let admin_url = admin_url_or_skip().await?;
         let template = TEMPLATE.get_or_init(|| migrated_template(&admin_url)).await;
         let name = format!("eosc_perf_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL server");
@@ -98,20 +91,28 @@ impl TestDb {
     /// # Panics
     /// As [`TestDb::postgres`].
     pub async fn empty_postgres() -> Option<Self> {
-        let admin_url = match server::admin_url().await {
-            Ok(url) => url,
-            Err(reason) => {
-                assert!(!postgres_required(), "REQUIRE_POSTGRES=1 but {reason}");
-                skip::record(&reason);
-                return None;
-            }
-        };
+        let admin_url = admin_url_or_skip().await?;
         let name = format!("eosc_perf_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL server");
         admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
         admin.close().await.ok();
         let url = replace_db_name(&admin_url, &name);
         Some(Self { url, backend: Backend::Postgres, cleanup: Cleanup::Postgres { admin_url, name } })
+    }
+}
+
+/// The server's superuser URL, or `None` after recording the case as skipped.
+///
+/// # Panics
+/// When PostgreSQL is required (`REQUIRE_POSTGRES=1`) but unavailable.
+async fn admin_url_or_skip() -> Option<String> {
+    match server::admin_url().await {
+        Ok(url) => Some(url),
+        Err(reason) => {
+            assert!(!postgres_required(), "REQUIRE_POSTGRES=1 but {reason}");
+            skip::record(&reason);
+            None
+        }
     }
 }
 
