@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::{RepoError, result::ResultFilter};
 
+#[cfg(feature = "memory")]
 pub(crate) use grouping::type_rank;
 pub use grouping::{GroupKey, Grouped, KeyPart, compare_json, group_samples};
 
