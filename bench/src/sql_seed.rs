@@ -6,7 +6,7 @@
 //!
 //! The result table's secondary indexes are dropped for the copy and built again from their
 //! definitions in the catalog (so they stay whatever the migrations made them): building an
-//! index once is about twice as fast as maintaining it row by row (GIN above all). The table
+//! index once is about twice as fast as maintaining it row by row. The table
 //! is locked meanwhile, so seed a database nobody else uses. Foreign keys are not checked row
 //! by row (`session_replication_role = replica`, which needs a superuser such as `postgres`):
 //! every row refers to rows that exist by construction.

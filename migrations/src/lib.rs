@@ -15,6 +15,7 @@ mod m20261201_000009_flavor_specs;
 mod m20261201_000010_api_keys;
 mod m20261201_000011_idempotency;
 mod m20261201_000012_derive_result_data;
+mod m20261201_000013_cheaper_result_inserts;
 pub mod schema;
 
 /// Every migration, in order.
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_api_keys::Migration),
             Box::new(m20261201_000011_idempotency::Migration),
             Box::new(m20261201_000012_derive_result_data::Migration),
+            Box::new(m20261201_000013_cheaper_result_inserts::Migration),
         ]
     }
 }

@@ -6,6 +6,8 @@ use paperclip::v2::{
     models::{DataType, DataTypeFormat, DefaultSchemaRaw, Either},
     schema::Apiv2Schema,
 };
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -51,7 +53,7 @@ impl Apiv2Schema for JsonObject {
 /// original's example schema.
 #[derive(Debug, Clone, Serialize)]
 #[serde(transparent)]
-pub struct BenchmarkJsonSchema(pub Value);
+pub struct BenchmarkJsonSchema(pub Arc<Value>);
 
 impl Apiv2Schema for BenchmarkJsonSchema {
     fn raw_schema() -> DefaultSchemaRaw {

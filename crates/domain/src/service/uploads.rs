@@ -40,6 +40,9 @@ struct Context {
     flavor: Flavor,
 }
 
+/// An item of a batch that passed the context checks, with its index.
+type Checked = (usize, Upload, Context);
+
 impl ResultService {
     /// `POST /results` with an optional `Idempotency-Key`: a retry of the same request with the
     /// same key within [`IDEMPOTENCY_WINDOW`] answers the first result and stores nothing.
@@ -110,7 +113,8 @@ impl ResultService {
                 Err(e) => errors.push(ItemError::from_domain(index, e)),
             }
         }
-        errors.extend(self.check_documents(&passed).await?);
+        let (failed, passed) = self.check_documents(passed).await?;
+        errors.extend(failed);
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.index);
             return Err(DomainError::ItemsRefused { total, errors });
@@ -218,37 +222,41 @@ impl ResultService {
     }
 
     /// Checks the documents of a batch against their schemas: in place when they are small
-    /// together, else all at once on the blocking pool. Returns the failing items.
+    /// together, else all at once on the blocking pool (the items travel there and back).
+    /// Returns the failing items, and the items.
     async fn check_documents(
         &self,
-        items: &[(usize, Upload, Context)],
-    ) -> Result<Vec<ItemError>, DomainError> {
-        let mut jobs = Vec::with_capacity(items.len());
-        for (index, item, context) in items {
-            let validator = self.schemas.validator(context.benchmark.id, &context.benchmark.json_schema)?;
-            jobs.push((*index, validator, item.json.clone()));
+        items: Vec<Checked>,
+    ) -> Result<(Vec<ItemError>, Vec<Checked>), DomainError> {
+        let mut validators = Vec::with_capacity(items.len());
+        for (_, _, context) in &items {
+            validators.push(self.schemas.validator(context.benchmark.id, &context.benchmark.json_schema)?);
         }
         let bytes: usize = items.iter().map(|(_, item, _)| item.document_bytes).sum();
-        let check = move || -> Vec<ItemError> {
-            jobs.iter()
-                .filter_map(|(index, validator, doc)| {
-                    check_document(validator, doc).err().map(|e| ItemError::from_domain(*index, e))
+        let check = move || -> (Vec<ItemError>, Vec<Checked>) {
+            let failed = items
+                .iter()
+                .zip(&validators)
+                .filter_map(|((index, item, _), validator)| {
+                    check_document(validator, &item.json).err().map(|e| ItemError::from_domain(*index, e))
                 })
-                .collect()
+                .collect();
+            (failed, items)
         };
         if bytes < OFFLOAD_ABOVE_BYTES {
             return Ok(check());
         }
-        let found = Arc::new(Mutex::new(Vec::new()));
+        let found = Arc::new(Mutex::new(None));
         let out = found.clone();
         self.ports
             .blocking
             .run(Box::new(move || {
-                *out.lock().unwrap_or_else(PoisonError::into_inner) = check();
+                *out.lock().unwrap_or_else(PoisonError::into_inner) = Some(check());
                 Ok(())
             }))
             .await?;
-        Ok(std::mem::take(&mut *found.lock().unwrap_or_else(PoisonError::into_inner)))
+        let checked = found.lock().unwrap_or_else(PoisonError::into_inner).take();
+        checked.ok_or_else(|| DomainError::Internal("the schema checks did not run".into()))
     }
 }
 

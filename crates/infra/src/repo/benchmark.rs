@@ -21,7 +21,7 @@ impl SeaModerated for Benchmark {
             docker_image: Set(self.docker_image.clone()),
             docker_tag: Set(self.docker_tag.clone()),
             url: Set(self.url.clone()),
-            json_schema: Set(self.json_schema.clone()),
+            json_schema: Set(self.json_schema.as_ref().clone()),
             description: Set(self.description.clone()),
             ..Default::default()
         }

@@ -189,6 +189,17 @@ backend_test!(derived_counts_and_numbers_stay_exact_after_every_kind_of_write, |
     check(&app, &w, "tag removal").await;
     upload_by(&app, user, b1, f1, doc(9, 4, None), "2020-01-03T00:00:00Z", &[&w.hpc]).await;
     check(&app, &w, "an upload without score").await;
+    let item = |b: &String, fl: &String, n: u64, when: &str, tags: Vec<&String>| {
+        json!({"benchmark_id": b, "flavor_id": fl, "execution_datetime": when, "tags_ids": tags,
+               "json": doc(n, 8, Some(2.5))})
+    };
+    let batch = json!({"results": [
+        item(b1, f1, 11, "2020-01-06T00:00:00Z", vec![&w.hpc]),
+        item(b1, f1, 11, "2020-01-06T01:00:00Z", vec![&w.hpc]),
+        item(b2, f1, 12, "2020-01-07T00:00:00Z", vec![]),
+    ]});
+    send_ok(&app, Method::POST, "/results:batch", &user.token, Some(batch)).await;
+    check(&app, &w, "a batch upload").await;
     send_ok(&app, Method::DELETE, &format!("/flavors/{}", w.flavor2), &admin.token, None).await;
     check(&app, &w, "flavor removal").await;
     upload_by(&app, &w.other, b2, f1, doc(10, 16, Some(3.0)), "2020-01-04T00:00:00Z", &[]).await;

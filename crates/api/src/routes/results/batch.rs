@@ -54,7 +54,7 @@ pub struct ResultsCreatedOut {
 
 /// The items of the body: a validation error for the envelope, or every malformed item.
 fn parse_items(
-    body: Map<String, Value>,
+    mut body: Map<String, Value>,
     limits: &RequestLimits,
     body_bytes: usize,
 ) -> ApiResult<Vec<Upload>> {
@@ -62,7 +62,7 @@ fn parse_items(
     for name in body.keys().filter(|k| *k != "results") {
         envelope.insert(name.clone(), json!(["Unknown field."]));
     }
-    let items = match body.get("results") {
+    let items = match body.remove("results") {
         None => {
             envelope.insert("results".into(), json!(["Missing data for required field."]));
             None
@@ -83,27 +83,23 @@ fn parse_items(
     let Some(items) = items.filter(|_| envelope.is_empty()) else {
         return Err(ApiError::Validation { location: "json", errors: envelope });
     };
-    let share = body_bytes / items.len();
-    let (mut uploads, mut errors) = (Vec::with_capacity(items.len()), Vec::new());
-    for (index, item) in items.iter().enumerate() {
+    let (total, share) = (items.len(), body_bytes / items.len());
+    let (mut uploads, mut errors) = (Vec::with_capacity(total), Vec::new());
+    for (index, item) in items.into_iter().enumerate() {
         match parse_item(item, limits, share) {
             Ok(upload) => uploads.push(upload),
             Err((path, error)) => errors.push(ItemError { index, error, path: Some(path) }),
         }
     }
-    if errors.is_empty() {
-        Ok(uploads)
-    } else {
-        Err(DomainError::ItemsRefused { total: items.len(), errors }.into())
-    }
+    if errors.is_empty() { Ok(uploads) } else { Err(DomainError::ItemsRefused { total, errors }.into()) }
 }
 
 /// One item, or the field that is wrong and why.
-fn parse_item(item: &Value, limits: &RequestLimits, share: usize) -> Result<Upload, (String, String)> {
+fn parse_item(item: Value, limits: &RequestLimits, share: usize) -> Result<Upload, (String, String)> {
     let Value::Object(object) = item else {
         return Err(("_schema".into(), "Invalid input type.".into()));
     };
-    let fields = body::validate(object.clone(), &ITEM, limits).map_err(|e| match e {
+    let mut fields = body::validate(object, &ITEM, limits).map_err(|e| match e {
         ApiError::Validation { errors, .. } => errors
             .into_iter()
             .next()
@@ -125,7 +121,7 @@ fn parse_item(item: &Value, limits: &RequestLimits, share: usize) -> Result<Uplo
         .and_then(parse_datetime)
         .ok_or_else(|| ("execution_datetime".to_owned(), "Not a valid datetime.".to_owned()))?;
     let tags_ids = body::ids(&fields, "tags_ids").unwrap_or_default();
-    let json = fields.get("json").cloned().unwrap_or_default();
+    let json = fields.remove("json").unwrap_or_default();
     if contains_nul(&json) {
         return Err(("json".into(), "Invalid input: NUL characters are not allowed.".into()));
     }

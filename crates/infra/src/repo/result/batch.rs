@@ -13,13 +13,13 @@ use domain::{
     user::UserKey,
 };
 use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, EntityTrait, Set,
+    ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, Set,
     sea_query::{Alias, Expr, ExprTrait, OnConflict, Query},
 };
 use uuid::Uuid;
 
 use super::{
-    SeaResultRepository,
+    SeaResultRepository, derived_writes,
     query::{Joins, Scope, base_query, col},
 };
 use crate::{
@@ -52,8 +52,13 @@ pub(super) fn result_row(new: &NewResult) -> result::ActiveModel {
     }
 }
 
-/// Inserts results and their tag links inside `txn`, in chunks.
+/// Inserts results and their tag links inside `txn`, in chunks, and on PostgreSQL their derived
+/// data too, with the insert triggers off ([`derived_writes`]).
 pub(super) async fn insert_rows(txn: &DatabaseTransaction, new: &[NewResult]) -> Result<(), RepoError> {
+    let derive_here = txn.get_database_backend() == DatabaseBackend::Postgres;
+    if derive_here {
+        txn.execute_unprepared(derived_writes::TRIGGERS_OFF).await.repo()?;
+    }
     for chunk in new.chunks(RESULT_ROWS_PER_STATEMENT) {
         result::Entity::insert_many(chunk.iter().map(result_row)).exec_without_returning(txn).await.repo()?;
     }
@@ -65,6 +70,9 @@ pub(super) async fn insert_rows(txn: &DatabaseTransaction, new: &[NewResult]) ->
             tag_id: Set(*tag_id),
         });
         result_tag::Entity::insert_many(rows).exec_without_returning(txn).await.repo()?;
+    }
+    if derive_here {
+        derived_writes::write(txn, new).await?;
     }
     Ok(())
 }

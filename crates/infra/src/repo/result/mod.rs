@@ -7,6 +7,7 @@
 
 mod batch;
 mod derived;
+mod derived_writes;
 mod export;
 mod list;
 mod load;
