@@ -90,9 +90,9 @@ pub trait TagRepository: Send + Sync {
         sort: &[SortKey<TagSort>],
         page: PageRequest,
     ) -> Result<Page<Tag>, RepoError>;
-    /// Which of these ids exist.
+    /// The tags of these ids that exist (each once, in no given order).
     ///
     /// # Errors
     /// `Unavailable` or `Backend` when the database fails.
-    async fn existing(&self, ids: &[TagId]) -> Result<Vec<TagId>, RepoError>;
+    async fn find_many(&self, ids: &[TagId]) -> Result<Vec<Tag>, RepoError>;
 }

@@ -141,6 +141,7 @@ impl Application {
                     unit_of_work: repos.unit_of_work.clone(),
                     benchmarks: repos.benchmarks.clone(),
                     flavors: repos.flavors.clone(),
+                    sites: repos.sites.clone(),
                     tags: repos.tags.clone(),
                     users: repos.users.clone(),
                     clock: clock.clone(),

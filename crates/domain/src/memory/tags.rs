@@ -72,11 +72,11 @@ impl TagRepository for MemoryStore {
         Ok(page_of(rows, page))
     }
 
-    async fn existing(&self, ids: &[TagId]) -> Result<Vec<TagId>, RepoError> {
+    async fn find_many(&self, ids: &[TagId]) -> Result<Vec<Tag>, RepoError> {
         let tables = self.lock();
-        let mut found: Vec<TagId> = ids.iter().copied().filter(|id| tables.tags.contains_key(id)).collect();
-        found.sort();
-        found.dedup();
-        Ok(found)
+        let mut wanted = ids.to_vec();
+        wanted.sort();
+        wanted.dedup();
+        Ok(wanted.iter().filter_map(|id| tables.tags.get(id).cloned()).collect())
     }
 }

@@ -144,6 +144,7 @@ fn result_ports(store: &MemoryStore, clock: &Arc<ManualClock>, pool: &Arc<Counti
         unit_of_work: shared.clone(),
         benchmarks: shared.clone(),
         flavors: shared.clone(),
+        sites: shared.clone(),
         tags: shared.clone(),
         users: shared,
         clock: clock.clone(),

@@ -17,6 +17,7 @@ use crate::{
     ports::{BlockingPool, Clock},
     result::{BenchmarkResult, ResultFilter, ResultRepository, ResultSink, ResultSort},
     schema::{SchemaCache, check_document},
+    site::Site,
     tag::TagRepository,
     unit_of_work::UnitOfWork,
     user::{User, UserRepository},
@@ -35,6 +36,8 @@ pub struct ResultPorts {
     pub benchmarks: Arc<dyn ModeratedRepository<Benchmark>>,
     /// Flavors (upload checks).
     pub flavors: Arc<dyn ModeratedRepository<Flavor>>,
+    /// Sites (the site of an uploaded result's flavor).
+    pub sites: Arc<dyn ModeratedRepository<Site>>,
     /// Tags (existence).
     pub tags: Arc<dyn TagRepository>,
     /// Users (mail recipients).
@@ -160,7 +163,7 @@ impl ResultService {
     }
 
     async fn check_tags(&self, ids: &[TagId]) -> Result<(), DomainError> {
-        let existing = self.ports.tags.existing(ids).await?;
+        let existing: Vec<TagId> = self.ports.tags.find_many(ids).await?.into_iter().map(|t| t.id).collect();
         match ids.iter().find(|id| !existing.contains(id)) {
             Some(missing) => Err(reference_missing(*missing)),
             None => Ok(()),

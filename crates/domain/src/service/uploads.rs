@@ -10,7 +10,7 @@ use std::{
 
 use super::results::{OFFLOAD_ABOVE_BYTES, ResultService, Upload, reference_missing};
 use crate::{
-    BenchmarkId, Clash, DomainError, FlavorId, ItemError, Missing, ResultId, Status, TagId,
+    BenchmarkId, Clash, DomainError, FlavorId, ItemError, Missing, ResultId, SiteId, Status, TagId,
     access::Registered,
     benchmark::Benchmark,
     flavor::Flavor,
@@ -19,25 +19,29 @@ use crate::{
     },
     result::{BenchmarkResult, NewResult},
     schema::check_document,
+    site::Site,
+    tag::Tag,
 };
 use chrono::{DateTime, Utc};
 
 /// Most results one batch may carry.
 pub const MAX_BATCH_ITEMS: usize = 1000;
 
-/// The benchmarks, flavors and tags the items of one upload refer to, each read once.
+/// The benchmarks, flavors, sites and tags the items of one upload refer to, each read once.
 #[derive(Default)]
 struct Lookups {
     benchmarks: HashMap<BenchmarkId, Option<Benchmark>>,
     flavors: HashMap<FlavorId, Option<Flavor>>,
-    tags: HashSet<TagId>,
+    sites: HashMap<SiteId, Option<Site>>,
+    tags: HashMap<TagId, Tag>,
 }
 
-/// An item that passed the context checks: its time in UTC and its benchmark and flavor.
+/// An item that passed the context checks: its time in UTC and its benchmark, flavor and site.
 struct Context {
     execution: DateTime<Utc>,
     benchmark: Benchmark,
     flavor: Flavor,
+    site: Site,
 }
 
 /// An item of a batch that passed the context checks, with its index.
@@ -69,7 +73,7 @@ impl ResultService {
         let context = self.check_context(&item, now, &mut lookups).await?;
         let document = std::mem::take(&mut item.json);
         item.json = self.checked_document(&context.benchmark, document, item.document_bytes).await?;
-        let new = new_result(by, now, item, &context);
+        let new = new_result(by, now, item, context, &lookups.tags);
         let mut stored = self.store(by, vec![new], key.zip(print), now).await?;
         stored.pop().ok_or_else(|| DomainError::Internal("upload stored no result".into()))
     }
@@ -119,7 +123,10 @@ impl ResultService {
             errors.sort_by_key(|e| e.index);
             return Err(DomainError::ItemsRefused { total, errors });
         }
-        let news = passed.into_iter().map(|(_, item, context)| new_result(by, now, item, &context)).collect();
+        let news = passed
+            .into_iter()
+            .map(|(_, item, context)| new_result(by, now, item, context, &lookups.tags))
+            .collect();
         self.store(by, news, key.zip(print), now).await
     }
 
@@ -142,15 +149,16 @@ impl ResultService {
         Ok(Some(self.ports.results.find_many(&record.result_ids).await?))
     }
 
-    /// Stores checked results (under the key, if any) and reads them back in order; when a
-    /// concurrent request took the key first, answers that request's results.
+    /// Stores checked results (under the key, if any) and answers them in order, as stored;
+    /// when a concurrent request took the key first, answers that request's results.
     async fn store(
         &self,
         by: &Registered,
-        news: Vec<NewResult>,
+        results: Vec<(NewResult, Stub)>,
         key: Option<(IdempotencyKey, String)>,
         now: DateTime<Utc>,
     ) -> Result<Vec<BenchmarkResult>, DomainError> {
+        let (news, stubs): (Vec<NewResult>, Vec<Stub>) = results.into_iter().unzip();
         let record = key.as_ref().map(|(key, print)| IdempotencyRecord {
             user: by.key(),
             key: key.as_str().to_owned(),
@@ -168,8 +176,7 @@ impl ResultService {
             return self.replay(by, key, print).await?.ok_or(DomainError::Conflict(Clash::KeyInProgress));
         }
         tracing::info!(results = news.len(), "results uploaded");
-        let ids: Vec<ResultId> = news.iter().map(|n| n.id).collect();
-        Ok(self.ports.results.find_many(&ids).await?)
+        Ok(news.into_iter().zip(stubs).map(|(new, stub)| stub.with(new)).collect())
     }
 
     /// Reads every tag the items name, in one query.
@@ -177,7 +184,7 @@ impl ResultService {
         let mut wanted: Vec<TagId> = items.iter().flat_map(|i| i.tags_ids.iter().copied()).collect();
         wanted.sort();
         wanted.dedup();
-        let tags = self.ports.tags.existing(&wanted).await?.into_iter().collect();
+        let tags = self.ports.tags.find_many(&wanted).await?.into_iter().map(|t| (t.id, t)).collect();
         Ok(Lookups { tags, ..Lookups::default() })
     }
 
@@ -215,10 +222,15 @@ impl ResultService {
         if flavor.status != Status::Approved {
             return Err(DomainError::Invalid(format!("Flavor {} not approved", flavor.id)));
         }
-        match item.tags_ids.iter().find(|id| !lookups.tags.contains(id)) {
-            Some(missing) => Err(reference_missing(*missing)),
-            None => Ok(Context { execution, benchmark, flavor }),
+        if let Some(missing) = item.tags_ids.iter().find(|id| !lookups.tags.contains_key(id)) {
+            return Err(reference_missing(*missing));
         }
+        if let Entry::Vacant(slot) = lookups.sites.entry(flavor.site_id) {
+            slot.insert(self.ports.sites.find(flavor.site_id).await?);
+        }
+        // A flavor's site is removed with it: a flavor found without one was just removed.
+        let site = lookups.sites[&flavor.site_id].clone().ok_or_else(|| reference_missing(item.flavor_id))?;
+        Ok(Context { execution, benchmark, flavor, site })
     }
 
     /// Checks the documents of a batch against their schemas: in place when they are small
@@ -266,8 +278,44 @@ fn duplicate_tag(tags: &[TagId]) -> Option<TagId> {
     tags.iter().find(|t| !seen.insert(**t)).copied()
 }
 
-fn new_result(by: &Registered, now: DateTime<Utc>, item: Upload, context: &Context) -> NewResult {
-    NewResult {
+/// What a stored result carries besides its row: its benchmark, site, flavor and tags as read
+/// by the upload's checks, in the transaction's snapshot order (every write to them after the
+/// checks either waits for the upload or comes after it).
+struct Stub {
+    benchmark: Benchmark,
+    site: Site,
+    flavor: Flavor,
+    tags: Vec<Tag>,
+}
+
+impl Stub {
+    /// The stored result: the document as sent, tags by name as every read answers them.
+    fn with(self, new: NewResult) -> BenchmarkResult {
+        BenchmarkResult {
+            id: new.id,
+            upload_datetime: new.upload_datetime,
+            execution_datetime: new.execution_datetime,
+            json: new.json,
+            benchmark: self.benchmark,
+            site: self.site,
+            flavor: self.flavor,
+            tags: self.tags,
+            uploader: new.uploader,
+            hidden: false,
+        }
+    }
+}
+
+fn new_result(
+    by: &Registered,
+    now: DateTime<Utc>,
+    item: Upload,
+    context: Context,
+    tags: &HashMap<TagId, Tag>,
+) -> (NewResult, Stub) {
+    let mut result_tags: Vec<Tag> = item.tags_ids.iter().filter_map(|id| tags.get(id).cloned()).collect();
+    result_tags.sort_by(|a, b| a.name.cmp(&b.name));
+    let new = NewResult {
         id: ResultId::new_v4(),
         upload_datetime: now,
         execution_datetime: context.execution,
@@ -277,5 +325,8 @@ fn new_result(by: &Registered, now: DateTime<Utc>, item: Upload, context: &Conte
         site_id: context.flavor.site_id,
         tags_ids: item.tags_ids,
         uploader: by.key(),
-    }
+    };
+    let stub =
+        Stub { benchmark: context.benchmark, site: context.site, flavor: context.flavor, tags: result_tags };
+    (new, stub)
 }

@@ -94,7 +94,7 @@ impl TagRepository for SeaTagRepository {
         Ok(fetch_page(&self.db, select, page).await?.map(to_domain))
     }
 
-    async fn existing(&self, ids: &[TagId]) -> Result<Vec<TagId>, RepoError> {
+    async fn find_many(&self, ids: &[TagId]) -> Result<Vec<Tag>, RepoError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -104,7 +104,7 @@ impl TagRepository for SeaTagRepository {
                 .all(&self.db)
                 .await
                 .repo()?;
-            Ok(rows.into_iter().map(|t| t.id.into()).collect())
+            Ok(rows.into_iter().map(to_domain).collect())
         })
         .await
     }
