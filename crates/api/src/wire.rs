@@ -2,6 +2,8 @@
 //! value it wraps and declares its schema by hand (`Apiv2Schema`). The representations in
 //! `routes` use them as field types, so their derived schemas carry these.
 
+use std::sync::Arc;
+
 use paperclip::v2::{
     models::{DataType, DataTypeFormat, DefaultSchemaRaw, Either},
     schema::Apiv2Schema,
@@ -48,10 +50,16 @@ impl Apiv2Schema for JsonObject {
 }
 
 /// A benchmark's JSON Schema (`json_schema`): a free-form object, documented with the
-/// original's example schema.
-#[derive(Debug, Clone, Serialize)]
-#[serde(transparent)]
-pub struct BenchmarkJsonSchema(pub Value);
+/// original's example schema. Shared with the benchmark it is read from (a page of results
+/// serialises one schema a hundred times, without copying it).
+#[derive(Debug, Clone)]
+pub struct BenchmarkJsonSchema(pub Arc<Value>);
+
+impl Serialize for BenchmarkJsonSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
 
 impl Apiv2Schema for BenchmarkJsonSchema {
     fn raw_schema() -> DefaultSchemaRaw {

@@ -2,6 +2,7 @@
 
 use domain::benchmark::{Benchmark, BenchmarkDraft, BenchmarkFilter, BenchmarkSort};
 use sea_orm::{Condition, Set};
+use serde_json::Value;
 
 use super::moderated::{ColumnOf, SeaModerated, exact, moderated_column, moderated_columns};
 use crate::entity::benchmark::{self, Column};
@@ -21,7 +22,7 @@ impl SeaModerated for Benchmark {
             docker_image: Set(self.docker_image.clone()),
             docker_tag: Set(self.docker_tag.clone()),
             url: Set(self.url.clone()),
-            json_schema: Set(self.json_schema.clone()),
+            json_schema: Set(Value::clone(&self.json_schema)),
             description: Set(self.description.clone()),
             ..Default::default()
         }

@@ -36,7 +36,7 @@ fn every_representation_serialises_with_sorted_keys() {
         docker_image: "img".into(),
         docker_tag: "t".into(),
         url: "u".into(),
-        json_schema: json!({"b": 1, "a": {"d": 1, "c": 2}}),
+        json_schema: std::sync::Arc::new(json!({"b": 1, "a": {"d": 1, "c": 2}})),
         description: Some("d".into()),
         upload_datetime: now,
         status: Status::Approved,
