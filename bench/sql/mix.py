@@ -26,9 +26,9 @@ def request_path(rng):
         return "deep page", f"/results?per_page=100&page={rng.randint(1000, 9000)}"
     if kind == 2:
         return "json filter", f"/results?per_page=100&page={rng.randint(1, 5)}" \
-            f"&filters=machine.cpu.count%20%3E%20{rng.choice([2, 4, 8, 16, 32])}"
+            f"&filters=machine.cpu.count%20%3E%20{rng.choice([1, 2, 4, 8, 16])}"
     if kind == 3:
-        return "json sort", f"/results?per_page=100&page={rng.randint(1, 5)}&sort_by=-json.score"
+        return "json sort", f"/results?per_page=100&page={rng.randint(1, 5)}&sort_by=-json.result.score"
     return "search", f"/results:search?per_page=100&page={rng.randint(1, 5)}&terms=c-ray"
 
 

@@ -12,7 +12,7 @@ declare -a requests=(
   "list|/results?per_page=100"
   "page 5000|/results?per_page=100&page=${DEEP_PAGE:-5000}"
   "json filter|/results?per_page=100&filters=machine.cpu.count%20%3E%2016"
-  "json sort|/results?per_page=100&sort_by=-json.score"
+  "json sort|/results?per_page=100&sort_by=-json.result.score"
   "search|/results:search?per_page=100&terms=c-ray"
 )
 printf '| request | min ms | median ms | max ms |\n|---|---:|---:|---:|\n'

@@ -4,12 +4,16 @@
 //! [`crate::documents`], each on one of the approved flavors (and its site), a third with a
 //! tag, execution dates spread over four years.
 //!
-//! The result table's secondary indexes are dropped for the copy and built again from their
-//! definitions in the catalog (so they stay whatever the migrations made them): building an
-//! index once is about twice as fast as maintaining it row by row. The table
-//! is locked meanwhile, so seed a database nobody else uses. Foreign keys are not checked row
-//! by row (`session_replication_role = replica`, which needs a superuser such as `postgres`):
-//! every row refers to rows that exist by construction.
+//! The secondary indexes of the result table and of the numeric leaves (`result_number`) are
+//! dropped for the copy and built again from their definitions in the catalog (so they stay
+//! whatever the migrations made them): building an index once is about twice as fast as
+//! maintaining it row by row. The tables are locked meanwhile, so seed a
+//! database nobody else uses. Foreign keys are not checked row by row
+//! (`session_replication_role = replica`, which needs a superuser such as `postgres`): every row
+//! refers to rows that exist by construction. A replica fires no ordinary trigger either, so the
+//! triggers of `result` and `result_tag` (the change counter, the derived data of migration
+//! `derive_result_data`: counts and numeric leaves) are set to fire `ALWAYS` for the seeding
+//! transaction and back afterwards; being statement-level, each runs once per `COPY`.
 
 use std::{
     io::{BufWriter, Write},
@@ -40,11 +44,28 @@ pub struct SeedPlan<'a> {
     pub count: u64,
 }
 
-/// Keeps the definitions of the result table's indexes that no constraint owns (the primary
-/// key stays: foreign keys refer to it) until the transaction ends.
+/// Keeps the definitions of the indexes of the result table and of its numeric leaves that no
+/// constraint owns (primary keys stay: foreign keys and upserts refer to them) until the
+/// transaction ends.
 const SAVE_INDEXES: &str = "CREATE TEMP TABLE seed_indexes ON COMMIT DROP AS SELECT indexname, indexdef \
-    FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'result' AND indexname NOT IN \
-    (SELECT conname FROM pg_constraint WHERE conrelid = 'result'::regclass);";
+    FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('result', 'result_number') \
+    AND indexname NOT IN (SELECT conname FROM pg_constraint \
+    WHERE conrelid IN (to_regclass('result'), to_regclass('result_number')));";
+
+/// Keeps the names of the triggers of `result` and `result_tag` that are not foreign key checks
+/// (those are internal) until the transaction ends.
+const SAVE_TRIGGERS: &str = "CREATE TEMP TABLE seed_triggers ON COMMIT DROP AS SELECT c.relname AS tab, \
+    t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+    WHERE c.relname IN ('result', 'result_tag') AND NOT t.tgisinternal;";
+
+/// Sets the saved triggers to fire `mode` (`ENABLE ALWAYS`: also for a replica; `ENABLE`: back
+/// to the default).
+fn set_triggers(mode: &str) -> String {
+    format!(
+        "DO $$ DECLARE t record; BEGIN FOR t IN SELECT tab, name FROM seed_triggers LOOP \
+         EXECUTE format('ALTER TABLE %I {mode} TRIGGER %I', t.tab, t.name); END LOOP; END $$;"
+    )
+}
 
 /// The id of result `n`: random-looking, fixed for `n`.
 fn result_id(n: u64) -> Uuid {
@@ -90,9 +111,11 @@ fn write_script(out: &mut impl Write, plan: &SeedPlan<'_>) -> anyhow::Result<()>
     writeln!(out, "BEGIN;")?;
     writeln!(out, "SET LOCAL maintenance_work_mem = '256MB';")?;
     // The rows refer to existing ones by construction: no per-row foreign key checks (their
-    // triggers, like every trigger, do not fire for a replica). The change counter, whose
-    // triggers are skipped too, is bumped by hand below.
+    // triggers, like every ordinary trigger, do not fire for a replica). The triggers of the
+    // change counter and of the derived data are made to fire anyway.
     writeln!(out, "SET LOCAL session_replication_role = replica;")?;
+    writeln!(out, "{SAVE_TRIGGERS}")?;
+    writeln!(out, "{}", set_triggers("ENABLE ALWAYS"))?;
     writeln!(out, "{SAVE_INDEXES}")?;
     writeln!(
         out,
@@ -131,10 +154,11 @@ fn write_script(out: &mut impl Write, plan: &SeedPlan<'_>) -> anyhow::Result<()>
         writeln!(out, "{id}\t{tag}")?;
     }
     writeln!(out, "\\.")?;
-    writeln!(out, "UPDATE change_counter SET n = n + 1 WHERE id = 1;")?;
+    writeln!(out, "{}", set_triggers("ENABLE"))?;
     writeln!(out, "COMMIT;")?;
-    writeln!(out, "ANALYZE result;")?;
-    writeln!(out, "ANALYZE result_tag;")?;
+    for table in ["result", "result_tag", "result_number", "result_number_count", "result_day_count"] {
+        writeln!(out, "ANALYZE {table};")?;
+    }
     Ok(())
 }
 

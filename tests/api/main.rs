@@ -26,6 +26,7 @@ mod rate_limits;
 mod result_filters;
 mod results;
 mod revalidation;
+mod revalidation_by_id;
 mod self_results;
 mod sites;
 mod spec_conformance;

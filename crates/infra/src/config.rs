@@ -18,15 +18,19 @@ pub struct DbConfig {
 /// Bounds of the in-memory result list cache (`docs/performance.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResultCacheConfig {
-    /// Results held over all cached pages (each about 1 KB); 0 caches no page.
+    /// Results held over all cached pages (each about 5 KB of decoded document; the results of
+    /// a benchmark share its schema); 0 caches no page.
     pub results: u64,
     /// List totals held; 0 caches none.
     pub totals: u64,
 }
 
 impl ResultCacheConfig {
-    /// Default of [`Self::results`]: about 20-40 MB.
-    pub const DEFAULT_RESULTS: u64 = 20_000;
+    /// Default of [`Self::results`]: ten pages of 100, about 5 MB. The public lists are answered
+    /// from the response cache in front of this one, so a page found here is rare (owner lists,
+    /// another spelling of a cached query); 20 000 results held about 100 MB more at a million
+    /// results (`docs/performance.md`, "1,000,000 results").
+    pub const DEFAULT_RESULTS: u64 = 1_000;
     /// Default of [`Self::totals`].
     pub const DEFAULT_TOTALS: u64 = 4_096;
 }

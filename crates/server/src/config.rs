@@ -320,7 +320,7 @@ mod tests {
     #[test]
     fn result_cache_bounds_have_defaults_and_accept_zero() {
         let s = settings(&[]).unwrap();
-        assert_eq!(s.database.result_cache, ResultCacheConfig { results: 20_000, totals: 4_096 });
+        assert_eq!(s.database.result_cache, ResultCacheConfig { results: 1_000, totals: 4_096 });
         let s = settings(&[("RESULT_CACHE_RESULTS", "0"), ("RESULT_CACHE_TOTALS", "10")]).unwrap();
         assert_eq!(s.database.result_cache, ResultCacheConfig { results: 0, totals: 10 });
         for (name, value) in

@@ -12,8 +12,11 @@
 //!   costs one counter read and no serialisation, a 304 the counter read only. An answer is
 //!   stored only when the counter read again after computing it still has the value read
 //!   before (no write committed in between), so it is exact on every replica.
+//! - `GET /results/{id}` is kept the same way (module `by_id`), but tagged with a digest of
+//!   its body, as before it was cached.
 //! - Any other GET is tagged with a digest of its body.
 
+mod by_id;
 mod store;
 mod validators;
 
@@ -102,8 +105,11 @@ where
         let caching = self.caching.clone();
         Box::pin(async move {
             let conditions = Conditions { held: if_none_match(&req), coding: Coding::negotiate(&req) };
-            match normalised_list_request(&req) {
-                Some(request) => caching.list(&*service, req, request, &conditions).await,
+            if let Some(request) = normalised_list_request(&req) {
+                return caching.list(&*service, req, request, &conditions).await;
+            }
+            match by_id::result_by_id_request(&req) {
+                Some(request) => caching.result_by_id(&*service, req, request, &conditions).await,
                 None => Ok(tagged(service.call(req).await?, &conditions, false).await),
             }
         })
@@ -158,8 +164,10 @@ impl Caching {
         }
         let pending = RefCell::new(Some(req));
         let outcome = RefCell::new(None);
-        let body =
-            self.cache.body(&key, self.compute(service, &pending, &outcome, generation, conditions)).await;
+        let body = self
+            .cache
+            .body(&key, self.compute(service, &pending, &outcome, generation, conditions, true))
+            .await;
         let pending = pending.into_inner();
         match (body, outcome.into_inner(), pending) {
             (Some(bytes), Some(Outcome::Stored(req, _)), _) => {
@@ -179,9 +187,9 @@ impl Caching {
         }
     }
 
-    /// Runs the handler for a list nobody stored: the 200 body when it is exact for
+    /// Runs the handler for an answer nobody stored: the 200 body when it is exact for
     /// `generation` (the counter still has that value afterwards); otherwise `None`, the answer
-    /// being left in `outcome`.
+    /// being left in `outcome` (with `Vary: Accept-Encoding` when it `varies`).
     async fn compute<S, B>(
         &self,
         service: &S,
@@ -189,6 +197,7 @@ impl Caching {
         outcome: &RefCell<Option<Outcome>>,
         generation: i64,
         conditions: &Conditions,
+        varies: bool,
     ) -> Option<Bytes>
     where
         S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
@@ -203,7 +212,7 @@ impl Caching {
             }
         };
         if res.status() != StatusCode::OK || !is_json(res.response()) {
-            *outcome.borrow_mut() = Some(Outcome::Answered(tagged(res, conditions, true).await));
+            *outcome.borrow_mut() = Some(Outcome::Answered(tagged(res, conditions, varies).await));
             return None;
         }
         let (req, response) = res.into_parts();
@@ -219,7 +228,7 @@ impl Caching {
             *outcome.borrow_mut() = Some(Outcome::Stored(req, bytes.clone()));
             Some(bytes)
         } else {
-            let answer = with_validators(&head, bytes, conditions, true);
+            let answer = with_validators(&head, bytes, conditions, varies);
             *outcome.borrow_mut() = Some(Outcome::Answered(ServiceResponse::new(req, answer)));
             None
         }

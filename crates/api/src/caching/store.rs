@@ -40,9 +40,10 @@ impl std::fmt::Debug for ResponseCache {
 }
 
 impl ResponseCache {
-    /// Default bound (`RESPONSE_CACHE_BYTES`): 64 MiB, about a hundred pages of 100 results
-    /// with their gzip copies.
-    pub const DEFAULT_BYTES: u64 = 64 * 1024 * 1024;
+    /// Default bound (`RESPONSE_CACHE_BYTES`): 48 MiB, about 160 pages of 100 realistic results
+    /// (289 KB each, 12.7 KB more with a gzip copy), within the 150 MiB a server may hold at a
+    /// million results (`docs/performance.md`).
+    pub const DEFAULT_BYTES: u64 = 48 * 1024 * 1024;
 
     /// Holding at most `max_bytes` of bodies (0 keeps nothing, but still lets concurrent
     /// requests for one answer share its computation).
@@ -64,13 +65,13 @@ impl ResponseCache {
     /// that stored nothing gets `None` without running its own `plain`.
     pub async fn body(&self, key: &AnswerKey, plain: impl Future<Output = Option<Bytes>>) -> Option<Bytes> {
         let identity_key = AnswerKey { coding: Coding::Identity, ..key.clone() };
-        let identity = self.bodies.optionally_get_with(identity_key, plain);
+        let identity = self.bodies.optionally_get_with(identity_key, async { plain.await.map(trimmed) });
         match key.coding {
             Coding::Identity => identity.await,
             Coding::Gzip => {
                 let compressed = async {
                     match gzip(&identity.await?) {
-                        Ok(bytes) => Some(bytes),
+                        Ok(bytes) => Some(trimmed(bytes)),
                         Err(e) => {
                             tracing::error!(error = %e, "compressing an answer failed: {e}");
                             None
@@ -88,6 +89,14 @@ impl ResponseCache {
         self.bodies.run_pending_tasks().await;
         self.bodies.weighted_size()
     }
+}
+
+/// `bytes` in an allocation of their own length. A body serialised into a growing `Vec` keeps
+/// its capacity when it becomes `Bytes` (a 289 KB page sits in 512 KB, a gzip copy in the quarter
+/// of its input reserved for it), and the bound counts lengths: stored as they come, 64 MiB of
+/// answers held up to twice that. Copied once, when stored.
+fn trimmed(bytes: Bytes) -> Bytes {
+    Bytes::copy_from_slice(&bytes)
 }
 
 #[cfg(test)]

@@ -29,16 +29,21 @@ pub(super) type CachedPage = (u64, Arc<Vec<domain::result::BenchmarkResult>>);
 /// result has a number at the path of a [`NumberSort`] (false without one).
 pub(super) type CachedTotal = (i64, u64, bool);
 
-/// About the memory a cached page holds: each result's fixed part, its document and its
-/// benchmark's schema (every result carries its own copy), and the names of its tags.
+/// About the memory a cached page holds: each result's fixed part, its document and the names
+/// of its tags, and once each schema of its benchmarks (the results of one benchmark share it).
 pub(super) fn page_bytes((_, results): &CachedPage) -> usize {
-    results
+    let mut schemas: Vec<&Arc<serde_json::Value>> = Vec::new();
+    let own: usize = results
         .iter()
         .map(|r| {
+            if !schemas.iter().any(|schema| Arc::ptr_eq(schema, &r.benchmark.json_schema)) {
+                schemas.push(&r.benchmark.json_schema);
+            }
             let tags: usize = r.tags.iter().map(|t| size_of_val(t) + t.name.len()).sum();
-            size_of_val(r) + json_bytes(&r.json) + json_bytes(&r.benchmark.json_schema) + tags
+            size_of_val(r) + json_bytes(&r.json) + tags
         })
-        .sum()
+        .sum();
+    own + schemas.into_iter().map(|schema| json_bytes(schema)).sum::<usize>()
 }
 
 /// About the memory of a JSON value: its text and a pointer-sized slot per node.
