@@ -5,8 +5,9 @@
 //!   keep it but revalidate); a GET whose `If-None-Match` names the current tag is answered
 //!   `304 Not Modified` with those headers and no body. Other statuses and methods pass
 //!   unchanged.
-//! - The public result lists ([`CACHED_LISTS`]) depend only on their request line and on data
-//!   the change counter covers (`domain::result::ResultRepository::generation`). Their
+//! - The public result lists and the statistics and rankings computed from them
+//!   ([`CACHED_LISTS`]) depend only on their request line and on data the change counter
+//!   covers (`domain::result::ResultRepository::generation`). Their
 //!   answers are kept as bytes under (normalised request, counter value, coding), with a gzip
 //!   copy for clients that accept it, and their tag is derived from that key: a repeated list
 //!   costs one counter read and no serialisation, a 304 the counter read only. An answer is
@@ -43,9 +44,11 @@ pub use self::{
 };
 use crate::error::ApiError;
 
-/// Paths whose GET answers are cached as bytes: public result lists, whose answer depends on
-/// nothing but the path, the query and the data the change counter covers.
-pub const CACHED_LISTS: [&str; 2] = ["/results", "/results:search"];
+/// Paths whose GET answers are cached as bytes: public result lists, and the statistics and
+/// rankings of the results they select, whose answer depends on nothing but the path, the
+/// query and the data the change counter covers (results, their tags, benchmarks, sites and
+/// flavors with their specs and prices).
+pub const CACHED_LISTS: [&str; 4] = ["/results", "/results:search", "/results:stats", "/results:ranking"];
 
 /// Middleware adding validators to GET answers and serving cached result lists.
 #[derive(Clone)]
