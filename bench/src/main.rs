@@ -23,6 +23,7 @@ use std::{
 mod cpu;
 mod documents;
 mod drill;
+mod rederive;
 mod runner;
 mod setup;
 mod sql_seed;
@@ -164,6 +165,8 @@ async fn main() -> anyhow::Result<()> {
             };
             let took = tokio::task::block_in_place(|| sql_seed::seed(&plan))?;
             eprintln!("seeded {missing} results in {:.1} s", took.as_secs_f64());
+            let took = rederive::rederive(&args.database_url).await?;
+            eprintln!("derived counts and numeric leaves again in {:.1} s", took.as_secs_f64());
         }
         Seed::Api => {
             eprintln!("seeding {missing} results through the API…");

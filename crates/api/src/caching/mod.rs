@@ -13,7 +13,9 @@
 //!   costs one counter read and no serialisation, a 304 the counter read only. An answer is
 //!   stored only when the counter read again after computing it still has the value read
 //!   before (no write committed in between), so it is exact on every replica.
-//! - Any other GET is tagged with a digest of its body.
+//! - Any other GET is tagged with a digest of its body, except a streamed one (an export of
+//!   `/results:export`, of any size): tagging it would hold the whole body in memory, so it
+//!   passes without validators.
 
 mod store;
 mod validators;
@@ -26,7 +28,7 @@ use std::{
 
 use actix_web::{
     Error, HttpRequest, HttpResponse, HttpResponseBuilder,
-    body::{BoxBody, MessageBody, to_bytes},
+    body::{BodySize, BoxBody, MessageBody, to_bytes},
     dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready},
     http::{
         Method, StatusCode,
@@ -242,14 +244,17 @@ fn is_json(res: &HttpResponse<impl MessageBody>) -> bool {
     res.headers().get(header::CONTENT_TYPE).is_some_and(|value| value == "application/json")
 }
 
-/// A handler's answer with validators: a 200 gets the tag of its body (304 when the client
-/// holds it); anything else passes unchanged.
+/// A handler's answer with validators: a 200 of known size gets the tag of its body (304 when
+/// the client holds it); anything else, a streamed body included, passes unchanged.
 async fn tagged<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
     conditions: &Conditions,
     varies: bool,
 ) -> ServiceResponse<BoxBody> {
-    if res.status() != StatusCode::OK || res.headers().contains_key(header::ETAG) {
+    if res.status() != StatusCode::OK
+        || res.headers().contains_key(header::ETAG)
+        || matches!(res.response().body().size(), BodySize::Stream)
+    {
         return res.map_into_boxed_body();
     }
     let (req, response) = res.into_parts();
