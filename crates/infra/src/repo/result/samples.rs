@@ -1,14 +1,16 @@
 //! [`SampleSource`] on SeaORM: one statement reading, for each matching visible result, its
 //! references, the JSON text at the metric and at the JSON group keys and, when asked, its tags
-//! (one row per tag, merged here). Values are parsed here; statistics are the domain's.
+//! (one row per tag, merged here), streamed. Values are parsed here; statistics are the
+//! domain's.
 
 use domain::{
     RepoError,
     result::ResultFilter,
     statistics::{Sample, SampleQuery, SampleSource},
 };
+use futures_util::StreamExt;
 use sea_orm::{
-    ConnectionTrait, QueryResult,
+    ConnectionTrait, QueryResult, StreamTrait,
     sea_query::{Alias, Expr, ExprTrait, Order},
 };
 use serde_json::Value;
@@ -75,11 +77,13 @@ impl SeaResultRepository {
             .expr_as(Expr::col((result_tag::Entity, result_tag::Column::TagId)), Alias::new("t"))
             .order_by(col(R::Id), Order::Asc);
         }
-        let rows = self.db.query_all(&q).await.repo()?;
-        let mut samples: Vec<Sample> = Vec::with_capacity(rows.len());
+        // Streamed: each row becomes a sample as it arrives, so the rows are never all held at
+        // once (at a million results they took about 700 MB; the samples take a sixth of that).
+        let mut rows = self.db.stream(&q).await.repo()?;
+        let mut samples: Vec<Sample> = Vec::new();
         let mut last: Option<Uuid> = None;
-        for row in &rows {
-            let (id, sample) = read_row(row, query.json_keys.len())?;
+        while let Some(row) = rows.next().await.transpose().repo()? {
+            let (id, sample) = read_row(&row, query.json_keys.len())?;
             let tag: Option<Uuid> = if query.tags { row.try_get("", "t").repo()? } else { None };
             match samples.last_mut() {
                 // Rows of one result are adjacent (ordered by id) and differ only in the tag.
