@@ -9,7 +9,8 @@
 //! index once is about twice as fast as maintaining it row by row (GIN above all). The table
 //! is locked meanwhile, so seed a database nobody else uses. Foreign keys are not checked row
 //! by row (`session_replication_role = replica`, which needs a superuser such as `postgres`):
-//! every row refers to rows that exist by construction.
+//! every row refers to rows that exist by construction. As a replica fires no trigger, the
+//! derived data is built afterwards ([`crate::rederive`]).
 
 use std::{
     io::{BufWriter, Write},
