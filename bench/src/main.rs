@@ -101,6 +101,12 @@ fn list_page(ctx: &Ctx, n: u64) -> reqwest::RequestBuilder {
     ctx.http.get(format!("{}/results?per_page=100&page={}", ctx.base, 1 + n % 5))
 }
 
+/// The `n`th day after 2100-01-01: an `execution_before` every result matches, different for
+/// every request so that no answer comes from the response cache.
+fn far_date(n: u64) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap_or_default() + chrono::Days::new(n)
+}
+
 /// The `ETag`s of pages 1-5 of the default list (none from a server without them).
 async fn page_tags(ctx: &Ctx) -> anyhow::Result<Vec<Option<String>>> {
     let mut tags = Vec::new();
@@ -182,6 +188,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| name.contains(o.as_str()));
     let b = ctx.benchmark.clone();
+    let ranked = b.clone();
     let f0 = ctx.flavors.first().map(|(f, _)| f.clone()).unwrap_or_default();
     let upload_base = args.results as u64 + 1_000_000;
     let tags = page_tags(&ctx).await?;
@@ -222,9 +229,26 @@ async fn main() -> anyhow::Result<()> {
         (
             "list, uncached (distinct queries)",
             Box::new(|ctx, n| {
-                let date =
-                    chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap_or_default() + chrono::Days::new(n);
-                ctx.http.get(format!("{}/results?per_page=100&execution_before={date}", ctx.base))
+                ctx.http.get(format!("{}/results?per_page=100&execution_before={}", ctx.base, far_date(n)))
+            }),
+        ),
+        // Statistics and rankings of every result (issue 11), each request with another
+        // `execution_before` so that none is answered from the response cache.
+        (
+            "stats by flavor, uncached (distinct queries)",
+            Box::new(|ctx, n| {
+                let q = format!("metric=json.result.score&group_by=flavor&execution_before={}", far_date(n));
+                ctx.http.get(format!("{}/results:stats?{q}", ctx.base))
+            }),
+        ),
+        (
+            "ranking by flavor, uncached (distinct queries)",
+            Box::new(move |ctx, n| {
+                let q = format!(
+                    "benchmark_id={ranked}&metric=json.result.score&order=lower_is_better&execution_before={}",
+                    far_date(n)
+                );
+                ctx.http.get(format!("{}/results:ranking?{q}", ctx.base))
             }),
         ),
         // One upload for every nine lists: each upload invalidates the cached lists.

@@ -1,7 +1,8 @@
 //! Validators and codings of GET answers: a strong `ETag` and `Cache-Control: no-cache` on
 //! every 200, `304 Not Modified` with no body when `If-None-Match` names the current tag, a
 //! new tag once a write changes the answer (also on another replica), gzip for clients that
-//! accept it on the cached result lists; other methods and error answers are unchanged.
+//! accept it on the cached result lists, statistics and rankings (kept until a write changes
+//! the change counter); other methods and error answers are unchanged.
 
 use std::io::Read;
 
@@ -248,4 +249,81 @@ backend_test!(a_tag_from_one_replica_is_current_on_another_until_a_write, |app| 
     assert_eq!(resp.status(), StatusCode::OK, "the replica sees the write");
     let new_tag = resp.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(get(&app, "/results", &[("If-None-Match", &new_tag)]).await.status, StatusCode::NOT_MODIFIED);
+});
+
+/// A gzip answer to `GET path`: its `ETag` and its body decompressed.
+async fn gzip_answer(app: &TestApp, path: &str) -> (String, String) {
+    let resp = app.request(Method::GET, path).header("Accept-Encoding", "gzip").send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{path}");
+    let header = |name: &str| resp.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(
+        header("content-encoding").as_deref(),
+        Some("gzip"),
+        "{path}: only cached answers are gzipped"
+    );
+    let tag = header("etag").unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(resp.bytes().await.unwrap().as_ref()).read_to_string(&mut text).unwrap();
+    (tag, text)
+}
+
+backend_test!(statistics_and_rankings_are_served_from_the_cache_until_a_write, |app| {
+    let s = seed(&app, "").await;
+    let b = &s.benchmark;
+    let stats = "/results:stats?metric=json.time&group_by=flavor";
+    let ranking = format!("/results:ranking?benchmark_id={b}&metric=json.time&order=lower_is_better");
+    let reordered = [
+        "/results:stats?group_by=flavor&metric=json.time".to_owned(),
+        format!("/results:ranking?order=lower_is_better&metric=json.time&benchmark_id={b}"),
+    ];
+    let count = |path: &str, body: &serde_json::Value| {
+        if path.starts_with("/results:stats") {
+            &body["groups"][0]["count"]
+        } else {
+            &body["entries"][0]["n"]
+        }
+        .as_u64()
+        .unwrap()
+    };
+    let mut held = Vec::new();
+    for (path, reordered) in [stats, ranking.as_str()].into_iter().zip(&reordered) {
+        let plain = get(&app, path, &[]).await;
+        assert_eq!(plain.status, StatusCode::OK, "{path}: {}", plain.text);
+        assert_eq!(plain.header("vary"), Some("Accept-Encoding"), "{path}: a cached answer varies by coding");
+        assert_eq!(count(path, &plain.json()), 1, "{path}: {}", plain.text);
+        let tag = plain.header("etag").unwrap().to_owned();
+        assert_eq!(get(&app, path, &[]).await.header("etag"), Some(tag.as_str()), "{path}");
+        let (gzip_tag, text) = gzip_answer(&app, path).await;
+        assert_eq!(text, plain.text, "{path}: the gzip copy holds the same bytes");
+        assert_ne!(gzip_tag, tag, "{path}: each coding has its own tag");
+        for path in [path, reordered.as_str()] {
+            let resp = get(&app, path, &[("If-None-Match", &tag)]).await;
+            assert_eq!(resp.status, StatusCode::NOT_MODIFIED, "{path}");
+            assert_eq!(resp.header("etag"), Some(tag.as_str()), "{path}");
+        }
+        held.push(tag);
+    }
+    // An upload, then a claim hiding it: each write gives every answer a new tag and body.
+    let new = upload(&app, &s, 11).await;
+    for (path, tag) in [stats, ranking.as_str()].into_iter().zip(&mut held) {
+        let resp = get(&app, path, &[("If-None-Match", tag.as_str())]).await;
+        assert_eq!(resp.status, StatusCode::OK, "{path}: the held answer is stale after an upload");
+        assert_ne!(resp.header("etag"), Some(tag.as_str()), "{path}");
+        assert_eq!(count(path, &resp.json()), 2, "{path}: {}", resp.text);
+        *tag = resp.header("etag").unwrap().to_owned();
+        assert_eq!(
+            get(&app, path, &[("If-None-Match", tag.as_str())]).await.status,
+            StatusCode::NOT_MODIFIED
+        );
+    }
+    let claim = format!("/results/{new}:claim");
+    let (status, body) =
+        app.call(Method::POST, &claim, Some(&s.admin.token), Some(json!({"message": "Wrong"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for (path, tag) in [stats, ranking.as_str()].into_iter().zip(&held) {
+        let resp = get(&app, path, &[("If-None-Match", tag.as_str())]).await;
+        assert_eq!(resp.status, StatusCode::OK, "{path}: the held answer is stale after a claim");
+        assert_ne!(resp.header("etag"), Some(tag.as_str()), "{path}");
+        assert_eq!(count(path, &resp.json()), 1, "{path}: the claimed result is hidden: {}", resp.text);
+    }
 });

@@ -111,3 +111,37 @@ backend_test!(bad_export_parameters_answer_422_in_the_contracts_shapes, |app| {
         "as GET /results: the first character is the direction"
     );
 });
+
+backend_test!(an_export_across_the_chunk_boundary_has_every_result_once_in_order, |app| {
+    let f = fixture(&app).await;
+    // One more than a chunk of the repository's export, uploaded in batches of at most 1,000,
+    // each executed a minute after the previous one (the default order).
+    let count = domain::result::EXPORT_CHUNK + 1;
+    let start = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z").unwrap();
+    let items: Vec<Value> = (0..count)
+        .map(|i| {
+            let when = (start + Duration::minutes(i as i64)).to_rfc3339();
+            super::batch::item(&f, json!(i), &when)
+        })
+        .collect();
+    let mut uploaded = Vec::new();
+    for batch in items.chunks(1000) {
+        let (status, body) = super::batch::post_batch(&app, &f, json!({ "results": batch })).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        uploaded.extend(body["results"].as_array().unwrap().iter().map(id_of));
+    }
+    let csv = app.raw(Method::GET, "/results:export?format=csv&columns=id&columns=json.time", None).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    assert_eq!(csv.header("etag"), None, "a streamed export is not held whole to be tagged");
+    let (header, rows) = csv_rows(&csv.text);
+    assert_eq!(header, ["id", "json.time"]);
+    let ids: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    let times: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
+    assert_eq!(ids, uploaded, "every result once, in execution order");
+    assert_eq!(times, (0..count).map(|i| i.to_string()).collect::<Vec<_>>());
+    let ndjson = app.raw(Method::GET, "/results:export?format=ndjson", None).await;
+    assert_eq!(ndjson.status, StatusCode::OK);
+    let lines: Vec<Value> = ndjson.text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.iter().map(id_of).collect::<Vec<_>>(), uploaded, "every result once, in order");
+    assert_eq!(lines[count - 1]["json"]["time"], json!(count - 1));
+});

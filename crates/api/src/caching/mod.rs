@@ -5,8 +5,9 @@
 //!   keep it but revalidate); a GET whose `If-None-Match` names the current tag is answered
 //!   `304 Not Modified` with those headers and no body. Other statuses and methods pass
 //!   unchanged.
-//! - The public result lists ([`CACHED_LISTS`]) depend only on their request line and on data
-//!   the change counter covers (`domain::result::ResultRepository::generation`). Their
+//! - The public result lists and the statistics and rankings computed from them
+//!   ([`CACHED_LISTS`]) depend only on their request line and on data the change counter
+//!   covers (`domain::result::ResultRepository::generation`). Their
 //!   answers are kept as bytes under (normalised request, counter value, coding), with a gzip
 //!   copy for clients that accept it, and their tag is derived from that key: a repeated list
 //!   costs one counter read and no serialisation, a 304 the counter read only. An answer is
@@ -14,7 +15,9 @@
 //!   before (no write committed in between), so it is exact on every replica.
 //! - `GET /results/{id}` is kept the same way (module `by_id`), but tagged with a digest of
 //!   its body, as before it was cached.
-//! - Any other GET is tagged with a digest of its body.
+//! - Any other GET is tagged with a digest of its body, except a streamed one (an export of
+//!   `/results:export`, of any size): tagging it would hold the whole body in memory, so it
+//!   passes without validators.
 
 mod by_id;
 mod store;
@@ -28,7 +31,7 @@ use std::{
 
 use actix_web::{
     Error, HttpRequest, HttpResponse, HttpResponseBuilder,
-    body::{BoxBody, MessageBody, to_bytes},
+    body::{BodySize, BoxBody, MessageBody, to_bytes},
     dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready},
     http::{
         Method, StatusCode,
@@ -46,9 +49,11 @@ pub use self::{
 };
 use crate::error::ApiError;
 
-/// Paths whose GET answers are cached as bytes: public result lists, whose answer depends on
-/// nothing but the path, the query and the data the change counter covers.
-pub const CACHED_LISTS: [&str; 2] = ["/results", "/results:search"];
+/// Paths whose GET answers are cached as bytes: public result lists, and the statistics and
+/// rankings of the results they select, whose answer depends on nothing but the path, the
+/// query and the data the change counter covers (results, their tags, benchmarks, sites and
+/// flavors with their specs and prices).
+pub const CACHED_LISTS: [&str; 4] = ["/results", "/results:search", "/results:stats", "/results:ranking"];
 
 /// Middleware adding validators to GET answers and serving cached result lists.
 #[derive(Clone)]
@@ -248,14 +253,17 @@ fn is_json(res: &HttpResponse<impl MessageBody>) -> bool {
     res.headers().get(header::CONTENT_TYPE).is_some_and(|value| value == "application/json")
 }
 
-/// A handler's answer with validators: a 200 gets the tag of its body (304 when the client
-/// holds it); anything else passes unchanged.
+/// A handler's answer with validators: a 200 of known size gets the tag of its body (304 when
+/// the client holds it); anything else, a streamed body included, passes unchanged.
 async fn tagged<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
     conditions: &Conditions,
     varies: bool,
 ) -> ServiceResponse<BoxBody> {
-    if res.status() != StatusCode::OK || res.headers().contains_key(header::ETAG) {
+    if res.status() != StatusCode::OK
+        || res.headers().contains_key(header::ETAG)
+        || matches!(res.response().body().size(), BodySize::Stream)
+    {
         return res.map_into_boxed_body();
     }
     let (req, response) = res.into_parts();
