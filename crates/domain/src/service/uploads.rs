@@ -316,7 +316,7 @@ fn new_result(
     let mut result_tags: Vec<Tag> = item.tags_ids.iter().filter_map(|id| tags.get(id).cloned()).collect();
     result_tags.sort_by(|a, b| a.name.cmp(&b.name));
     let new = NewResult {
-        id: ResultId::new_v7(),
+        id: ResultId::new_time_ordered(),
         upload_datetime: now,
         execution_datetime: context.execution,
         json: item.json,

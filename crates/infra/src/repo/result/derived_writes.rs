@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 use domain::{RepoError, result::NewResult};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
 use serde_json::{Value, json};
@@ -108,8 +108,9 @@ impl Derived {
             self.counts.into_iter().map(|((b, s, f), n)| json!({"b": b, "s": s, "f": f, "n": n})).collect(),
         );
         push(
-            add("result_day_count", "day", "d date", "d"),
-            self.days.into_iter().map(|(d, n)| json!({"d": d, "n": n})).collect(),
+            // Days since 1970-01-01: ISO text would name year 0, which PostgreSQL calls 1 BC.
+            add("result_day_count", "day", "d integer", "DATE '1970-01-01' + d"),
+            self.days.into_iter().map(|(d, n)| json!({"d": days_since_epoch(d), "n": n})).collect(),
         );
         push(
             add(
@@ -136,6 +137,11 @@ impl Derived {
         );
         out
     }
+}
+
+/// The days from 1970-01-01 to `day`.
+fn days_since_epoch(day: NaiveDate) -> i64 {
+    (day - DateTime::UNIX_EPOCH.date_naive()).num_days()
 }
 
 /// Adds the JSON records (`fields` and `n`) to the counts of `table` (`keys` and `n`).
