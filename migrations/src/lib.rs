@@ -16,6 +16,7 @@ mod m20261201_000010_api_keys;
 mod m20261201_000011_idempotency;
 mod m20261201_000012_derive_result_data;
 mod m20261201_000013_cheaper_result_inserts;
+mod m20261201_000014_number_context;
 pub mod schema;
 
 /// Every migration, in order.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_idempotency::Migration),
             Box::new(m20261201_000012_derive_result_data::Migration),
             Box::new(m20261201_000013_cheaper_result_inserts::Migration),
+            Box::new(m20261201_000014_number_context::Migration),
         ]
     }
 }

@@ -14,7 +14,9 @@
 //!
 //! SQLite is unchanged.
 
-use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
+use sea_orm_migration::prelude::*;
+
+use crate::schema::run_on_postgres;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -53,7 +55,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let mut sql = recreate(UNLESS_BY_APP);
         sql.push("DROP INDEX IF EXISTS ix_result_json".into());
-        run(manager, sql).await
+        run_on_postgres(manager, sql).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -61,17 +63,6 @@ impl MigrationTrait for Migration {
         sql.push(
             "CREATE INDEX IF NOT EXISTS ix_result_json ON result USING GIN (json jsonb_path_ops)".into(),
         );
-        run(manager, sql).await
+        run_on_postgres(manager, sql).await
     }
-}
-
-async fn run(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
-    if manager.get_database_backend() != DatabaseBackend::Postgres {
-        return Ok(());
-    }
-    let db = manager.get_connection();
-    for sql in statements {
-        db.execute_unprepared(&sql).await?;
-    }
-    Ok(())
 }

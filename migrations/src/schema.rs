@@ -145,3 +145,19 @@ pub fn index<T: IntoIden>(name: &str, table: T, cols: &[&'static str]) -> IndexC
     }
     idx.to_owned()
 }
+
+/// Runs `statements` in order on PostgreSQL; on any other backend does nothing (for
+/// migrations that only change what PostgreSQL alone has).
+pub async fn run_on_postgres(
+    manager: &SchemaManager<'_>,
+    statements: Vec<String>,
+) -> std::result::Result<(), DbErr> {
+    if manager.get_database_backend() != sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let db = manager.get_connection();
+    for sql in statements {
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}

@@ -22,7 +22,7 @@
 
 use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 
-mod postgres;
+pub(crate) mod postgres;
 mod sqlite;
 
 /// The tables this migration creates.

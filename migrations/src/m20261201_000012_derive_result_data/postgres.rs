@@ -43,7 +43,13 @@ pub fn up() -> Vec<String> {
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    sql.extend([numbers_function(), insert_trigger(), update_trigger(), delete_trigger(), PARK.to_owned()]);
+    sql.extend([
+        numbers_function(),
+        insert_trigger(Numbers::Plain),
+        update_trigger(Numbers::Plain),
+        delete_trigger(),
+        PARK.to_owned(),
+    ]);
     sql.extend([tag_insert_trigger(), tag_update_trigger(), tag_delete_trigger()]);
     for (name, event, referencing) in TRIGGERS {
         sql.push(format!(
@@ -115,10 +121,11 @@ fn numbers_function() -> String {
 }
 
 /// A trigger function named `name` with the variables `declare`, running `body` after taking
-/// the counter's lock.
+/// the counter's lock (replacing the function of that name, if any: migrations that change
+/// what a trigger does replace its function and keep the trigger).
 fn function(name: &str, declare: &str, body: &str) -> String {
     format!(
-        "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {declare} BEGIN {LOCK_COUNTER} \
+        "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {declare} BEGIN {LOCK_COUNTER} \
          {body} RETURN NULL; END $$"
     )
 }
@@ -189,11 +196,42 @@ fn add_number_counts(changes: &str, delta: i32) -> String {
 /// The variables of [`add_number_counts`] with a negative delta.
 const ZERO_KEYS: &str = "DECLARE zero_paths text[]; zero_values double precision[]; zero_benchmarks uuid[];";
 
-/// Stores the numbers of the `rows` (of `result`) matching `when`.
-fn insert_numbers(rows: &str, when: &str) -> String {
+/// What a row of `result_number` holds besides `(result_id, path, benchmark_id, value)`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Numbers {
+    /// Nothing (this migration).
+    Plain,
+    /// The result's site, flavor, execution time and `deleted` flag, copied from it (migration
+    /// `number_context`): statistics read the numbers without the results.
+    WithContext,
+}
+
+impl Numbers {
+    /// The copied columns, each preceded by a comma (empty for [`Numbers::Plain`]).
+    fn columns(self) -> &'static str {
+        match self {
+            Self::Plain => "",
+            Self::WithContext => ", site_id, flavor_id, execution_datetime, deleted",
+        }
+    }
+
+    /// Whether an updated row's numbers change (`o` before, `n` after, joined on id).
+    fn changed(self) -> String {
+        let columns = format!("json, benchmark_id{}", self.columns());
+        let of =
+            |alias: &str| columns.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ");
+        format!("({}) IS DISTINCT FROM ({})", of("o"), of("n"))
+    }
+}
+
+/// Stores the numbers of the `rows` (of `result`, aliased `n`) matching `when`.
+fn insert_numbers(rows: &str, when: &str, shape: Numbers) -> String {
+    let columns = shape.columns();
+    let values = columns.replace(", ", ", n.");
     format!(
-        "INSERT INTO result_number (result_id, path, benchmark_id, value) \
-         SELECT n.id, x.path, n.benchmark_id, x.value FROM {rows}, result_numbers(n.json) x WHERE {when};"
+        "INSERT INTO result_number (result_id, path, benchmark_id, value{columns}) \
+         SELECT n.id, x.path, n.benchmark_id, x.value{values} FROM {rows}, result_numbers(n.json) x \
+         WHERE {when};"
     )
 }
 
@@ -205,11 +243,12 @@ fn changes_of(rows: &str, alias: &str, delta: i32, when: &str) -> String {
     )
 }
 
-fn insert_trigger() -> String {
+/// The function of the insert trigger, storing numbers of the `shape`.
+pub(crate) fn insert_trigger(shape: Numbers) -> String {
     let changes = changes_of("new_rows n", "n", 1, "true");
     let body = format!(
         "{} {} {}",
-        insert_numbers("new_rows n", "true"),
+        insert_numbers("new_rows n", "true", shape),
         add_result_counts(&changes, "result_tag"),
         add_number_counts(&changes, 1)
     );
@@ -221,14 +260,12 @@ const DERIVED_FROM: &str = "(o.deleted, o.benchmark_id, o.site_id, o.flavor_id, 
     o.json) IS DISTINCT FROM (n.deleted, n.benchmark_id, n.site_id, n.flavor_id, n.execution_datetime, \
     n.json)";
 
-/// Whether an updated row's numbers change (`o` before, `n` after, joined on id).
-const NUMBERS_FROM: &str = "(o.json, o.benchmark_id) IS DISTINCT FROM (n.json, n.benchmark_id)";
-
 /// Updates changing nothing derived (most rows of most updates) cost a join and nothing else.
 /// The old rows' numbers are subtracted before they are replaced, the new ones added after;
 /// only rows whose document or benchmark changed are re-read (`OFFSET 0` keeps the planner from
-/// walking every document before filtering).
-fn update_trigger() -> String {
+/// walking every document before filtering). Numbers of the `shape` are stored.
+pub(crate) fn update_trigger(shape: Numbers) -> String {
+    let numbers_from = shape.changed();
     let before = "old_rows o LEFT JOIN new_rows n ON n.id = o.id";
     let after = "new_rows n LEFT JOIN old_rows o ON o.id = n.id";
     let old_changed = changes_of(before, "o", -1, &format!("(n.id IS NULL OR {DERIVED_FROM})"));
@@ -238,15 +275,16 @@ fn update_trigger() -> String {
            WHERE o.id IS NULL OR n.id IS NULL OR {DERIVED_FROM}) THEN RETURN NULL; END IF; \
          {} {} \
          DELETE FROM result_number x USING (SELECT o.id FROM {before} \
-           WHERE n.id IS NULL OR {NUMBERS_FROM} OFFSET 0) g WHERE x.result_id = g.id; \
+           WHERE n.id IS NULL OR {numbers_from} OFFSET 0) g WHERE x.result_id = g.id; \
          DELETE FROM result_number x USING new_rows n WHERE x.result_id = n.id \
            AND NOT EXISTS (SELECT 1 FROM old_rows o WHERE o.id = n.id); \
          {} {}",
         add_result_counts(&format!("{old_changed} UNION ALL {new_changed}"), "result_tag"),
         add_number_counts(&old_changed, -1),
         insert_numbers(
-            &format!("(SELECT n.* FROM {after} WHERE o.id IS NULL OR {NUMBERS_FROM} OFFSET 0) n"),
-            "true"
+            &format!("(SELECT n.* FROM {after} WHERE o.id IS NULL OR {numbers_from} OFFSET 0) n"),
+            "true",
+            shape,
         ),
         add_number_counts(&new_changed, 1),
     );

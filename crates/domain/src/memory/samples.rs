@@ -3,17 +3,17 @@
 use crate::{
     Id, RepoError,
     result::ResultFilter,
-    statistics::{Sample, SampleQuery, SampleSource},
+    statistics::{Sample, SampleQuery, SampleSource, Samples},
 };
 
 use super::{MemoryStore, json::at_path, results::selected};
 
 #[async_trait::async_trait]
 impl SampleSource for MemoryStore {
-    async fn samples(&self, query: &SampleQuery) -> Result<Vec<Sample>, RepoError> {
+    async fn samples(&self, query: &SampleQuery) -> Result<Samples, RepoError> {
         let tables = self.lock();
         let filter = ResultFilter { owner: None, ..query.filter.clone() };
-        Ok(tables
+        let each: Vec<Sample> = tables
             .results
             .values()
             .filter(|row| selected(&tables, &filter, row))
@@ -27,6 +27,7 @@ impl SampleSource for MemoryStore {
                     .and_then(serde_json::Value::as_f64),
                 keys: query.json_keys.iter().map(|path| at_path(&row.json, path).cloned()).collect(),
             })
-            .collect())
+            .collect();
+        Ok(each.into())
     }
 }

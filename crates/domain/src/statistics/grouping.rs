@@ -5,7 +5,7 @@ use std::{cmp::Ordering, collections::HashMap};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{GroupBy, Sample};
+use super::{GroupBy, Sample, Samples};
 
 /// One part of a group's key, as read from the samples.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,9 +36,24 @@ pub struct Grouped {
 
 /// Splits `samples` by the keys `by`. A sample without a numeric value is counted in
 /// `skipped` once, whatever its keys; a sample with several tags counts in each tag's group.
-pub fn group_samples(samples: Vec<Sample>, by: &[GroupBy]) -> Grouped {
-    let mut grouped = Grouped::default();
-    for sample in samples {
+/// A run's values go to the group of its context (runs have no tags nor JSON keys).
+pub fn group_samples(samples: impl Into<Samples>, by: &[GroupBy]) -> Grouped {
+    let Samples { each, runs, skipped } = samples.into();
+    let mut grouped = Grouped { skipped, ..Grouped::default() };
+    for run in runs {
+        let context = Sample {
+            benchmark_id: run.benchmark_id,
+            site_id: run.site_id,
+            flavor_id: run.flavor_id,
+            tags_ids: Vec::new(),
+            value: None,
+            keys: Vec::new(),
+        };
+        for key in keys_of(&context, by) {
+            grouped.groups.entry(key).or_default().extend_from_slice(&run.values);
+        }
+    }
+    for sample in each {
         let Some(value) = sample.value else {
             grouped.skipped += 1;
             continue;

@@ -101,15 +101,50 @@ pub struct Sample {
     pub keys: Vec<Option<Value>>,
 }
 
+/// The metric values of matching visible results that share one benchmark, site and flavor
+/// (a store that can aggregate reads them so, one run per context, rather than one
+/// [`Sample`] per result). Only read for queries without tags and JSON keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleRun {
+    /// Benchmark.
+    pub benchmark_id: Uuid,
+    /// Site.
+    pub site_id: Uuid,
+    /// Flavor.
+    pub flavor_id: Uuid,
+    /// The numeric values, one per result, in any order.
+    pub values: Vec<f64>,
+}
+
+/// What a [`SampleSource`] reads: samples of single results, runs of values sharing a
+/// context, and the number of matching results counted in neither because their metric is
+/// missing or not a number.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Samples {
+    /// One per result.
+    pub each: Vec<Sample>,
+    /// One per context.
+    pub runs: Vec<SampleRun>,
+    /// Matching results without a numeric value, besides the samples of `each` without one.
+    pub skipped: u64,
+}
+
+impl From<Vec<Sample>> for Samples {
+    fn from(each: Vec<Sample>) -> Self {
+        Self { each, ..Self::default() }
+    }
+}
+
 /// Port: the samples of the results a filter matches, hidden (claimed or deleted) ones
 /// excluded.
 #[async_trait::async_trait]
 pub trait SampleSource: Send + Sync {
-    /// Every matching visible result as a [`Sample`], in any order.
+    /// Every matching visible result, as a [`Sample`] or a value of a [`SampleRun`] (or counted
+    /// in [`Samples::skipped`] when its metric is not a number), in any order.
     ///
     /// # Errors
     /// Backend failures.
-    async fn samples(&self, query: &SampleQuery) -> Result<Vec<Sample>, RepoError>;
+    async fn samples(&self, query: &SampleQuery) -> Result<Samples, RepoError>;
 }
 
 #[cfg(test)]

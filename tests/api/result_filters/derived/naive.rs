@@ -189,6 +189,21 @@ pub async fn assert_derived_exact(app: &TestApp, after: &str) -> Snapshot {
     assert_eq!(stored.numbers, expected.numbers, "result_number after {after}");
     assert_eq!(stored.number_counts, expected.number_counts, "result_number_count after {after}");
     assert_eq!(stored.path_counts, expected.path_counts, "result_path_count after {after}");
+    if app.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // Each number copies its result's context and visibility (migration `number_context`).
+        let stale = rows(
+            app,
+            "SELECT x.result_id, x.path FROM result_number x JOIN result r ON r.id = x.result_id \
+             WHERE (x.site_id, x.flavor_id, x.execution_datetime, x.deleted) \
+             IS DISTINCT FROM (r.site_id, r.flavor_id, r.execution_datetime, r.deleted)",
+        )
+        .await;
+        assert!(
+            stale.is_empty(),
+            "{} numbers with another context than their result after {after}",
+            stale.len()
+        );
+    }
     snapshot
 }
 

@@ -80,7 +80,7 @@ impl Derived {
                 *d.tag_counts.entry((tag.uuid(), context)).or_default() += 1;
             }
             for (path, value) in numeric_leaves(&r.json) {
-                d.numbers.push(json!({"r": r.id, "p": path, "b": benchmark, "v": value}));
+                d.numbers.push(json!({"r": r.id, "p": path, "v": value}));
                 *d.number_counts.entry((path.clone(), value.to_bits(), benchmark)).or_default() += 1;
                 *d.path_counts.entry((path, benchmark)).or_default() += 1;
             }
@@ -98,8 +98,11 @@ impl Derived {
             }
         };
         push(
-            "INSERT INTO result_number (result_id, path, benchmark_id, value) \
-             SELECT r, p, b, v FROM json_to_recordset($1::json) AS x(r uuid, p text, b uuid, v float8)"
+            // The result's benchmark, site, flavor, time and flag are copied from its new row.
+            "INSERT INTO result_number (result_id, path, value, benchmark_id, site_id, flavor_id, \
+             execution_datetime, deleted) SELECT r.id, x.p, x.v, r.benchmark_id, r.site_id, r.flavor_id, \
+             r.execution_datetime, r.deleted FROM json_to_recordset($1::json) AS x(r uuid, p text, v float8) \
+             JOIN result r ON r.id = x.r"
                 .to_owned(),
             self.numbers,
         );

@@ -11,7 +11,7 @@ use domain::{
     result::{ResultFilter, ResultSort},
 };
 use sea_orm::{
-    ConnectionTrait, Statement,
+    ConnectionTrait, DatabaseBackend, Statement,
     sea_query::{Alias, Expr, ExprTrait, SelectStatement},
 };
 
@@ -58,6 +58,17 @@ fn json_bytes(value: &serde_json::Value) -> usize {
     }
 }
 
+/// `(g, n)`: the change counter and the number of results `filter` lists, counted.
+pub(super) fn count_statement(
+    backend: DatabaseBackend,
+    filter: &ResultFilter,
+    joins: &Joins,
+) -> SelectStatement {
+    let mut q = base_query(backend, filter, joins, Scope::Listing);
+    q.expr_as(Expr::cust(GENERATION), Alias::new("g")).expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
+    q
+}
+
 impl SeaResultRepository {
     /// One attempt at a list page.
     pub(super) async fn list_once(
@@ -69,12 +80,8 @@ impl SeaResultRepository {
         let backend = self.db.get_database_backend();
         let joins = joins_for(filter, sort);
         let number_sort = NumberSort::of(filter, sort, &joins);
-        let mut count_q = derived::total_statement(backend, filter).unwrap_or_else(|| {
-            let mut q = base_query(backend, filter, &joins, Scope::Listing);
-            q.expr_as(Expr::cust(GENERATION), Alias::new("g"))
-                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"));
-            q
-        });
+        let mut count_q = derived::total_statement(backend, filter)
+            .unwrap_or_else(|| count_statement(backend, filter, &joins));
         if let Some(by_number) = &number_sort {
             count_q.expr_as(by_number.coverage(), Alias::new("m"));
         }

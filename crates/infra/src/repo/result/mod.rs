@@ -11,6 +11,7 @@ mod derived_writes;
 mod export;
 mod list;
 mod load;
+mod number_samples;
 mod query;
 mod samples;
 

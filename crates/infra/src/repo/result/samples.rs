@@ -1,4 +1,5 @@
-//! [`SampleSource`] on SeaORM: one statement reading, for each matching visible result, its
+//! [`SampleSource`] on SeaORM. On PostgreSQL, queries the numeric leaves cover read them
+//! (`number_samples`); every other query is one statement reading, for each matching visible result, its
 //! references, the JSON text at the metric and at the JSON group keys and, when asked, its tags
 //! (one row per tag, merged here), streamed. Values are parsed here; statistics are the
 //! domain's.
@@ -6,7 +7,7 @@
 use domain::{
     RepoError,
     result::ResultFilter,
-    statistics::{Sample, SampleQuery, SampleSource},
+    statistics::{Sample, SampleQuery, SampleSource, Samples},
 };
 use futures_util::StreamExt;
 use sea_orm::{
@@ -18,6 +19,7 @@ use uuid::Uuid;
 
 use super::{
     SeaResultRepository,
+    number_samples::covered_metric,
     query::{Scope, base_query, col, joins_for},
 };
 use crate::{
@@ -108,8 +110,11 @@ impl SeaResultRepository {
 
 #[async_trait::async_trait]
 impl SampleSource for SeaResultRepository {
-    async fn samples(&self, query: &SampleQuery) -> Result<Vec<Sample>, RepoError> {
-        read_retrying(|| self.samples_once(query)).await
+    async fn samples(&self, query: &SampleQuery) -> Result<Samples, RepoError> {
+        match covered_metric(self.db.get_database_backend(), query) {
+            Some(path) => read_retrying(|| self.number_samples_once(query, &path)).await,
+            None => read_retrying(|| self.samples_once(query)).await.map(Samples::from),
+        }
     }
 }
 
