@@ -242,3 +242,29 @@ backend_test!(groups_of_one_priced_flavor_carry_the_price_and_p50_per_price, |ap
     let sites = stats(&app, &w, "&group_by=site").await;
     assert!(sites["groups"][0].get("price").is_none(), "a site's group holds several flavors");
 });
+
+backend_test!(execution_dates_and_a_rejected_claim_change_what_counts, |app| {
+    let w = world(&app).await;
+    let (small, t1) = (&w.flavors[0], &w.tags[0]);
+    let old = "2020-05-20T10:00:00Z";
+    let early = upload_by(&app, &w.f.user, &w.bench, small, json!({"score": 100}), old, &[]).await;
+    upload_by(&app, &w.f.user, &w.bench, small, json!({"score": "n/a"}), old, &[t1]).await;
+    let only_old = stats(&app, &w, "&execution_before=2020-05-21&group_by=flavor").await;
+    assert_eq!(only_old["skipped"], json!(1), "{only_old}");
+    assert_group(&only_old["groups"][0], &[100.0]);
+    let recent = stats(&app, &w, "&execution_after=2020-05-21&group_by=flavor").await;
+    assert_eq!(recent["skipped"], json!(3), "{recent}");
+    assert_group(&recent["groups"][1], &[1.0, 2.0, 3.0, 4.0]);
+
+    let path = format!("/results/{early}:claim");
+    let (status, claim) =
+        app.call(Method::POST, &path, Some(&w.f.admin.token), Some(json!({"message": "odd"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{claim}");
+    let hidden = stats(&app, &w, "&execution_before=2020-05-21").await;
+    assert_eq!((&hidden["groups"], &hidden["skipped"]), (&json!([]), &json!(1)), "claimed: {hidden}");
+    let reject = format!("/reports/claims/{}:reject", id_of(&claim));
+    let (status, body) = app.call(Method::POST, &reject, Some(&w.f.admin.token), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let back = stats(&app, &w, "&execution_before=2020-05-21").await;
+    assert_group(&back["groups"][0], &[100.0]);
+});

@@ -130,6 +130,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::statistics::SampleRun;
 
     fn sample(value: Option<f64>, tags: &[Uuid], key: Option<Value>) -> Sample {
         Sample {
@@ -169,6 +170,29 @@ mod tests {
     fn no_group_by_is_one_group() {
         let grouped = group_samples(vec![sample(Some(1.0), &[], None), sample(Some(2.0), &[], None)], &[]);
         assert_eq!(grouped.groups[&Vec::new()], vec![1.0, 2.0]);
+    }
+
+    #[test]
+    fn runs_join_their_context_group_and_precounted_skips_add_up() {
+        let (small, large) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let run = |flavor_id, values: &[f64]| SampleRun {
+            benchmark_id: Uuid::nil(),
+            site_id: Uuid::nil(),
+            flavor_id,
+            values: values.to_vec(),
+        };
+        let mut one = sample(Some(7.0), &[], None);
+        one.flavor_id = small;
+        let samples = Samples {
+            each: vec![one, sample(None, &[], None)],
+            runs: vec![run(small, &[1.0, 2.0]), run(large, &[3.0]), run(small, &[4.0])],
+            skipped: 5,
+        };
+        let grouped = group_samples(samples, &[GroupBy::Flavor]);
+        assert_eq!(grouped.skipped, 6);
+        assert_eq!(grouped.groups[&vec![KeyPart::Flavor(small)]], vec![1.0, 2.0, 4.0, 7.0]);
+        assert_eq!(grouped.groups[&vec![KeyPart::Flavor(large)]], vec![3.0]);
+        assert_eq!(grouped.groups.len(), 2);
     }
 
     #[test]
