@@ -48,6 +48,7 @@ pub mod api_key;
 pub mod benchmark;
 pub mod claim;
 pub mod error;
+pub mod export;
 pub mod filter;
 pub mod flavor;
 pub mod flavor_spec;

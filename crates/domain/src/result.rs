@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+pub use crate::export::{EXPORT_CHUNK, ExportRow, ResultSink};
 use crate::{
     BenchmarkId, FlavorId, Page, PageRequest, RepoError, ResultId, SiteId, SortKey, TagId,
     benchmark::Benchmark,
@@ -241,20 +242,11 @@ pub trait ResultRepository: Send + Sync {
         loop {
             let page = self.list(filter, sort, request).await?;
             let last = !page.has_next();
-            if page.items.is_empty() || !sink.accept(page.items).await || last {
+            let rows = page.items.into_iter().map(ExportRow::from_result).collect::<Result<Vec<_>, _>>()?;
+            if rows.is_empty() || !sink.accept(rows).await || last {
                 return Ok(());
             }
             request.page += 1;
         }
     }
-}
-
-/// How many results an export hands over at once.
-pub const EXPORT_CHUNK: usize = 1000;
-
-/// Where an export sends its results.
-#[async_trait::async_trait]
-pub trait ResultSink: Send {
-    /// Takes the next results, in order; `false` when it wants no more (the client left).
-    async fn accept(&mut self, results: Vec<BenchmarkResult>) -> bool;
 }

@@ -2,7 +2,7 @@
 //! text of its cell. Absent values (a flavor without a price, a JSON path that is missing)
 //! are empty cells.
 
-use domain::{flavor_spec::FlavorSpec, result::BenchmarkResult};
+use domain::{export::ExportRow, flavor_spec::FlavorSpec};
 use serde_json::Value;
 
 use crate::{error::field_error, reply::datetime};
@@ -62,12 +62,14 @@ impl Column {
         }
     }
 
-    /// The cell of this column for `r`.
-    pub fn cell(&self, r: &BenchmarkResult) -> String {
+    /// The cell of this column for `r`, whose document is `document` when a JSON path column
+    /// needs it parsed.
+    pub fn cell(&self, r: &ExportRow, document: Option<&Value>) -> String {
         match self {
             Self::Field(name) => field(name, r),
             Self::JsonPath(path) => {
-                let found = path.iter().try_fold(&r.json, |value, key| match value {
+                let Some(document) = document else { return String::new() };
+                let found = path.iter().try_fold(document, |value, key| match value {
                     Value::Object(map) => map.get(key),
                     Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
                     _ => None,
@@ -87,7 +89,7 @@ fn text(value: &Value) -> String {
     }
 }
 
-fn field(name: &str, r: &BenchmarkResult) -> String {
+fn field(name: &str, r: &ExportRow) -> String {
     match name {
         "id" => r.id.to_string(),
         "execution_datetime" => datetime(&r.execution_datetime).as_str().to_owned(),
@@ -101,7 +103,7 @@ fn field(name: &str, r: &BenchmarkResult) -> String {
             names.sort_unstable();
             names.join(";")
         }
-        "json" => r.json.to_string(),
+        "json" => r.json.get().to_owned(),
         spec => spec_field(spec, &r.flavor.spec).unwrap_or_default(),
     }
 }

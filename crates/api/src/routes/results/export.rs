@@ -10,14 +10,16 @@
 use actix_web::{HttpResponse, web::Bytes};
 use domain::{
     DomainError,
-    result::{BenchmarkResult, ResultSink, ResultSort},
+    export::ExportRow,
+    result::{ResultSink, ResultSort},
 };
 use paperclip::actix::{api_v2_operation, web};
 use tokio::sync::mpsc;
 
 use super::{
-    ListResultsQuery, ResultOut,
+    ListResultsQuery,
     columns::{Column, DEFAULT_COLUMNS},
+    export_lines::{Format, Lines},
     result_filter,
 };
 use crate::{
@@ -52,36 +54,6 @@ impl QuerySpec for ExportResultsQuery {
     ];
 }
 
-/// What the export writes.
-enum Format {
-    Csv(Vec<Column>),
-    Ndjson,
-}
-
-impl Format {
-    /// The body of `results`, one line each.
-    fn encode(&self, results: Vec<BenchmarkResult>) -> Result<Bytes, DomainError> {
-        let failed = |e: &dyn std::fmt::Display| DomainError::Internal(format!("encoding an export: {e}"));
-        match self {
-            Format::Csv(columns) => {
-                let mut out = csv::Writer::from_writer(Vec::new());
-                for r in &results {
-                    out.write_record(columns.iter().map(|c| c.cell(r))).map_err(|e| failed(&e))?;
-                }
-                out.into_inner().map(Bytes::from).map_err(|e| failed(&e))
-            }
-            Format::Ndjson => {
-                let mut out = Vec::new();
-                for r in results {
-                    serde_json::to_writer(&mut out, &ResultOut::from(r)).map_err(|e| failed(&e))?;
-                    out.push(b'\n');
-                }
-                Ok(Bytes::from(out))
-            }
-        }
-    }
-}
-
 /// Encodes each chunk and passes it on; declines more once the response is gone.
 struct ChannelSink {
     format: Format,
@@ -90,8 +62,8 @@ struct ChannelSink {
 
 #[async_trait::async_trait]
 impl ResultSink for ChannelSink {
-    async fn accept(&mut self, results: Vec<BenchmarkResult>) -> bool {
-        let encoded = self.format.encode(results);
+    async fn accept(&mut self, rows: Vec<ExportRow>) -> bool {
+        let encoded = self.format.encode(&rows);
         let failed = encoded.is_err();
         self.tx.send(encoded).await.is_ok() && !failed
     }
@@ -121,7 +93,9 @@ pub async fn export_results(
                 head.write_record(&names).ok().and_then(|()| head.into_inner().ok()).unwrap_or_default();
             (Format::Csv(columns), Bytes::from(head), ("text/csv; charset=utf-8", "results.csv"))
         }
-        "ndjson" => (Format::Ndjson, Bytes::new(), ("application/x-ndjson", "results.ndjson")),
+        "ndjson" => {
+            (Format::Ndjson(Lines::default()), Bytes::new(), ("application/x-ndjson", "results.ndjson"))
+        }
         _ => return Err(field_error("query", "format", "Must be one of: csv, ndjson.")),
     };
     let (tx, mut rx) = mpsc::channel(2);

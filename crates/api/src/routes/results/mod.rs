@@ -350,6 +350,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 mod batch;
 mod columns;
 pub mod export;
+mod export_lines;
 mod ranking;
 mod stats;
 

@@ -1,22 +1,103 @@
 //! Exports: one streamed statement over the selected result rows (rows are read off the
 //! connection as they are consumed, with no buffering of the whole answer on either backend),
-//! read in chunks of [`EXPORT_CHUNK`] rows; each
-//! chunk gets its benchmarks, sites, flavors and tags with one statement per table and is
-//! handed to the sink before the next is read, so memory stays constant however many rows
-//! match.
+//! read in chunks of [`EXPORT_CHUNK`] rows. Each chunk gets its tags with one statement and the
+//! benchmarks, sites and flavors not seen before in the export with one statement per table;
+//! rows share them. Documents are read as JSON text and made compact without building a tree.
+//! Each chunk is handed to the sink before the next is read, so memory stays constant however
+//! many rows match.
 
+use std::{collections::HashMap, sync::Arc};
+
+use chrono::{DateTime, Utc};
 use domain::{
     RepoError, SortKey,
-    result::{EXPORT_CHUNK, ResultFilter, ResultSink, ResultSort},
+    benchmark::Benchmark,
+    flavor::Flavor,
+    result::{EXPORT_CHUNK, ExportRow, ResultFilter, ResultSink, ResultSort},
+    site::Site,
 };
 use futures_util::StreamExt;
-use sea_orm::{FromQueryResult, StreamTrait};
+use sea_orm::{
+    ConnectionTrait, IdenStatic, Iterable, QueryResult, StreamTrait,
+    sea_query::{Alias, Expr},
+};
+use serde_json::value::RawValue;
+use uuid::Uuid;
 
 use super::{
     SeaResultRepository,
-    query::{Scope, apply_sort, base_query, joins_for, select_prefixed},
+    load::related,
+    query::{Scope, apply_sort, base_query, joins_for},
 };
-use crate::{entity::result, error::DbResultExt};
+use crate::{
+    entity::result::{self, Column as R},
+    error::DbResultExt,
+    repo::moderated::SeaModerated,
+};
+
+/// A result row as read, before its catalog entries and tags are attached.
+struct RawRow {
+    id: Uuid,
+    upload_datetime: DateTime<Utc>,
+    execution_datetime: DateTime<Utc>,
+    benchmark_id: Uuid,
+    site_id: Uuid,
+    flavor_id: Uuid,
+    json: Box<RawValue>,
+}
+
+impl RawRow {
+    fn read(row: &QueryResult) -> Result<Self, RepoError> {
+        let text: String = row.try_get("", "json_text").repo()?;
+        Ok(Self {
+            id: row.try_get("", R::Id.as_str()).repo()?,
+            upload_datetime: row.try_get("", R::UploadDatetime.as_str()).repo()?,
+            execution_datetime: row.try_get("", R::ExecutionDatetime.as_str()).repo()?,
+            benchmark_id: row.try_get("", R::BenchmarkId.as_str()).repo()?,
+            site_id: row.try_get("", R::SiteId.as_str()).repo()?,
+            flavor_id: row.try_get("", R::FlavorId.as_str()).repo()?,
+            json: compact(&text)?,
+        })
+    }
+}
+
+/// `text` as compact JSON (PostgreSQL writes `jsonb` with a space after `:` and `,`).
+fn compact(text: &str) -> Result<Box<RawValue>, RepoError> {
+    let bad = |e: &dyn std::fmt::Display| RepoError::Backend(format!("a stored document: {e}"));
+    let mut out = Vec::with_capacity(text.len());
+    let mut reader = serde_json::Deserializer::from_str(text);
+    serde_transcode::transcode(&mut reader, &mut serde_json::Serializer::new(&mut out))
+        .map_err(|e| bad(&e))?;
+    let out = String::from_utf8(out).map_err(|e| bad(&e))?;
+    RawValue::from_string(out).map_err(|e| bad(&e))
+}
+
+/// The benchmarks, sites and flavors an export has met, shared by its rows.
+#[derive(Default)]
+struct Catalog {
+    benchmarks: HashMap<Uuid, Arc<Benchmark>>,
+    sites: HashMap<Uuid, Arc<Site>>,
+    flavors: HashMap<Uuid, Arc<Flavor>>,
+}
+
+/// Loads the entries of `known`'s kind that the rows name and it lacks.
+async fn learn<T: SeaModerated>(
+    db: &impl ConnectionTrait,
+    known: &mut HashMap<Uuid, Arc<T>>,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<(), RepoError> {
+    let mut missing: Vec<Uuid> = ids.filter(|id| !known.contains_key(id)).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    for (id, item) in related::<T>(db, missing).await? {
+        known.insert(id, Arc::new(item));
+    }
+    Ok(())
+}
+
+fn entry<T>(known: &HashMap<Uuid, Arc<T>>, id: Uuid) -> Result<Arc<T>, RepoError> {
+    known.get(&id).cloned().ok_or(RepoError::NotFound)
+}
 
 impl SeaResultRepository {
     /// Streams the results of a list (`Scope::Listing`), in `sort` order, to `sink`.
@@ -29,17 +110,20 @@ impl SeaResultRepository {
         let backend = self.db.get_database_backend();
         let mut q = base_query(backend, filter, &joins_for(filter, sort), Scope::Listing);
         apply_sort(backend, &mut q, sort);
-        select_prefixed::<result::Entity>(&mut q, "r_");
+        for column in R::iter().filter(|c| !matches!(c, R::Json)) {
+            q.expr_as(Expr::col((result::Entity, column)), Alias::new(column.as_str()));
+        }
+        q.expr_as(Expr::cust("CAST(result.json AS TEXT)"), Alias::new("json_text"));
         let mut rows = self.db.stream(&q).await.repo()?;
+        let mut catalog = Catalog::default();
         let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
         loop {
             let next = rows.next().await.transpose().repo()?;
             if let Some(row) = &next {
-                chunk.push(result::Model::from_query_result(row, "r_").repo()?);
+                chunk.push(RawRow::read(row)?);
             }
             if chunk.len() == EXPORT_CHUNK || (next.is_none() && !chunk.is_empty()) {
-                let mut items = self.assemble(std::mem::take(&mut chunk)).await?;
-                self.attach_tags(&mut items).await?;
+                let items = self.complete(&mut catalog, std::mem::take(&mut chunk)).await?;
                 if !sink.accept(items).await {
                     return Ok(());
                 }
@@ -48,5 +132,39 @@ impl SeaResultRepository {
                 return Ok(());
             }
         }
+    }
+
+    /// The export rows of `chunk`: catalog entries from (and into) `catalog`, tags read now.
+    async fn complete(&self, catalog: &mut Catalog, chunk: Vec<RawRow>) -> Result<Vec<ExportRow>, RepoError> {
+        learn(&self.db, &mut catalog.benchmarks, chunk.iter().map(|r| r.benchmark_id)).await?;
+        learn(&self.db, &mut catalog.sites, chunk.iter().map(|r| r.site_id)).await?;
+        learn(&self.db, &mut catalog.flavors, chunk.iter().map(|r| r.flavor_id)).await?;
+        let mut tags = self.tags_of(chunk.iter().map(|r| r.id).collect()).await?;
+        chunk
+            .into_iter()
+            .map(|r| {
+                Ok(ExportRow {
+                    id: r.id.into(),
+                    upload_datetime: r.upload_datetime,
+                    execution_datetime: r.execution_datetime,
+                    json: r.json,
+                    benchmark: entry(&catalog.benchmarks, r.benchmark_id)?,
+                    site: entry(&catalog.sites, r.site_id)?,
+                    flavor: entry(&catalog.flavors, r.flavor_id)?,
+                    tags: tags.remove(&r.id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn documents_are_made_compact_with_their_text_intact() {
+        let stored = r#"{"a": [1, 2.5, {"b": "x, y: z"}], "c": null, "d": "é\"q"}"#;
+        assert_eq!(compact(stored).unwrap().get(), r#"{"a":[1,2.5,{"b":"x, y: z"}],"c":null,"d":"é\"q"}"#);
     }
 }

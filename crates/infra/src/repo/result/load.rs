@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use domain::{RepoError, benchmark::Benchmark, flavor::Flavor, result::BenchmarkResult, site::Site};
+use domain::{
+    RepoError, benchmark::Benchmark, flavor::Flavor, result::BenchmarkResult, site::Site, tag::Tag,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
@@ -25,7 +27,7 @@ use crate::{
 /// distinct benchmarks, sites and flavors: loading them apart keeps the page statement to the
 /// result table (so PostgreSQL can sort and limit before anything else) and decodes each schema
 /// once.
-async fn related<R: SeaModerated>(
+pub(super) async fn related<R: SeaModerated>(
     db: &impl ConnectionTrait,
     ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, R>, RepoError> {
@@ -101,10 +103,18 @@ impl SeaResultRepository {
 
     /// Fills in the tags of these results with one query.
     pub(super) async fn attach_tags(&self, items: &mut [BenchmarkResult]) -> Result<(), RepoError> {
-        if items.is_empty() {
-            return Ok(());
+        let mut tags_of = self.tags_of(items.iter().map(|r| r.id.uuid()).collect()).await?;
+        for item in items.iter_mut() {
+            item.tags = tags_of.remove(&item.id.uuid()).unwrap_or_default();
         }
-        let ids: Vec<Uuid> = items.iter().map(|r| r.id.uuid()).collect();
+        Ok(())
+    }
+
+    /// The tags of these results, each list by name, with one query.
+    pub(super) async fn tags_of(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, Vec<Tag>>, RepoError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let mut tq = Query::select();
         tq.from(result_tag::Entity)
             .inner_join(
@@ -115,17 +125,15 @@ impl SeaResultRepository {
             .expr_as(Expr::col((result_tag::Entity, result_tag::Column::ResultId)), Alias::new("result_id"))
             .and_where(Expr::col((result_tag::Entity, result_tag::Column::ResultId)).is_in(ids));
         select_prefixed::<tag::Entity>(&mut tq, "t_");
-        let mut tags_of: HashMap<Uuid, Vec<_>> = HashMap::new();
+        let mut tags_of: HashMap<Uuid, Vec<Tag>> = HashMap::new();
         for row in self.db.query_all(&tq).await.repo()? {
             let result_id: Uuid = row.try_get("", "result_id").repo()?;
             let t = tag::Model::from_query_result(&row, "t_").repo()?;
             tags_of.entry(result_id).or_default().push(tag_repo::to_domain(t));
         }
-        for item in items.iter_mut() {
-            let mut tags = tags_of.remove(&item.id.uuid()).unwrap_or_default();
+        for tags in tags_of.values_mut() {
             tags.sort_by(|a, b| a.name.cmp(&b.name));
-            item.tags = tags;
         }
-        Ok(())
+        Ok(tags_of)
     }
 }
