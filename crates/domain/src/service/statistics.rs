@@ -147,6 +147,7 @@ impl StatisticsService {
             metric: request.metric.clone(),
             json_keys: json_keys.collect(),
             tags: request.group_by.contains(&GroupBy::Tag),
+            count_skipped: true,
         };
         let grouped = group_samples(self.ports.samples.samples(&query).await?, &request.group_by);
         let mut names = Names::default();
@@ -181,6 +182,7 @@ impl StatisticsService {
             metric: request.metric,
             json_keys: Vec::new(),
             tags: false,
+            count_skipped: false,
         };
         let by = match request.by {
             RankTarget::Flavor => GroupBy::Flavor,

@@ -81,6 +81,9 @@ pub struct SampleQuery {
     pub json_keys: Vec<Vec<String>>,
     /// Whether each sample needs its tags.
     pub tags: bool,
+    /// Whether the caller reports how many matching results have no numeric value (a ranking
+    /// does not): when false, a store may leave [`Samples::skipped`] at 0 instead of counting.
+    pub count_skipped: bool,
 }
 
 /// One matching visible result, reduced to what statistics need.

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use uuid::Uuid;
 
 use super::{
-    compare::{mann_whitney_p, median_ci95},
+    compare::{mann_whitney_p_sorted, median_ci95},
     describe::{coefficient_of_variation, mean, quantile, sample_stddev, sort_values},
 };
 use crate::DomainError;
@@ -197,7 +197,7 @@ pub fn rank<T>(candidates: Vec<Candidate<T>>, settings: RankingSettings) -> Resu
                 entry.delta_pct =
                     (*base_median != 0.0).then(|| (entry.median - base_median) / base_median.abs() * 100.0);
                 if *base_id != candidate.id {
-                    entry.p_value = mann_whitney_p(&candidate.values, base_values);
+                    entry.p_value = mann_whitney_p_sorted(&candidate.values, base_values);
                     entry.significant = entry.p_value.map(|p| p < 0.05);
                 }
             }

@@ -5,7 +5,8 @@
 //! database into one array per (benchmark, flavor, site): one index-only range, in group order,
 //! with no document read and one row per context on the wire.
 //!
-//! The matching results' count is read in the same statement (one snapshot), from the
+//! When the caller reports skipped results, the matching results' count is read in the same
+//! statement (one snapshot), from the
 //! maintained counts when they cover the filter: results counted there without a value are the
 //! skipped ones.
 //!
@@ -88,8 +89,11 @@ impl SeaResultRepository {
     ) -> Result<Samples, RepoError> {
         let backend = self.db.get_database_backend();
         let filter = ResultFilter { owner: None, ..query.filter.clone() };
-        let count = total_statement(backend, &filter)
-            .unwrap_or_else(|| count_statement(backend, &filter, &joins_for(&filter, &[])));
+        let count = match query.count_skipped {
+            true => total_statement(backend, &filter)
+                .unwrap_or_else(|| count_statement(backend, &filter, &joins_for(&filter, &[]))),
+            false => Query::select().expr_as(Expr::val(0i64), Alias::new("n")).to_owned(),
+        };
         let (c, v) = (Alias::new("c"), Alias::new("v"));
         let mut q = Query::select();
         q.expr(Expr::col((c.clone(), Alias::new("n"))))
@@ -111,7 +115,9 @@ impl SeaResultRepository {
             }
         }
         let counted: usize = samples.runs.iter().map(|r| r.values.len()).sum();
-        samples.skipped = u64::try_from(matching).unwrap_or(0).saturating_sub(counted as u64);
+        if query.count_skipped {
+            samples.skipped = u64::try_from(matching).unwrap_or(0).saturating_sub(counted as u64);
+        }
         Ok(samples)
     }
 }
