@@ -16,12 +16,14 @@ pub const EXACT_MAX_OTHER: usize = 1000;
 pub fn median_ci95(sorted: &[f64]) -> Option<(f64, f64)> {
     let n = sorted.len();
     let binomial = Binomial::new(0.5, n as u64).ok()?;
-    let mut lower = 0usize;
-    for l in 1..=n / 2 {
+    // P(B ≤ l − 1) grows with l: bisect for the last l in 1..=n/2 where it is ≤ 0.025.
+    let (mut lower, mut above) = (0usize, n / 2 + 1);
+    while above - lower > 1 {
+        let l = lower + (above - lower) / 2;
         if binomial.cdf(l as u64 - 1) <= 0.025 {
             lower = l;
         } else {
-            break;
+            above = l;
         }
     }
     if lower == 0 {
@@ -138,6 +140,17 @@ mod tests {
         // n = 20: P(B ≤ 5) = 0.0207 ≤ 0.025 < P(B ≤ 6) = 0.0577, so l = 6: x(6), x(15).
         let twenty: Vec<f64> = (1..=20).map(f64::from).collect();
         assert_eq!(median_ci95(&twenty), Some((6.0, 15.0)));
+    }
+
+    #[test]
+    fn the_bisected_interval_is_the_first_order_statistic_past_the_tail() {
+        for n in 1..400u64 {
+            let binomial = Binomial::new(0.5, n).unwrap();
+            let lower = (1..=n / 2).take_while(|l| binomial.cdf(l - 1) <= 0.025).last();
+            let values: Vec<f64> = (1..=n).map(|v| v as f64).collect();
+            let expected = lower.map(|l| (l as f64, (n + 1 - l) as f64));
+            assert_eq!(median_ci95(&values), expected, "n = {n}");
+        }
     }
 
     #[test]
