@@ -48,7 +48,16 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
                 .pragma("case_sensitive_like", "ON")
         });
     }
+    without_tls_on_loopback(config, &mut opts);
     Database::connect(opts).await
+}
+
+/// Turns TLS off for a PostgreSQL server on this host named without `sslmode`
+/// ([`DbConfig::plain_loopback`]).
+fn without_tls_on_loopback(config: &DbConfig, opts: &mut ConnectOptions) {
+    if config.plain_loopback() {
+        opts.map_sqlx_postgres_opts(|o| o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable));
+    }
 }
 
 /// Opens the pool of the hot standby (`DATABASE_READ_URL`) lazily: the server starts, and reads
@@ -67,6 +76,7 @@ pub async fn connect_standby(config: &DbConfig) -> Result<DatabaseConnection, Db
         .acquire_timeout(timeout)
         .connect_lazy(true)
         .sqlx_logging(false);
+    without_tls_on_loopback(config, &mut opts);
     Database::connect(opts).await
 }
 
