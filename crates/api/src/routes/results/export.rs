@@ -1,18 +1,13 @@
 //! `GET /results:export` (issue 11): every visible result the filters of `GET /results`
 //! select, in its `sort_by` order, as CSV (RFC 4180, a header naming each requested column)
 //! or NDJSON (one `GET /results` item per line), streamed: the export runs in a task that
-//! hands chunks of results, encoded on the blocking pool while the next chunk is read, to a
-//! bounded channel, and the response body reads them as the
+//! hands chunks of results to a bounded channel, and the response body reads them as the
 //! client does, so memory stays constant however many rows match.
 //!
 //! An error before the first chunk (the database is down) is the usual error answer; one
 //! after the first bytes were sent can only cut the response short.
 
-use actix_web::{
-    HttpResponse,
-    rt::task::{JoinHandle, spawn_blocking},
-    web::Bytes,
-};
+use actix_web::{HttpResponse, web::Bytes};
 use domain::{
     DomainError,
     export::ExportRow,
@@ -59,44 +54,18 @@ impl QuerySpec for ExportResultsQuery {
     ];
 }
 
-/// Encodes each chunk on the blocking pool while the repository reads the next, and passes
-/// the chunks on in order; declines more once the response is gone or encoding failed.
+/// Encodes each chunk and passes it on; declines more once the response is gone.
 struct ChannelSink {
-    /// The encoder, `None` while it encodes a chunk.
-    format: Option<Format>,
-    /// The chunk being encoded.
-    pending: Option<JoinHandle<(Format, Result<Bytes, DomainError>)>>,
+    format: Format,
     tx: mpsc::Sender<Result<Bytes, DomainError>>,
-}
-
-impl ChannelSink {
-    /// Waits for the chunk being encoded, if any, and sends it on.
-    async fn flush(&mut self) -> bool {
-        let Some(pending) = self.pending.take() else { return true };
-        let encoded = match pending.await {
-            Ok((format, encoded)) => {
-                self.format = Some(format);
-                encoded
-            }
-            Err(e) => Err(DomainError::Internal(format!("encoding an export: {e}"))),
-        };
-        let failed = encoded.is_err();
-        self.tx.send(encoded).await.is_ok() && !failed
-    }
 }
 
 #[async_trait::async_trait]
 impl ResultSink for ChannelSink {
     async fn accept(&mut self, rows: Vec<ExportRow>) -> bool {
-        if !self.flush().await {
-            return false;
-        }
-        let Some(mut format) = self.format.take() else { return false };
-        self.pending = Some(spawn_blocking(move || {
-            let encoded = format.encode(&rows);
-            (format, encoded)
-        }));
-        true
+        let encoded = self.format.encode(&rows);
+        let failed = encoded.is_err();
+        self.tx.send(encoded).await.is_ok() && !failed
     }
 }
 
@@ -132,11 +101,8 @@ pub async fn export_results(
     let (tx, mut rx) = mpsc::channel(2);
     let results = state.results.clone();
     actix_web::rt::spawn(async move {
-        let mut sink = ChannelSink { format: Some(format), pending: None, tx: tx.clone() };
-        let exported = results.export(&filter, &sort, &mut sink).await;
-        if sink.flush().await
-            && let Err(e) = exported
-        {
+        let mut sink = ChannelSink { format, tx: tx.clone() };
+        if let Err(e) = results.export(&filter, &sort, &mut sink).await {
             let _ = tx.send(Err(e)).await;
         }
     });

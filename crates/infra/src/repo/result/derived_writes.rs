@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{RepoError, result::NewResult};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
 use serde_json::{Value, json};
@@ -79,8 +79,11 @@ impl Derived {
             for tag in &r.tags_ids {
                 *d.tag_counts.entry((tag.uuid(), context)).or_default() += 1;
             }
+            let executed = micros_since_2000(r.execution_datetime);
             for (path, value) in numeric_leaves(&r.json) {
-                d.numbers.push(json!({"r": r.id, "p": path, "v": value}));
+                d.numbers.push(json!({
+                    "r": r.id, "p": path, "v": value, "b": benchmark, "s": context.1, "f": context.2, "e": executed,
+                }));
                 *d.number_counts.entry((path.clone(), value.to_bits(), benchmark)).or_default() += 1;
                 *d.path_counts.entry((path, benchmark)).or_default() += 1;
             }
@@ -98,11 +101,12 @@ impl Derived {
             }
         };
         push(
-            // The result's benchmark, site, flavor, time and flag are copied from its new row.
+            // Each number carries its result's benchmark, site, flavor and execution time (as the
+            // driver encodes it, microseconds since 2000); new results are visible.
             "INSERT INTO result_number (result_id, path, value, benchmark_id, site_id, flavor_id, \
-             execution_datetime, deleted) SELECT r.id, x.p, x.v, r.benchmark_id, r.site_id, r.flavor_id, \
-             r.execution_datetime, r.deleted FROM json_to_recordset($1::json) AS x(r uuid, p text, v float8) \
-             JOIN result r ON r.id = x.r"
+             execution_datetime, deleted) SELECT x.r, x.p, x.v, x.b, x.s, x.f, \
+             TIMESTAMPTZ '2000-01-01 00:00:00+00' + x.e * INTERVAL '1 microsecond', FALSE \
+             FROM json_to_recordset($1::json) AS x(r uuid, p text, v float8, b uuid, s uuid, f uuid, e bigint)"
                 .to_owned(),
             self.numbers,
         );
@@ -143,6 +147,13 @@ impl Derived {
 }
 
 /// The days from 1970-01-01 to `day`.
+/// Microseconds from 2000-01-01 UTC to `at`, as the PostgreSQL driver sends a timestamp (so the
+/// copy in `result_number` equals the result's own column to the microsecond).
+fn micros_since_2000(at: DateTime<Utc>) -> Option<i64> {
+    let y2k = DateTime::UNIX_EPOCH + chrono::Duration::days(10_957);
+    (at - y2k).num_microseconds()
+}
+
 fn days_since_epoch(day: NaiveDate) -> i64 {
     (day - DateTime::UNIX_EPOCH.date_naive()).num_days()
 }
