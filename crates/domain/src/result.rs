@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-pub use crate::export::{EXPORT_CHUNK, ExportRow, ResultSink};
+pub use crate::export::{EXPORT_CHUNK, ExportRow, ExportShape, ResultSink};
 use crate::{
     BenchmarkId, FlavorId, Page, PageRequest, RepoError, ResultId, SiteId, SortKey, TagId,
     benchmark::Benchmark,
@@ -238,11 +238,16 @@ pub trait ResultRepository: Send + Sync {
         sort: &[SortKey<ResultSort>],
         sink: &mut dyn ResultSink,
     ) -> Result<(), RepoError> {
+        let shape = sink.shape().clone();
         let mut request = PageRequest { page: 1, per_page: 100 };
         loop {
             let page = self.list(filter, sort, request).await?;
             let last = !page.has_next();
-            let rows = page.items.into_iter().map(ExportRow::from_result).collect::<Result<Vec<_>, _>>()?;
+            let rows = page
+                .items
+                .into_iter()
+                .map(|r| ExportRow::from_result(r, &shape))
+                .collect::<Result<Vec<_>, _>>()?;
             if rows.is_empty() || !sink.accept(rows).await || last {
                 return Ok(());
             }

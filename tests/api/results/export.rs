@@ -145,3 +145,22 @@ backend_test!(an_export_across_the_chunk_boundary_has_every_result_once_in_order
     assert_eq!(lines.iter().map(id_of).collect::<Vec<_>>(), uploaded, "every result once, in order");
     assert_eq!(lines[count - 1]["json"]["time"], json!(count - 1));
 });
+
+backend_test!(json_path_columns_read_nested_values_without_the_document, |app| {
+    let f = fixture(&app).await;
+    let doc = json!({"nested": {"a": [1, {"b": "x, y"}], "n": 2.5}, "flag": true, "none": null});
+    let (status, body) = upload(&app, &f, doc, "2024-01-01T00:00:00Z").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let path = "/results:export?columns=json.nested&columns=json.nested.a.1.b&columns=id\
+                &columns=json.flag&columns=json.nested.a.5&columns=json.none&columns=json.nested.n";
+    let raw = app.raw(Method::GET, path, None).await;
+    assert_eq!(raw.status, StatusCode::OK, "{}", raw.text);
+    let (_, rows) = csv_rows(&raw.text);
+    let nested: Value = serde_json::from_str(&rows[0][0]).unwrap();
+    assert_eq!(nested, json!({"a": [1, {"b": "x, y"}], "n": 2.5}));
+    assert!(!rows[0][0].contains(": "), "JSON cells are compact: {}", rows[0][0]);
+    assert_eq!(
+        rows[0][1..],
+        ["x, y".to_owned(), id_of(&body), "true".into(), String::new(), String::new(), "2.5".into()]
+    );
+});

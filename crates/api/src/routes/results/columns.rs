@@ -2,7 +2,10 @@
 //! text of its cell. Absent values (a flavor without a price, a JSON path that is missing)
 //! are empty cells.
 
-use domain::{export::ExportRow, flavor_spec::FlavorSpec};
+use domain::{
+    export::{ExportRow, ExportShape},
+    flavor_spec::FlavorSpec,
+};
 use serde_json::Value;
 
 use crate::{error::field_error, reply::datetime};
@@ -61,23 +64,30 @@ impl Column {
             _ => Err(field_error("query", "columns", &format!("Unknown column: '{name}'."))),
         }
     }
+}
 
-    /// The cell of this column for `r`, whose document is `document` when a JSON path column
-    /// needs it parsed.
-    pub fn cell(&self, r: &ExportRow, document: Option<&Value>) -> String {
-        match self {
-            Self::Field(name) => field(name, r),
-            Self::JsonPath(path) => {
-                let Some(document) = document else { return String::new() };
-                let found = path.iter().try_fold(document, |value, key| match value {
-                    Value::Object(map) => map.get(key),
-                    Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
-                    _ => None,
-                });
-                found.map(text).unwrap_or_default()
-            }
-        }
+/// What an export of `columns` reads of each document.
+pub fn shape_of(columns: &[Column]) -> ExportShape {
+    ExportShape {
+        document: columns.contains(&Column::Field("json")),
+        paths: columns
+            .iter()
+            .filter_map(|c| match c {
+                Column::JsonPath(path) => Some(path.clone()),
+                Column::Field(_) => None,
+            })
+            .collect(),
     }
+}
+
+/// The cells of `r` under `columns`, read in [`shape_of`]`(columns)`: the k-th `json.<path>`
+/// column is the row's k-th value.
+pub fn cells<'a>(columns: &'a [Column], r: &'a ExportRow) -> impl Iterator<Item = String> + 'a {
+    let mut values = r.values.iter();
+    columns.iter().map(move |c| match c {
+        Column::Field(name) => field(name, r),
+        Column::JsonPath(_) => values.next().and_then(Option::as_ref).map(text).unwrap_or_default(),
+    })
 }
 
 /// A JSON value as a cell: strings as they are, `null` empty, anything else as JSON.
@@ -103,7 +113,7 @@ fn field(name: &str, r: &ExportRow) -> String {
             names.sort_unstable();
             names.join(";")
         }
-        "json" => r.json.get().to_owned(),
+        "json" => r.json.as_ref().map(|j| j.get().to_owned()).unwrap_or_default(),
         spec => spec_field(spec, &r.flavor.spec).unwrap_or_default(),
     }
 }

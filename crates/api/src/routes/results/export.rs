@@ -10,7 +10,7 @@
 use actix_web::{HttpResponse, web::Bytes};
 use domain::{
     DomainError,
-    export::ExportRow,
+    export::{ExportRow, ExportShape},
     result::{ResultSink, ResultSort},
 };
 use paperclip::actix::{api_v2_operation, web};
@@ -56,12 +56,17 @@ impl QuerySpec for ExportResultsQuery {
 
 /// Encodes each chunk and passes it on; declines more once the response is gone.
 struct ChannelSink {
+    shape: ExportShape,
     format: Format,
     tx: mpsc::Sender<Result<Bytes, DomainError>>,
 }
 
 #[async_trait::async_trait]
 impl ResultSink for ChannelSink {
+    fn shape(&self) -> &ExportShape {
+        &self.shape
+    }
+
     async fn accept(&mut self, rows: Vec<ExportRow>) -> bool {
         let encoded = self.format.encode(&rows);
         let failed = encoded.is_err();
@@ -101,7 +106,7 @@ pub async fn export_results(
     let (tx, mut rx) = mpsc::channel(2);
     let results = state.results.clone();
     actix_web::rt::spawn(async move {
-        let mut sink = ChannelSink { format, tx: tx.clone() };
+        let mut sink = ChannelSink { shape: format.shape(), format, tx: tx.clone() };
         if let Err(e) = results.export(&filter, &sort, &mut sink).await {
             let _ = tx.send(Err(e)).await;
         }

@@ -5,12 +5,15 @@
 use std::collections::{HashMap, hash_map::Entry};
 
 use actix_web::web::Bytes;
-use domain::{DomainError, export::ExportRow};
+use domain::{
+    DomainError,
+    export::{ExportRow, ExportShape},
+};
 use serde::Serialize;
 use serde_json::value::{RawValue, to_raw_value};
 use uuid::Uuid;
 
-use super::columns::Column;
+use super::columns::{Column, cells, shape_of};
 use crate::{
     reply::datetime,
     routes::{
@@ -62,7 +65,13 @@ fn written<'c, T: Clone, O: Serialize + From<T>>(
 }
 
 impl Lines {
-    fn write(&mut self, row: &ExportRow, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+    fn write(&mut self, row: &ExportRow, out: &mut Vec<u8>) -> Result<(), DomainError> {
+        let failed = |e: &dyn std::fmt::Display| DomainError::Internal(format!("encoding an export: {e}"));
+        let json = row.json.as_deref().ok_or_else(|| failed(&"a row without its document"))?;
+        self.line(row, json, out).map_err(|e| failed(&e))
+    }
+
+    fn line(&mut self, row: &ExportRow, json: &RawValue, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
         let line = Line {
             benchmark: written::<_, BenchmarkOut>(
                 &mut self.benchmarks,
@@ -72,7 +81,7 @@ impl Lines {
             execution_datetime: datetime(&row.execution_datetime),
             flavor: written::<_, FlavorOut>(&mut self.flavors, row.flavor.id.uuid(), &*row.flavor)?,
             id: row.id.uuid(),
-            json: &row.json,
+            json,
             site: written::<_, SiteOut>(&mut self.sites, row.site.id.uuid(), &*row.site)?,
             tags: row.tags.iter().cloned().map(TagOut::from).collect(),
             upload_datetime: datetime(&row.upload_datetime),
@@ -84,6 +93,14 @@ impl Lines {
 }
 
 impl Format {
+    /// What this format reads of each document.
+    pub fn shape(&self) -> ExportShape {
+        match self {
+            Format::Csv(columns) => shape_of(columns),
+            Format::Ndjson(_) => ExportShape { document: true, paths: Vec::new() },
+        }
+    }
+
     /// The body of `rows`, one record or line each.
     ///
     /// # Errors
@@ -93,21 +110,15 @@ impl Format {
         match self {
             Format::Csv(columns) => {
                 let mut out = csv::Writer::from_writer(Vec::new());
-                let documents = columns.iter().any(|c| matches!(c, Column::JsonPath(_)));
                 for row in rows {
-                    let document = match documents {
-                        true => Some(serde_json::from_str(row.json.get()).map_err(|e| failed(&e))?),
-                        false => None,
-                    };
-                    let cells = columns.iter().map(|c| c.cell(row, document.as_ref()));
-                    out.write_record(cells).map_err(|e| failed(&e))?;
+                    out.write_record(cells(columns, row)).map_err(|e| failed(&e))?;
                 }
                 out.into_inner().map(Bytes::from).map_err(|e| failed(&e))
             }
             Format::Ndjson(lines) => {
                 let mut out = Vec::with_capacity(rows.len() * 2048);
                 for row in rows {
-                    lines.write(row, &mut out).map_err(|e| failed(&e))?;
+                    lines.write(row, &mut out)?;
                 }
                 Ok(Bytes::from(out))
             }

@@ -2,7 +2,8 @@
 //! connection as they are consumed, with no buffering of the whole answer on either backend),
 //! read in chunks of [`EXPORT_CHUNK`] rows. Each chunk gets its tags with one statement and the
 //! benchmarks, sites and flavors not seen before in the export with one statement per table;
-//! rows share them. Documents are read as JSON text and made compact without building a tree.
+//! rows share them. Only what the sink writes is read: the document, as JSON text made compact
+//! without building a tree, and the values at JSON paths, extracted by the database.
 //! Each chunk is handed to the sink before the next is read, so memory stays constant however
 //! many rows match.
 
@@ -13,7 +14,7 @@ use domain::{
     RepoError, SortKey,
     benchmark::Benchmark,
     flavor::Flavor,
-    result::{EXPORT_CHUNK, ExportRow, ResultFilter, ResultSink, ResultSort},
+    result::{EXPORT_CHUNK, ExportRow, ExportShape, ResultFilter, ResultSink, ResultSort},
     site::Site,
 };
 use futures_util::StreamExt;
@@ -21,7 +22,7 @@ use sea_orm::{
     ConnectionTrait, IdenStatic, Iterable, QueryResult, StreamTrait,
     sea_query::{Alias, Expr},
 };
-use serde_json::value::RawValue;
+use serde_json::{Value, value::RawValue};
 use uuid::Uuid;
 
 use super::{
@@ -33,6 +34,7 @@ use crate::{
     entity::result::{self, Column as R},
     error::DbResultExt,
     repo::moderated::SeaModerated,
+    sql::json::value_text,
 };
 
 /// A result row as read, before its catalog entries and tags are attached.
@@ -43,12 +45,30 @@ struct RawRow {
     benchmark_id: Uuid,
     site_id: Uuid,
     flavor_id: Uuid,
-    json: Box<RawValue>,
+    json: Option<Box<RawValue>>,
+    values: Vec<Option<Value>>,
+}
+
+/// The column of the `i`th path's value.
+fn value_column(i: usize) -> String {
+    format!("value_{i}")
 }
 
 impl RawRow {
-    fn read(row: &QueryResult) -> Result<Self, RepoError> {
-        let text: String = row.try_get("", "json_text").repo()?;
+    fn read(row: &QueryResult, shape: &ExportShape) -> Result<Self, RepoError> {
+        let json = match shape.document {
+            true => Some(compact(&row.try_get::<String>("", "json_text").repo()?)?),
+            false => None,
+        };
+        let values = (0..shape.paths.len())
+            .map(|i| {
+                let text: Option<String> = row.try_get("", &value_column(i)).repo()?;
+                text.map(|t| {
+                    serde_json::from_str(&t).map_err(|e| RepoError::Backend(format!("a stored value: {e}")))
+                })
+                .transpose()
+            })
+            .collect::<Result<_, RepoError>>()?;
         Ok(Self {
             id: row.try_get("", R::Id.as_str()).repo()?,
             upload_datetime: row.try_get("", R::UploadDatetime.as_str()).repo()?,
@@ -56,7 +76,8 @@ impl RawRow {
             benchmark_id: row.try_get("", R::BenchmarkId.as_str()).repo()?,
             site_id: row.try_get("", R::SiteId.as_str()).repo()?,
             flavor_id: row.try_get("", R::FlavorId.as_str()).repo()?,
-            json: compact(&text)?,
+            json,
+            values,
         })
     }
 }
@@ -113,14 +134,20 @@ impl SeaResultRepository {
         for column in R::iter().filter(|c| !matches!(c, R::Json)) {
             q.expr_as(Expr::col((result::Entity, column)), Alias::new(column.as_str()));
         }
-        q.expr_as(Expr::cust("CAST(result.json AS TEXT)"), Alias::new("json_text"));
+        let shape = sink.shape().clone();
+        if shape.document {
+            q.expr_as(Expr::cust("CAST(result.json AS TEXT)"), Alias::new("json_text"));
+        }
+        for (i, path) in shape.paths.iter().enumerate() {
+            q.expr_as(value_text(backend, path), Alias::new(value_column(i)));
+        }
         let mut rows = self.db.stream(&q).await.repo()?;
         let mut catalog = Catalog::default();
         let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
         loop {
             let next = rows.next().await.transpose().repo()?;
             if let Some(row) = &next {
-                chunk.push(RawRow::read(row)?);
+                chunk.push(RawRow::read(row, &shape)?);
             }
             if chunk.len() == EXPORT_CHUNK || (next.is_none() && !chunk.is_empty()) {
                 let items = self.complete(&mut catalog, std::mem::take(&mut chunk)).await?;
@@ -148,6 +175,7 @@ impl SeaResultRepository {
                     upload_datetime: r.upload_datetime,
                     execution_datetime: r.execution_datetime,
                     json: r.json,
+                    values: r.values,
                     benchmark: entry(&catalog.benchmarks, r.benchmark_id)?,
                     site: entry(&catalog.sites, r.site_id)?,
                     flavor: entry(&catalog.flavors, r.flavor_id)?,
