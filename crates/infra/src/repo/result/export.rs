@@ -19,7 +19,7 @@ use domain::{
 };
 use futures_util::StreamExt;
 use sea_orm::{
-    ConnectionTrait, IdenStatic, Iterable, QueryResult, StreamTrait,
+    ConnectionTrait, IdenStatic, QueryResult, StreamTrait,
     sea_query::{Alias, Expr},
 };
 use serde_json::{Value, value::RawValue};
@@ -131,7 +131,9 @@ impl SeaResultRepository {
         let backend = self.db.get_database_backend();
         let mut q = base_query(backend, filter, &joins_for(filter, sort), Scope::Listing);
         apply_sort(backend, &mut q, sort);
-        for column in R::iter().filter(|c| !matches!(c, R::Json)) {
+        let columns =
+            [R::Id, R::UploadDatetime, R::ExecutionDatetime, R::BenchmarkId, R::SiteId, R::FlavorId];
+        for column in columns {
             q.expr_as(Expr::col((result::Entity, column)), Alias::new(column.as_str()));
         }
         let shape = sink.shape().clone();
