@@ -9,18 +9,10 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use crate::{
+    export::value_at,
     filter::{FilterOp, FilterValue, JsonFilter},
     statistics::type_rank,
 };
-
-/// The value at a dot path: keys into objects, numeric segments index arrays.
-pub(super) fn at_path<'a>(document: &'a Value, path: &[String]) -> Option<&'a Value> {
-    path.iter().try_fold(document, |value, segment| match value {
-        Value::Object(map) => map.get(segment),
-        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    })
-}
 
 fn holds<T: PartialOrd + ?Sized>(left: &T, op: FilterOp, right: &T) -> bool {
     match op {
@@ -45,7 +37,7 @@ fn text_of(value: &Value) -> Option<String> {
 
 /// Whether a result document passes one filter.
 pub(super) fn passes(document: &Value, filter: &JsonFilter) -> bool {
-    let Some(value) = at_path(document, &filter.path) else { return false };
+    let Some(value) = value_at(document, &filter.path) else { return false };
     match (&filter.value, value) {
         (FilterValue::Number(wanted), Value::Number(n)) => {
             n.as_f64().is_some_and(|n| holds(&n, filter.op, wanted))
@@ -88,7 +80,7 @@ pub(super) fn compare_values(a: &Value, b: &Value) -> Ordering {
 /// Orders two documents by the value at `path` (the whole document when empty); a missing
 /// value is SQL NULL, after every value ascending.
 pub(super) fn compare_at(a: &Value, b: &Value, path: &[String]) -> Ordering {
-    match (at_path(a, path), at_path(b, path)) {
+    match (value_at(a, path), value_at(b, path)) {
         (Some(x), Some(y)) => compare_values(x, y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,

@@ -6,7 +6,8 @@ use crate::{
     statistics::{Sample, SampleQuery, SampleSource, Samples},
 };
 
-use super::{MemoryStore, json::at_path, results::selected};
+use super::{MemoryStore, results::selected};
+use crate::export::value_at;
 
 #[async_trait::async_trait]
 impl SampleSource for MemoryStore {
@@ -22,10 +23,10 @@ impl SampleSource for MemoryStore {
                 site_id: row.site_id.uuid(),
                 flavor_id: row.flavor_id.uuid(),
                 tags_ids: if query.tags { Id::uuids(&row.tags_ids) } else { Vec::new() },
-                value: at_path(&row.json, &query.metric)
+                value: value_at(&row.json, &query.metric)
                     .filter(|v| v.is_number())
                     .and_then(serde_json::Value::as_f64),
-                keys: query.json_keys.iter().map(|path| at_path(&row.json, path).cloned()).collect(),
+                keys: query.json_keys.iter().map(|path| value_at(&row.json, path).cloned()).collect(),
             })
             .collect();
         Ok(each.into())

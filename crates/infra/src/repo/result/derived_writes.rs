@@ -146,14 +146,15 @@ impl Derived {
     }
 }
 
-/// The days from 1970-01-01 to `day`.
 /// Microseconds from 2000-01-01 UTC to `at`, as the PostgreSQL driver sends a timestamp (so the
 /// copy in `result_number` equals the result's own column to the microsecond).
 fn micros_since_2000(at: DateTime<Utc>) -> Option<i64> {
-    let y2k = DateTime::UNIX_EPOCH + chrono::Duration::days(10_957);
+    // 2000-01-01: 30 years of 365 days and 7 leap days after 1970-01-01.
+    let y2k = DateTime::UNIX_EPOCH + chrono::Duration::days(30 * 365 + 7);
     (at - y2k).num_microseconds()
 }
 
+/// The days from 1970-01-01 to `day`.
 fn days_since_epoch(day: NaiveDate) -> i64 {
     (day - DateTime::UNIX_EPOCH.date_naive()).num_days()
 }
