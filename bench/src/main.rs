@@ -23,6 +23,7 @@ use std::{
 mod cpu;
 mod documents;
 mod drill;
+mod mix;
 mod runner;
 mod setup;
 mod sql_seed;
@@ -266,6 +267,14 @@ async fn main() -> anyhow::Result<()> {
         if wanted(name) {
             figures.push(run(name, &ctx, &probe, c, Until::Elapsed(secs), make).await);
         }
+    }
+    let name = "uncached mix: list, deep page, filter, sort, search; an upload every 100 ms";
+    if wanted(name) {
+        let visible = have.max(args.results as u64);
+        let writer = mix::start_writer(ctx.clone(), upload_base + 20_000_000);
+        let make = move |ctx: &Ctx, n| mix::request(ctx, n, visible);
+        figures.push(run(name, &ctx, &probe, c, Until::Elapsed(secs), make).await);
+        writer.abort();
     }
     println!("\n{} results, {c} clients, pages of 100\n", args.results);
     runner::print(&figures);

@@ -25,6 +25,11 @@ impl NaiveUtc {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The text as sent, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 impl Apiv2Schema for NaiveUtc {

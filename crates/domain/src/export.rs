@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, value::RawValue};
+use serde_json::Value;
 
 use crate::{
     RepoError, ResultId, benchmark::Benchmark, flavor::Flavor, result::BenchmarkResult, site::Site, tag::Tag,
@@ -38,8 +38,9 @@ pub struct ExportRow {
     pub upload_datetime: DateTime<Utc>,
     /// When the benchmark ran (UTC).
     pub execution_datetime: DateTime<Utc>,
-    /// The uploaded document, as compact JSON text, when the shape asks for it.
-    pub json: Option<Box<RawValue>>,
+    /// The uploaded document, when the shape asks for it: compact JSON text, valid JSON
+    /// because a JSON serialiser or the database's JSON type wrote it (writers copy it as is).
+    pub json: Option<String>,
     /// The values at the shape's paths, in order (`None` for a missing path).
     pub values: Vec<Option<Value>>,
     /// Its benchmark.
@@ -59,9 +60,7 @@ impl ExportRow {
     /// `Backend` if the document cannot be written as JSON text (it always can).
     pub fn from_result(r: BenchmarkResult, shape: &ExportShape) -> Result<Self, RepoError> {
         let json = match shape.document {
-            true => Some(
-                serde_json::value::to_raw_value(&r.json).map_err(|e| RepoError::Backend(e.to_string()))?,
-            ),
+            true => Some(serde_json::to_string(&r.json).map_err(|e| RepoError::Backend(e.to_string()))?),
             false => None,
         };
         let values = shape.paths.iter().map(|path| value_at(&r.json, path).cloned()).collect();

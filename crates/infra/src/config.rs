@@ -45,11 +45,14 @@ impl DbConfig {
     /// The embedded default: a SQLite file in the working directory.
     pub const DEFAULT_URL: &'static str = "sqlite://eosc-perf.db?mode=rwc";
 
+    /// Default of [`Self::max_connections`].
+    pub const DEFAULT_MAX_CONNECTIONS: u64 = 16;
+
     /// Settings for a URL with the default pool.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
-            max_connections: 16,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS as u32,
             connect_timeout: Duration::from_secs(5),
             result_cache: ResultCacheConfig::default(),
         }

@@ -93,6 +93,11 @@ impl Settings {
     pub fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let bind = bind_address(env)?;
         let mut database = DbConfig::new(database_url(env)?);
+        database.max_connections =
+            match count(env, "DATABASE_MAX_CONNECTIONS", DbConfig::DEFAULT_MAX_CONNECTIONS)? {
+                n @ 1..=1_000 => n as u32,
+                n => return Err(bad("DATABASE_MAX_CONNECTIONS", format!("{n} is not from 1 to 1000"))),
+            };
         database.result_cache = ResultCacheConfig {
             results: count(env, "RESULT_CACHE_RESULTS", ResultCacheConfig::DEFAULT_RESULTS)?,
             totals: count(env, "RESULT_CACHE_TOTALS", ResultCacheConfig::DEFAULT_TOTALS)?,
@@ -327,6 +332,17 @@ mod tests {
             [("RESULT_CACHE_RESULTS", "-1"), ("RESULT_CACHE_RESULTS", "x"), ("RESULT_CACHE_TOTALS", "1e12")]
         {
             assert_eq!(settings(&[(name, value)]).unwrap_err().variable, name, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn the_pool_size_has_a_default_and_bounds() {
+        assert_eq!(settings(&[]).unwrap().database.max_connections, DbConfig::DEFAULT_MAX_CONNECTIONS as u32);
+        let s = settings(&[("DATABASE_MAX_CONNECTIONS", "4")]).unwrap();
+        assert_eq!(s.database.max_connections, 4);
+        for value in ["0", "1001", "x", "-2"] {
+            let error = settings(&[("DATABASE_MAX_CONNECTIONS", value)]).unwrap_err();
+            assert_eq!(error.variable, "DATABASE_MAX_CONNECTIONS", "{value}");
         }
     }
 

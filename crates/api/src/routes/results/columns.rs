@@ -2,6 +2,8 @@
 //! text of its cell. Absent values (a flavor without a price, a JSON path that is missing)
 //! are empty cells.
 
+use std::borrow::Cow;
+
 use domain::{
     export::{ExportRow, ExportShape},
     flavor_spec::FlavorSpec,
@@ -82,7 +84,7 @@ pub fn shape_of(columns: &[Column]) -> ExportShape {
 
 /// The cells of `r` under `columns`, read in [`shape_of`]`(columns)`: the k-th `json.<path>`
 /// column is the row's k-th value.
-pub fn cells<'a>(columns: &'a [Column], r: &'a ExportRow) -> impl Iterator<Item = String> + 'a {
+pub fn cells<'a>(columns: &'a [Column], r: &'a ExportRow) -> impl Iterator<Item = Cow<'a, str>> + 'a {
     let mut values = r.values.iter();
     columns.iter().map(move |c| match c {
         Column::Field(name) => field(name, r),
@@ -91,30 +93,30 @@ pub fn cells<'a>(columns: &'a [Column], r: &'a ExportRow) -> impl Iterator<Item 
 }
 
 /// A JSON value as a cell: strings as they are, `null` empty, anything else as JSON.
-fn text(value: &Value) -> String {
+fn text(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Null => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
-fn field(name: &str, r: &ExportRow) -> String {
+fn field<'a>(name: &str, r: &'a ExportRow) -> Cow<'a, str> {
     match name {
-        "id" => r.id.to_string(),
-        "execution_datetime" => datetime(&r.execution_datetime).as_str().to_owned(),
-        "upload_datetime" => datetime(&r.upload_datetime).as_str().to_owned(),
-        "benchmark.docker_image" => r.benchmark.docker_image.clone(),
-        "benchmark.docker_tag" => r.benchmark.docker_tag.clone(),
-        "site.name" => r.site.name.clone(),
-        "flavor.name" => r.flavor.name.clone(),
+        "id" => Cow::Owned(r.id.to_string()),
+        "execution_datetime" => Cow::Owned(datetime(&r.execution_datetime).into_string()),
+        "upload_datetime" => Cow::Owned(datetime(&r.upload_datetime).into_string()),
+        "benchmark.docker_image" => Cow::Borrowed(&r.benchmark.docker_image),
+        "benchmark.docker_tag" => Cow::Borrowed(&r.benchmark.docker_tag),
+        "site.name" => Cow::Borrowed(&r.site.name),
+        "flavor.name" => Cow::Borrowed(&r.flavor.name),
         "tags" => {
             let mut names: Vec<&str> = r.tags.iter().map(|t| t.name.as_str()).collect();
             names.sort_unstable();
-            names.join(";")
+            Cow::Owned(names.join(";"))
         }
-        "json" => r.json.as_ref().map(|j| j.get().to_owned()).unwrap_or_default(),
-        spec => spec_field(spec, &r.flavor.spec).unwrap_or_default(),
+        "json" => r.json.as_deref().map(Cow::Borrowed).unwrap_or_default(),
+        spec => spec_field(spec, &r.flavor.spec).map(Cow::Owned).unwrap_or_default(),
     }
 }
 

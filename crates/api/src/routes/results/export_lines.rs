@@ -2,7 +2,10 @@
 //! flavor is written once per export and copied into every line that names it; documents are
 //! copied as the compact text the repository read.
 
-use std::collections::{HashMap, hash_map::Entry};
+use std::{
+    borrow::Cow,
+    collections::{HashMap, hash_map::Entry},
+};
 
 use actix_web::web::Bytes;
 use domain::{
@@ -20,8 +23,16 @@ use crate::{
         dto::{BenchmarkOut, FlavorOut, SiteOut},
         tags::TagOut,
     },
-    wire::NaiveUtc,
 };
+
+/// A CSV cell's text as the bytes the writer takes.
+struct Cell<'a>(Cow<'a, str>);
+
+impl AsRef<[u8]> for Cell<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
 
 /// What an export writes.
 pub enum Format {
@@ -37,19 +48,6 @@ pub struct Lines {
     benchmarks: HashMap<Uuid, Box<RawValue>>,
     sites: HashMap<Uuid, Box<RawValue>>,
     flavors: HashMap<Uuid, Box<RawValue>>,
-}
-
-/// The `GET /results` item (`ResultOut`), its fields in the same order, its parts written.
-#[derive(Serialize)]
-struct Line<'a> {
-    benchmark: &'a RawValue,
-    execution_datetime: NaiveUtc,
-    flavor: &'a RawValue,
-    id: Uuid,
-    json: &'a RawValue,
-    site: &'a RawValue,
-    tags: Vec<TagOut>,
-    upload_datetime: NaiveUtc,
 }
 
 /// The JSON of `item` as `O`, written on first use.
@@ -71,23 +69,31 @@ impl Lines {
         self.line(row, json, out).map_err(|e| failed(&e))
     }
 
-    fn line(&mut self, row: &ExportRow, json: &RawValue, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        let line = Line {
-            benchmark: written::<_, BenchmarkOut>(
-                &mut self.benchmarks,
-                row.benchmark.id.uuid(),
-                &*row.benchmark,
-            )?,
-            execution_datetime: datetime(&row.execution_datetime),
-            flavor: written::<_, FlavorOut>(&mut self.flavors, row.flavor.id.uuid(), &*row.flavor)?,
-            id: row.id.uuid(),
-            json,
-            site: written::<_, SiteOut>(&mut self.sites, row.site.id.uuid(), &*row.site)?,
-            tags: row.tags.iter().cloned().map(TagOut::from).collect(),
-            upload_datetime: datetime(&row.upload_datetime),
-        };
-        serde_json::to_writer(&mut *out, &line)?;
-        out.push(b'\n');
+    /// The `GET /results` item (`ResultOut`) of `row`, its fields in the same order: the
+    /// catalog entries as written once, the document (`json`, valid compact JSON) as it is.
+    fn line(&mut self, row: &ExportRow, json: &str, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        let benchmark =
+            written::<_, BenchmarkOut>(&mut self.benchmarks, row.benchmark.id.uuid(), &*row.benchmark)?;
+        out.extend_from_slice(b"{\"benchmark\":");
+        out.extend_from_slice(benchmark.get().as_bytes());
+        out.extend_from_slice(b",\"execution_datetime\":");
+        serde_json::to_writer(&mut *out, &datetime(&row.execution_datetime))?;
+        let flavor = written::<_, FlavorOut>(&mut self.flavors, row.flavor.id.uuid(), &*row.flavor)?;
+        out.extend_from_slice(b",\"flavor\":");
+        out.extend_from_slice(flavor.get().as_bytes());
+        out.extend_from_slice(b",\"id\":");
+        serde_json::to_writer(&mut *out, &row.id.uuid())?;
+        out.extend_from_slice(b",\"json\":");
+        out.extend_from_slice(json.as_bytes());
+        let site = written::<_, SiteOut>(&mut self.sites, row.site.id.uuid(), &*row.site)?;
+        out.extend_from_slice(b",\"site\":");
+        out.extend_from_slice(site.get().as_bytes());
+        out.extend_from_slice(b",\"tags\":");
+        let tags: Vec<TagOut> = row.tags.iter().cloned().map(TagOut::from).collect();
+        serde_json::to_writer(&mut *out, &tags)?;
+        out.extend_from_slice(b",\"upload_datetime\":");
+        serde_json::to_writer(&mut *out, &datetime(&row.upload_datetime))?;
+        out.extend_from_slice(b"}\n");
         Ok(())
     }
 }
@@ -109,9 +115,9 @@ impl Format {
         let failed = |e: &dyn std::fmt::Display| DomainError::Internal(format!("encoding an export: {e}"));
         match self {
             Format::Csv(columns) => {
-                let mut out = csv::Writer::from_writer(Vec::new());
+                let mut out = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 1024));
                 for row in rows {
-                    out.write_record(cells(columns, row)).map_err(|e| failed(&e))?;
+                    out.write_record(cells(columns, row).map(Cell)).map_err(|e| failed(&e))?;
                 }
                 out.into_inner().map(Bytes::from).map_err(|e| failed(&e))
             }

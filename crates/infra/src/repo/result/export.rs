@@ -1,8 +1,9 @@
 //! Exports: one streamed statement over the selected result rows (rows are read off the
 //! connection as they are consumed, with no buffering of the whole answer on either backend),
-//! read in chunks of [`EXPORT_CHUNK`] rows. Each chunk gets its tags with one statement and the
-//! benchmarks, sites and flavors not seen before in the export with one statement per table;
-//! rows share them. Only what the sink writes is read: the document, as JSON text made compact
+//! read in chunks of [`EXPORT_CHUNK`] rows. Each row brings the ids of its tags (a correlated
+//! subquery, so the database finds them while it scans, with no statement per chunk); each
+//! chunk gets the benchmarks, sites, flavors and tags not seen before in the export with one
+//! statement per table; rows share them. Only what the sink writes is read: the document, as JSON text made compact
 //! without building a tree, and the values at JSON paths, extracted by the database.
 //! Each chunk is handed to the sink before the next is read, so memory stays constant however
 //! many rows match.
@@ -16,13 +17,14 @@ use domain::{
     flavor::Flavor,
     result::{EXPORT_CHUNK, ExportRow, ExportShape, ResultFilter, ResultSink, ResultSort},
     site::Site,
+    tag::Tag,
 };
 use futures_util::StreamExt;
 use sea_orm::{
-    ConnectionTrait, IdenStatic, QueryResult, StreamTrait,
-    sea_query::{Alias, Expr},
+    ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, JoinType, QueryFilter, QueryResult, StreamTrait,
+    sea_query::{Alias, Expr, ExprTrait},
 };
-use serde_json::{Value, value::RawValue};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
@@ -31,9 +33,12 @@ use super::{
     query::{Scope, apply_sort, base_query, joins_for},
 };
 use crate::{
-    entity::result::{self, Column as R},
+    entity::{
+        result::{self, Column as R},
+        result_tag, tag,
+    },
     error::DbResultExt,
-    repo::moderated::SeaModerated,
+    repo::{moderated::SeaModerated, tag as tag_repo},
     sql::json::value_text,
 };
 
@@ -45,9 +50,16 @@ struct RawRow {
     benchmark_id: Uuid,
     site_id: Uuid,
     flavor_id: Uuid,
-    json: Option<Box<RawValue>>,
+    json: Option<String>,
     values: Vec<Option<Value>>,
+    tag_ids: Vec<Uuid>,
 }
+
+/// The alias of the tag links joined to the results.
+const LINKS: &str = "export_link";
+
+/// The column of a row's tag id.
+const TAG_ID: &str = "tag_id";
 
 /// The column of the `i`th path's value.
 fn value_column(i: usize) -> String {
@@ -78,19 +90,36 @@ impl RawRow {
             flavor_id: row.try_get("", R::FlavorId.as_str()).repo()?,
             json,
             values,
+            tag_ids: row.try_get::<Option<Uuid>>("", TAG_ID).repo()?.into_iter().collect(),
         })
     }
 }
 
-/// `text` as compact JSON (PostgreSQL writes `jsonb` with a space after `:` and `,`).
-fn compact(text: &str) -> Result<Box<RawValue>, RepoError> {
-    let bad = |e: &dyn std::fmt::Display| RepoError::Backend(format!("a stored document: {e}"));
+/// `text`, valid JSON, without whitespace between its tokens (PostgreSQL writes `jsonb` with a
+/// space after each `:` and `,`); strings are copied as they are. One pass over the bytes, no
+/// parsing: the database wrote valid JSON.
+fn compact(text: &str) -> Result<String, RepoError> {
+    let not_space = |b: &&u8| !matches!(**b, b' ' | b'\n' | b'\r' | b'\t');
     let mut out = Vec::with_capacity(text.len());
-    let mut reader = serde_json::Deserializer::from_str(text);
-    serde_transcode::transcode(&mut reader, &mut serde_json::Serializer::new(&mut out))
-        .map_err(|e| bad(&e))?;
-    let out = String::from_utf8(out).map_err(|e| bad(&e))?;
-    RawValue::from_string(out).map_err(|e| bad(&e))
+    let mut rest = text.as_bytes();
+    while let Some(quote) = memchr::memchr(b'"', rest) {
+        out.extend(rest[..quote].iter().filter(not_space));
+        rest = &rest[quote..];
+        // The string from its opening quote to its closing one, escapes included.
+        let mut end = 1;
+        while let Some(i) = rest.get(end..).and_then(|tail| memchr::memchr2(b'"', b'\\', tail)) {
+            end += i + 1;
+            match rest[end - 1] {
+                b'\\' => end += 1,
+                _ => break,
+            }
+        }
+        let end = end.min(rest.len());
+        out.extend_from_slice(&rest[..end]);
+        rest = &rest[end..];
+    }
+    out.extend(rest.iter().filter(not_space));
+    String::from_utf8(out).map_err(|e| RepoError::Backend(format!("a stored document: {e}")))
 }
 
 /// The benchmarks, sites and flavors an export has met, shared by its rows.
@@ -99,6 +128,7 @@ struct Catalog {
     benchmarks: HashMap<Uuid, Arc<Benchmark>>,
     sites: HashMap<Uuid, Arc<Site>>,
     flavors: HashMap<Uuid, Arc<Flavor>>,
+    tags: HashMap<Uuid, Tag>,
 }
 
 /// Loads the entries of `known`'s kind that the rows name and it lacks.
@@ -114,6 +144,31 @@ async fn learn<T: SeaModerated>(
         known.insert(id, Arc::new(item));
     }
     Ok(())
+}
+
+/// Loads the tags the rows name and `known` lacks.
+async fn learn_tags(
+    db: &impl ConnectionTrait,
+    known: &mut HashMap<Uuid, Tag>,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<(), RepoError> {
+    let mut missing: Vec<Uuid> = ids.filter(|id| !known.contains_key(id)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    for t in tag::Entity::find().filter(tag::Column::Id.is_in(missing)).all(db).await.repo()? {
+        known.insert(t.id, tag_repo::to_domain(t));
+    }
+    Ok(())
+}
+
+/// The tags of `ids`, by name (a tag deleted since the rows were read is left out).
+fn tags_by_name(known: &HashMap<Uuid, Tag>, ids: &[Uuid]) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = ids.iter().filter_map(|id| known.get(id).cloned()).collect();
+    tags.sort_by(|a, b| a.name.cmp(&b.name));
+    tags
 }
 
 fn entry<T>(known: &HashMap<Uuid, Arc<T>>, id: Uuid) -> Result<Arc<T>, RepoError> {
@@ -143,32 +198,49 @@ impl SeaResultRepository {
         for (i, path) in shape.paths.iter().enumerate() {
             q.expr_as(value_text(backend, path), Alias::new(value_column(i)));
         }
+        // One row per tag link (or one without): a result's rows are adjacent, `id` ending
+        // every sort, and are merged as they are read.
+        let links = Alias::new(LINKS);
+        q.join_as(
+            JoinType::LeftJoin,
+            result_tag::Entity,
+            links.clone(),
+            Expr::col((links.clone(), result_tag::Column::ResultId)).equals((result::Entity, R::Id)),
+        );
+        q.expr_as(Expr::col((links, result_tag::Column::TagId)), Alias::new(TAG_ID));
         let mut rows = self.db.stream(&q).await.repo()?;
         let mut catalog = Catalog::default();
         let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
+        // The last result read, complete once a row of another result (or none) follows.
+        let mut pending: Option<RawRow> = None;
         loop {
             let next = rows.next().await.transpose().repo()?;
-            if let Some(row) = &next {
-                chunk.push(RawRow::read(row, &shape)?);
+            if let (Some(row), Some(last)) = (&next, &mut pending)
+                && row.try_get::<Uuid>("", R::Id.as_str()).repo()? == last.id
+            {
+                last.tag_ids.extend(row.try_get::<Option<Uuid>>("", TAG_ID).repo()?);
+                continue;
             }
-            if chunk.len() == EXPORT_CHUNK || (next.is_none() && !chunk.is_empty()) {
+            let read = next.as_ref().map(|row| RawRow::read(row, &shape)).transpose()?;
+            chunk.extend(std::mem::replace(&mut pending, read));
+            if chunk.len() == EXPORT_CHUNK || (pending.is_none() && !chunk.is_empty()) {
                 let items = self.complete(&mut catalog, std::mem::take(&mut chunk)).await?;
                 if !sink.accept(items).await {
                     return Ok(());
                 }
             }
-            if next.is_none() {
+            if pending.is_none() {
                 return Ok(());
             }
         }
     }
 
-    /// The export rows of `chunk`: catalog entries from (and into) `catalog`, tags read now.
+    /// The export rows of `chunk`: catalog entries and tags from (and into) `catalog`.
     async fn complete(&self, catalog: &mut Catalog, chunk: Vec<RawRow>) -> Result<Vec<ExportRow>, RepoError> {
         learn(&self.db, &mut catalog.benchmarks, chunk.iter().map(|r| r.benchmark_id)).await?;
         learn(&self.db, &mut catalog.sites, chunk.iter().map(|r| r.site_id)).await?;
         learn(&self.db, &mut catalog.flavors, chunk.iter().map(|r| r.flavor_id)).await?;
-        let mut tags = self.tags_of(chunk.iter().map(|r| r.id).collect()).await?;
+        learn_tags(&self.db, &mut catalog.tags, chunk.iter().flat_map(|r| r.tag_ids.iter().copied())).await?;
         chunk
             .into_iter()
             .map(|r| {
@@ -181,7 +253,7 @@ impl SeaResultRepository {
                     benchmark: entry(&catalog.benchmarks, r.benchmark_id)?,
                     site: entry(&catalog.sites, r.site_id)?,
                     flavor: entry(&catalog.flavors, r.flavor_id)?,
-                    tags: tags.remove(&r.id).unwrap_or_default(),
+                    tags: tags_by_name(&catalog.tags, &r.tag_ids),
                 })
             })
             .collect()
@@ -195,6 +267,10 @@ mod tests {
     #[test]
     fn documents_are_made_compact_with_their_text_intact() {
         let stored = r#"{"a": [1, 2.5, {"b": "x, y: z"}], "c": null, "d": "é\"q"}"#;
-        assert_eq!(compact(stored).unwrap().get(), r#"{"a":[1,2.5,{"b":"x, y: z"}],"c":null,"d":"é\"q"}"#);
+        assert_eq!(compact(stored).unwrap(), r#"{"a":[1,2.5,{"b":"x, y: z"}],"c":null,"d":"é\"q"}"#);
+        let escapes = r#"{"k": "a\\", "m": [ "\\\" , " ], "n" : { } }"#;
+        assert_eq!(compact(escapes).unwrap(), r#"{"k":"a\\","m":["\\\" , "],"n":{}}"#);
+        assert_eq!(compact("[]").unwrap(), "[]");
+        assert_eq!(compact(r#""unterminated \"#).unwrap(), r#""unterminated \"#);
     }
 }
