@@ -164,3 +164,33 @@ backend_test!(json_path_columns_read_nested_values_without_the_document, |app| {
         ["x, y".to_owned(), id_of(&body), "true".into(), String::new(), String::new(), "2.5".into()]
     );
 });
+
+backend_test!(results_with_several_tags_are_exported_once_with_all_their_tags, |app| {
+    let f = fixture(&app).await;
+    let mut tags = Vec::new();
+    for name in ["zeta", "alpha", "mid"] {
+        tags.push(id_of(&app.create_tag(&f.user, name).await));
+    }
+    // No tag, one, three, two: executed in that order, an hour apart.
+    let links: [&[usize]; 4] = [&[], &[0], &[0, 1, 2], &[2, 1]];
+    let mut uploaded = Vec::new();
+    for (i, set) in links.iter().enumerate() {
+        let linked: Vec<&String> = set.iter().map(|&k| &tags[k]).collect();
+        let when = hours_ago(10 - i as i64);
+        uploaded.push(upload_by(&app, &f.user, &f.benchmark, &f.flavor, json!({"time": i}), &when, &linked).await);
+    }
+    let csv = app.raw(Method::GET, "/results:export?columns=id&columns=tags&columns=json.time", None).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    let (_, rows) = csv_rows(&csv.text);
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, uploaded, "one row per result, in execution order");
+    let names: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(names, ["", "zeta", "alpha;mid;zeta", "alpha;mid"], "every tag, by name");
+    let reversed = app.raw(Method::GET, "/results:export?columns=tags&sort_by=-json.time", None).await;
+    let (_, rows) = csv_rows(&reversed.text);
+    assert_eq!(rows.concat(), ["alpha;mid", "alpha;mid;zeta", "zeta", ""], "in any order");
+    let ndjson = app.raw(Method::GET, "/results:export?format=ndjson&sort_by=-json.time", None).await;
+    let lines: Vec<Value> = ndjson.text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let (_, listed) = app.get("/results?sort_by=-json.time").await;
+    assert_eq!(json!(lines), listed["items"], "the items of GET /results, tags included");
+});
