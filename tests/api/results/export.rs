@@ -177,7 +177,9 @@ backend_test!(results_with_several_tags_are_exported_once_with_all_their_tags, |
     for (i, set) in links.iter().enumerate() {
         let linked: Vec<&String> = set.iter().map(|&k| &tags[k]).collect();
         let when = hours_ago(10 - i as i64);
-        uploaded.push(upload_by(&app, &f.user, &f.benchmark, &f.flavor, json!({"time": i}), &when, &linked).await);
+        uploaded.push(
+            upload_by(&app, &f.user, &f.benchmark, &f.flavor, json!({"time": i}), &when, &linked).await,
+        );
     }
     let csv = app.raw(Method::GET, "/results:export?columns=id&columns=tags&columns=json.time", None).await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);

@@ -1,10 +1,11 @@
 //! Exports: one streamed statement over the selected result rows (rows are read off the
 //! connection as they are consumed, with no buffering of the whole answer on either backend),
-//! read in chunks of [`EXPORT_CHUNK`] rows. Each row brings the ids of its tags (a correlated
-//! subquery, so the database finds them while it scans, with no statement per chunk); each
-//! chunk gets the benchmarks, sites, flavors and tags not seen before in the export with one
-//! statement per table; rows share them. Only what the sink writes is read: the document, as JSON text made compact
-//! without building a tree, and the values at JSON paths, extracted by the database.
+//! read in chunks of [`EXPORT_CHUNK`] rows. The statement left-joins the tag links, so a
+//! result comes as one row per tag (adjacent, merged as read) and no statement per chunk asks
+//! for tags; each chunk gets the benchmarks, sites, flavors and tags not seen before in the
+//! export with one statement per table, and rows share them. Only what the sink writes is
+//! read: the document, as JSON text made compact without parsing it, and the values at JSON
+//! paths, extracted by the database.
 //! Each chunk is handed to the sink before the next is read, so memory stays constant however
 //! many rows match.
 
