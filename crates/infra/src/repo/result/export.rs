@@ -132,16 +132,21 @@ struct Catalog {
     tags: HashMap<Uuid, Tag>,
 }
 
+/// The distinct ids among `ids` that `known` lacks.
+fn unknown<V>(known: &HashMap<Uuid, V>, ids: impl Iterator<Item = Uuid>) -> Vec<Uuid> {
+    let mut missing: Vec<Uuid> = ids.filter(|id| !known.contains_key(id)).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
 /// Loads the entries of `known`'s kind that the rows name and it lacks.
 async fn learn<T: SeaModerated>(
     db: &impl ConnectionTrait,
     known: &mut HashMap<Uuid, Arc<T>>,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<(), RepoError> {
-    let mut missing: Vec<Uuid> = ids.filter(|id| !known.contains_key(id)).collect();
-    missing.sort_unstable();
-    missing.dedup();
-    for (id, item) in related::<T>(db, missing).await? {
+    for (id, item) in related::<T>(db, unknown(known, ids)).await? {
         known.insert(id, Arc::new(item));
     }
     Ok(())
@@ -153,12 +158,10 @@ async fn learn_tags(
     known: &mut HashMap<Uuid, Tag>,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<(), RepoError> {
-    let mut missing: Vec<Uuid> = ids.filter(|id| !known.contains_key(id)).collect();
+    let missing = unknown(known, ids);
     if missing.is_empty() {
         return Ok(());
     }
-    missing.sort_unstable();
-    missing.dedup();
     for t in tag::Entity::find().filter(tag::Column::Id.is_in(missing)).all(db).await.repo()? {
         known.insert(t.id, tag_repo::to_domain(t));
     }
